@@ -1,0 +1,20 @@
+import type { Consent, ConsentMethod } from "../../domain/consent.js";
+import type { ConsentRepository } from "../../domain/repositories.port.js";
+import type { Db } from "./prisma-db.js";
+
+export class PrismaConsentRepository implements ConsentRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(c: Consent): Promise<void> {
+    await this.db.consent.create({ data: c });
+  }
+
+  async listForSubject(tenantId: string, subjectId: string): Promise<Consent[]> {
+    const rows = await this.db.consent.findMany({ where: { tenantId, subjectId }, orderBy: [{ grantedAt: "asc" }, { id: "asc" }] });
+    return rows.map((r) => ({ ...r, method: r.method as ConsentMethod }));
+  }
+
+  async markWithdrawn(tenantId: string, id: string, at: Date): Promise<void> {
+    await this.db.consent.updateMany({ where: { id, tenantId, withdrawnAt: null }, data: { withdrawnAt: at } });
+  }
+}

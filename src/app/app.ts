@@ -1,0 +1,102 @@
+/**
+ * Wires the whole server: config → database (migrated) → keys → face models → services →
+ * GraphQL → HTTP. `main.ts` calls it with the process environment; tests call it with
+ * their own config and, where they need them, a fixed clock and id generator.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { EnvelopeCrypto } from "../adapters/crypto/envelope.crypto.js";
+import { resolveAdminToken, resolveMasterKey } from "../adapters/crypto/local-secrets.js";
+import { openDatabase, type Database } from "../adapters/db/database.js";
+import { prismaStore } from "../adapters/db/prisma.store.js";
+import type { Config } from "../config/config.js";
+import { randomIds, systemClock, type Clock, type IdGenerator } from "../domain/clock.port.js";
+import type { FaceEngine } from "../domain/face-engine.port.js";
+import type { GraphQLContext } from "../graphql/context.js";
+import { createErrorFormatter } from "../graphql/error-mapping.js";
+import { buildGraphQLSchema } from "../graphql/schema.js";
+import { startHttpServer, type RunningServer } from "../http/server.js";
+import { verifyThresholdFor } from "../inference/calibration.js";
+import { FacePipeline } from "../inference/face-pipeline.js";
+import { projectRoot } from "../inference/model-manifest.js";
+import { createLogger, type Logger } from "../observability/logger.js";
+import { createServices, type Services } from "./services.js";
+
+export interface AppOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  log?: Logger;
+  /** A face engine already loaded (tests share one across apps to save start-up time). */
+  engine?: FaceEngine;
+}
+
+export interface App {
+  url: string;
+  database: Database;
+  services: Services;
+  adminToken: string;
+  adminTokenFile: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const version = (JSON.parse(readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as { version: string }).version;
+
+  const engine = overrides.engine ?? (await FacePipeline.load(config.inference));
+  const threshold = config.verify.threshold ?? (await verifyThresholdFor(engine.modelId, config.verify.targetFalseMatchRate));
+  const masterKey = await resolveMasterKey(config, log);
+  const admin = await resolveAdminToken(config, log);
+  const database = await openDatabase(config.database);
+  if (database.applied.length > 0) log.info("applied database migrations", { migrations: database.applied });
+
+  const services = createServices({
+    store: prismaStore(database.prisma),
+    engine,
+    crypto: new EnvelopeCrypto(masterKey),
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? randomIds,
+    log,
+    adminToken: admin.token,
+    thresholdFor: (modelId) => {
+      if (modelId !== engine.modelId) throw new Error(`no verify threshold for model ${modelId}`);
+      return threshold;
+    },
+    maxImageBytes: config.inference.decode.maxBytes,
+    databaseKind: database.kind,
+    ping: () => database.ping(),
+    version,
+  });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildGraphQLSchema(),
+    formatError: createErrorFormatter(log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+  let http: RunningServer;
+  try {
+    http = await startHttpServer(apollo, services, log, { ...config.server, maxImageBytes: config.inference.decode.maxBytes });
+  } catch (e) {
+    await apollo.stop();
+    await database.close();
+    throw e;
+  }
+  log.info("listening", { url: http.url, database: database.kind, modelId: engine.modelId, verifyThreshold: threshold });
+
+  return {
+    url: http.url,
+    database,
+    services,
+    adminToken: admin.token,
+    adminTokenFile: admin.file,
+    async close() {
+      await http.close();
+      await apollo.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("defaults to embedded PGlite in ./data", () => {
+    const c = loadConfig({}, "/srv/app");
+    expect(c.database).toEqual({ kind: "pglite", dataDir: "/srv/app/data/pglite" });
+    expect(c.server).toEqual({ host: "127.0.0.1", port: 4000 });
+    expect(c.verify.threshold).toBeUndefined();
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set, with the keys it then requires", () => {
+    const c = loadConfig({ DATABASE_URL: "postgresql://u@h/db", KEK_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"), ADMIN_TOKEN: "x".repeat(30) });
+    expect(c.database).toEqual({ kind: "postgres", url: "postgresql://u@h/db" });
+  });
+
+  it("reports every bad key at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "http", INFERENCE_THREADS: "0", DETECT_SCORE_THRESHOLD: "2", DATABASE_URL: "mysql://x", KEK_MASTER_KEY: "short", LOG_LEVEL: "loud" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    for (const key of ["PORT", "INFERENCE_THREADS", "DETECT_SCORE_THRESHOLD", "DATABASE_URL", "KEK_MASTER_KEY", "ADMIN_TOKEN", "LOG_LEVEL"]) {
+      expect(problems).toContain(key);
+    }
+  });
+
+  it("requires a master key and admin token with DATABASE_URL", () => {
+    expect(() => loadConfig({ DATABASE_URL: "postgres://h/db" })).toThrow(/KEK_MASTER_KEY.*\n.*ADMIN_TOKEN/s);
+  });
+
+  it("returns a deeply frozen object", () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.inference.decode)).toBe(true);
+    expect(() => {
+      (c.inference.decode as { maxPixels: number }).maxPixels = 1;
+    }).toThrow(TypeError);
+  });
+
+  it("parses numbers and thresholds", () => {
+    const c = loadConfig({ PORT: "0", VERIFY_THRESHOLD: "0.35", MAX_IMAGE_PIXELS: "1000", INFERENCE_THREADS: "3" });
+    expect(c.server.port).toBe(0);
+    expect(c.verify.threshold).toBe(0.35);
+    expect(c.inference.decode.maxPixels).toBe(1000);
+    expect(c.inference.threads).toBe(3);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Configuration: read once from the environment at start, validated as a whole (every
+ * bad key is reported in one error), returned as a deeply frozen typed object.
+ */
+import os from "node:os";
+import path from "node:path";
+import type { FacePipelineConfig } from "../inference/face-pipeline.js";
+
+export type DatabaseConfig =
+  | { kind: "postgres"; url: string }
+  | { kind: "pglite"; dataDir: string };
+
+export interface Config {
+  server: { host: string; port: number };
+  /** Folder for embedded-mode state: the PGlite database, generated keys and tokens. */
+  dataDir: string;
+  database: DatabaseConfig;
+  keys: {
+    /** Base64 master key from KEK_MASTER_KEY, or undefined. */
+    masterKey: string | undefined;
+    /** File holding the base64 master key (KEK_MASTER_KEY_FILE), or undefined. */
+    masterKeyFile: string | undefined;
+  };
+  /** Platform admin token (creates tenants); undefined = generated into the data folder in embedded mode. */
+  adminToken: string | undefined;
+  inference: FacePipelineConfig;
+  verify: {
+    /** Explicit threshold (VERIFY_THRESHOLD); otherwise taken from the model's calibration file. */
+    threshold: number | undefined;
+    /** Target false-match rate used to pick the threshold from the calibration file. */
+    targetFalseMatchRate: number;
+  };
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates the environment. Throws ConfigError listing every problem. */
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (key: string, fallback: string): string => {
+    const v = env[key];
+    return v === undefined || v === "" ? fallback : v;
+  };
+  const optional = (key: string): string | undefined => (env[key] === undefined || env[key] === "" ? undefined : env[key]);
+  const num = (key: string, fallback: number, check: (n: number) => boolean, rule: string): number => {
+    const raw = optional(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || !check(n)) {
+      problems.push(`${key}=${JSON.stringify(raw)}: must be ${rule}`);
+      return fallback;
+    }
+    return n;
+  };
+  const int = (key: string, fallback: number, min: number, max: number) =>
+    num(key, fallback, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer from ${min} to ${max}`);
+  const fraction = (key: string, fallback: number) => num(key, fallback, (n) => n > 0 && n < 1, "a number between 0 and 1 (exclusive)");
+
+  const dataDir = path.resolve(cwd, str("DATA_DIR", "data"));
+  const databaseUrl = optional("DATABASE_URL");
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL: must be a postgres:// or postgresql:// URL`);
+  }
+  const masterKey = optional("KEK_MASTER_KEY");
+  if (masterKey !== undefined && Buffer.from(masterKey, "base64").length !== 32) {
+    problems.push("KEK_MASTER_KEY: must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)");
+  }
+  const masterKeyFile = optional("KEK_MASTER_KEY_FILE");
+  if (masterKey !== undefined && masterKeyFile !== undefined) problems.push("KEK_MASTER_KEY and KEK_MASTER_KEY_FILE: set one, not both");
+  if (databaseUrl !== undefined && masterKey === undefined && masterKeyFile === undefined) {
+    problems.push("KEK_MASTER_KEY or KEK_MASTER_KEY_FILE: required with DATABASE_URL (keys are generated only in embedded mode)");
+  }
+  const adminToken = optional("ADMIN_TOKEN");
+  if (adminToken !== undefined && adminToken.length < 24) problems.push("ADMIN_TOKEN: must be at least 24 characters");
+  if (databaseUrl !== undefined && adminToken === undefined) {
+    problems.push("ADMIN_TOKEN: required with DATABASE_URL (the token is generated only in embedded mode)");
+  }
+  const logLevel = str("LOG_LEVEL", "info");
+  if (!["debug", "info", "warn", "error", "silent"].includes(logLevel)) problems.push("LOG_LEVEL: must be debug, info, warn, error or silent");
+  const verifyThreshold = optional("VERIFY_THRESHOLD") === undefined ? undefined : num("VERIFY_THRESHOLD", 0, (n) => n > -1 && n < 1, "a cosine score between -1 and 1");
+
+  const config: Config = {
+    server: { host: str("HOST", "127.0.0.1"), port: int("PORT", 4000, 0, 65535) },
+    dataDir,
+    database: databaseUrl !== undefined ? { kind: "postgres", url: databaseUrl } : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    keys: { masterKey, masterKeyFile: masterKeyFile === undefined ? undefined : path.resolve(cwd, masterKeyFile) },
+    adminToken,
+    inference: {
+      detectorModel: str("DETECTOR_MODEL", "faceplugin-rfb320-detector"),
+      landmarkModel: str("LANDMARK_MODEL", "faceplugin-landmark68"),
+      recognizerModel: str("RECOGNIZER_MODEL", "faceplugin-r512"),
+      threads: int("INFERENCE_THREADS", os.availableParallelism(), 1, 256),
+      detectScoreThreshold: fraction("DETECT_SCORE_THRESHOLD", 0.95),
+      minFaceSize: int("MIN_FACE_SIZE", 20, 1, 10_000),
+      decode: {
+        maxPixels: int("MAX_IMAGE_PIXELS", 40_000_000, 1, 1_000_000_000),
+        maxBytes: int("MAX_IMAGE_BYTES", 15 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+        minSide: int("MIN_IMAGE_SIDE", 32, 1, 10_000),
+      },
+    },
+    verify: { threshold: verifyThreshold, targetFalseMatchRate: fraction("VERIFY_TARGET_FMR", 1e-3) },
+    logLevel: logLevel as Config["logLevel"],
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,53 @@
+/**
+ * Typed domain errors. Every failure the platform reports on purpose is a DomainError
+ * with a string `reason`; each reason belongs to one `kind`, and the GraphQL layer maps
+ * kinds to GraphQL error codes in exactly one place (src/graphql/error-mapping.ts).
+ * Messages are for humans and must never contain biometric data, keys or secrets.
+ */
+
+export type ErrorKind = "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
+
+/** Every reason the platform can give, with the kind of failure it is. */
+export const ERROR_REASONS = {
+  // Input problems.
+  INVALID_INPUT: "INVALID_INPUT",
+  INVALID_IMAGE: "INVALID_INPUT",
+  IMAGE_TOO_LARGE: "INVALID_INPUT",
+  IMAGE_TOO_SMALL: "INVALID_INPUT",
+  NO_FACE: "INVALID_INPUT",
+  MULTIPLE_FACES: "INVALID_INPUT",
+  // Authentication and authorisation.
+  INVALID_API_KEY: "UNAUTHENTICATED",
+  INVALID_ADMIN_TOKEN: "UNAUTHENTICATED",
+  SCOPE_REQUIRED: "FORBIDDEN",
+  CONSENT_REQUIRED: "FORBIDDEN",
+  // Lookups.
+  SUBJECT_NOT_FOUND: "NOT_FOUND",
+  GALLERY_NOT_FOUND: "NOT_FOUND",
+  CONSENT_NOT_FOUND: "NOT_FOUND",
+  NO_TEMPLATES: "NOT_FOUND",
+  // State conflicts.
+  ALREADY_EXISTS: "CONFLICT",
+  MODEL_MISMATCH: "CONFLICT",
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorReason = keyof typeof ERROR_REASONS;
+
+export class DomainError extends Error {
+  readonly kind: ErrorKind;
+
+  constructor(
+    readonly reason: ErrorReason,
+    message: string,
+    /** Extra non-sensitive facts for the client (e.g. `{ faceCount: 2 }`). */
+    readonly details: Readonly<Record<string, string | number | boolean>> = {},
+  ) {
+    super(message);
+    this.name = "DomainError";
+    this.kind = ERROR_REASONS[reason];
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

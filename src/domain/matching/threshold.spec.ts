@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { acceptanceRate, thresholdForFalseMatchRate } from "./threshold.js";
+import { verifyAgainst } from "./decide.js";
+
+describe("thresholdForFalseMatchRate", () => {
+  const impostors = Array.from({ length: 1000 }, (_, i) => i / 1000); // 0.000 … 0.999
+
+  it("admits at most the target fraction of impostors", () => {
+    for (const fmr of [0.1, 0.01, 0.001]) {
+      const t = thresholdForFalseMatchRate(impostors, fmr);
+      expect(acceptanceRate(impostors, t)).toBeLessThanOrEqual(fmr);
+    }
+  });
+
+  it("is the smallest such threshold at 1e-4 resolution", () => {
+    const t = thresholdForFalseMatchRate(impostors, 0.01);
+    expect(t).toBeCloseTo(0.9891, 6);
+    expect(acceptanceRate(impostors, t - 0.0002)).toBeGreaterThan(0.01);
+  });
+
+  it("rejects every impostor when the target is below 1/n", () => {
+    const t = thresholdForFalseMatchRate([0.1, 0.3, 0.2], 0.001);
+    expect(acceptanceRate([0.1, 0.3, 0.2], t)).toBe(0);
+    expect(t).toBeCloseTo(0.3001, 6);
+  });
+
+  it("rejects bad arguments", () => {
+    expect(() => thresholdForFalseMatchRate([], 0.01)).toThrow(RangeError);
+    expect(() => thresholdForFalseMatchRate([0.1], 0)).toThrow(RangeError);
+    expect(() => thresholdForFalseMatchRate([0.1], 1)).toThrow(RangeError);
+  });
+});
+
+describe("verifyAgainst", () => {
+  const a = new Float32Array([1, 0, 0]);
+  const b = new Float32Array([0, 1, 0]);
+  const ab = new Float32Array([Math.SQRT1_2, Math.SQRT1_2, 0]);
+
+  it("uses the best-matching reference", () => {
+    const r = verifyAgainst(a, [b, ab], 0.5);
+    expect(r.score).toBeCloseTo(Math.SQRT1_2);
+    expect(r.match).toBe(true);
+  });
+
+  it("does not match below the threshold, and matches at it", () => {
+    expect(verifyAgainst(a, [b], 0.1).match).toBe(false);
+    expect(verifyAgainst(a, [a], 1).match).toBe(true);
+  });
+
+  it("needs at least one reference", () => {
+    expect(() => verifyAgainst(a, [], 0.5)).toThrow(RangeError);
+  });
+});

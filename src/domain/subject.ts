@@ -1,0 +1,18 @@
+/** Subjects: the people whose faces a tenant enrolls. */
+
+export interface Subject {
+  id: string;
+  tenantId: string;
+  /** The partner app's own reference (optional, unique per tenant). Not a biometric. */
+  externalRef: string | null;
+  createdAt: Date;
+}
+
+/** The subject's data-encryption key, wrapped by the tenant key (never stored unwrapped). */
+export interface SubjectKey {
+  subjectId: string;
+  tenantId: string;
+  wrappedKey: Uint8Array;
+  kekVersion: number;
+  createdAt: Date;
+}

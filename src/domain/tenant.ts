@@ -1,0 +1,47 @@
+/** Tenants (partner organisations) and their API keys. */
+
+export interface Tenant {
+  id: string;
+  name: string;
+  /** Version of the tenant key-encryption key used to wrap new data keys. */
+  kekVersion: number;
+  createdAt: Date;
+}
+
+/** What an API key may do. A key carries a subset; resolvers' services check them. */
+export const SCOPES = [
+  "subjects:read",
+  "subjects:write",
+  "consents:write",
+  "galleries:write",
+  "faces:enroll",
+  "faces:verify",
+  "audit:read",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function isScope(s: string): s is Scope {
+  return (SCOPES as readonly string[]).includes(s);
+}
+
+export interface ApiKeyRecord {
+  /** Public id: the part of the key before the secret. */
+  id: string;
+  tenantId: string;
+  name: string;
+  /** Hex SHA-256 of the secret. */
+  secretHash: string;
+  scopes: Scope[];
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** Who is calling: a tenant's API key, or the platform administrator. */
+export type Actor =
+  | { kind: "apiKey"; tenantId: string; apiKeyId: string; scopes: readonly Scope[] }
+  | { kind: "admin" };
+
+/** The actor as it is written in audit events and decision records (no secrets). */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === "admin" ? "admin" : `apikey:${actor.apiKeyId}`;
+}

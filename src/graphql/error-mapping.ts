@@ -1,0 +1,49 @@
+/**
+ * The one place where errors become GraphQL errors. Domain errors keep their message and
+ * carry `extensions.code` (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND,
+ * CONFLICT) and `extensions.reason`; anything unexpected becomes INTERNAL_SERVER_ERROR
+ * with a generic message and an error id, its details going only to the server log.
+ */
+import { randomUUID } from "node:crypto";
+import type { GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { ArgumentValidationError } from "type-graphql";
+import { isDomainError, type ErrorKind } from "../domain/errors.js";
+import { describeError, type Logger } from "../observability/logger.js";
+
+export const GRAPHQL_CODES: Record<ErrorKind, string> = {
+  INVALID_INPUT: "BAD_USER_INPUT",
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+};
+
+/** Apollo codes for errors raised before resolvers run (parsing, validation, bad requests). */
+const PASS_THROUGH = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const path = formatted.path;
+    if (isDomainError(original)) {
+      return {
+        message: original.message,
+        ...(path ? { path } : {}),
+        extensions: { code: GRAPHQL_CODES[original.kind], reason: original.reason, ...original.details },
+      };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = original.extensions.validationErrors?.map((v) => v.property).join(", ");
+      return { message: `invalid arguments: ${fields}`, ...(path ? { path } : {}), extensions: { code: "BAD_USER_INPUT", reason: "INVALID_INPUT" } };
+    }
+    const code = formatted.extensions?.["code"];
+    // Errors raised before any resolver ran (no path): parsing, validation, variable coercion.
+    if (typeof code === "string" && PASS_THROUGH.has(code) && !path) {
+      return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(path ? { path } : {}), extensions: { code } };
+    }
+    const errorId = randomUUID();
+    log.error("unexpected error in a GraphQL operation", { errorId, error: describeError(original) });
+    return { message: `internal error (id ${errorId})`, ...(path ? { path } : {}), extensions: { code: "INTERNAL_SERVER_ERROR", errorId } };
+  };
+}

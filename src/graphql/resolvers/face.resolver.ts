@@ -1,0 +1,44 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../context.js";
+import { readImageInput } from "../image-bytes.js";
+import { EnrollmentType, VerificationType } from "../types/face.type.js";
+import { ImageInput } from "../types/image.input.js";
+import { GalleryType } from "../types/subject.type.js";
+
+@Resolver()
+export class FaceResolver {
+  @Mutation(() => GalleryType, { description: "Creates a gallery pinned to the current embedding model." })
+  async createGallery(@Ctx() ctx: GraphQLContext, @Arg("name", () => String) name: string): Promise<GalleryType> {
+    return ctx.services.galleries.create(await ctx.tenantActor(), name);
+  }
+
+  @Query(() => [GalleryType])
+  async galleries(@Ctx() ctx: GraphQLContext): Promise<GalleryType[]> {
+    return ctx.services.galleries.list(await ctx.tenantActor());
+  }
+
+  @Mutation(() => EnrollmentType, { description: "Enrolls the one face in the photo as an encrypted template. Needs the subject's active consent for the purpose." })
+  async enrollFace(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("subjectId", () => ID) subjectId: string,
+    @Arg("galleryId", () => ID) galleryId: string,
+    @Arg("purpose", () => String) purpose: string,
+    @Arg("image", () => ImageInput) image: ImageInput,
+  ): Promise<EnrollmentType> {
+    const actor = await ctx.tenantActor();
+    const bytes = await readImageInput(image, ctx.services.maxImageBytes);
+    return ctx.services.enrollment.enroll(actor, { subjectId, galleryId, purpose, image: bytes });
+  }
+
+  @Mutation(() => VerificationType, { description: "1:1: does the (largest) face in the photo belong to the subject? Needs active consent for the purpose." })
+  async verifyFace(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("subjectId", () => ID) subjectId: string,
+    @Arg("purpose", () => String) purpose: string,
+    @Arg("image", () => ImageInput) image: ImageInput,
+  ): Promise<VerificationType> {
+    const actor = await ctx.tenantActor();
+    const bytes = await readImageInput(image, ctx.services.maxImageBytes);
+    return ctx.services.verification.verify(actor, { subjectId, purpose, image: bytes });
+  }
+}

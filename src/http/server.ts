@@ -1,0 +1,141 @@
+/**
+ * The HTTP front: Node's http server in front of Apollo Server.
+ *   POST /graphql   JSON, or a GraphQL multipart request (file uploads; needs the
+ *                   `apollo-require-preflight: true` header, as Apollo's CSRF guard asks)
+ *   GET  /graphql   queries only
+ *   GET  /health    JSON health (no key needed)
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeaderMap, type ApolloServer } from "@apollo/server";
+import processRequest from "graphql-upload/processRequest.mjs";
+import type { Services } from "../app/services.js";
+import { createContext, type GraphQLContext } from "../graphql/context.js";
+import type { Logger } from "../observability/logger.js";
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  /** Largest accepted image; request bodies may be about 4/3 of it (base64) plus slack. */
+  maxImageBytes: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, services: Services, log: Logger, opts: HttpOptions): Promise<RunningServer> {
+  const maxBody = Math.ceil(opts.maxImageBytes * 1.4) + 1024 * 1024;
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      log.error("request failed", { error: e });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health" && req.method === "GET") {
+      const h = await services.health();
+      sendJson(res, h.status === "ok" ? 200 : 503, h);
+      return;
+    }
+    if (url.pathname !== "/graphql") {
+      sendJson(res, 404, { error: "not found; GraphQL is at /graphql" });
+      return;
+    }
+
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+
+    let body: unknown = undefined;
+    const type = headers.get("content-type") ?? "";
+    if (req.method === "POST" && type.startsWith("multipart/form-data")) {
+      if (!headers.get("apollo-require-preflight") && !headers.get("x-apollo-operation-name")) {
+        sendJson(res, 400, badRequest("multipart requests need the header `apollo-require-preflight: true` (CSRF protection)"));
+        return;
+      }
+      try {
+        body = await processRequest(req, res, { maxFileSize: opts.maxImageBytes, maxFiles: 1, maxFieldSize: maxBody });
+      } catch (e) {
+        const status = (e as { status?: number }).status ?? 400;
+        sendJson(res, status, badRequest(`invalid multipart request: ${(e as Error).message}`, status === 413 ? "IMAGE_TOO_LARGE" : undefined));
+        return;
+      }
+      headers.set("content-type", "application/json");
+    } else if (req.method === "POST") {
+      const text = await readBody(req, maxBody);
+      if (text === null) {
+        sendJson(res, 413, badRequest(`request body over ${maxBody} bytes`, "IMAGE_TOO_LARGE"));
+        return;
+      }
+      if (type.startsWith("application/json")) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendJson(res, 400, badRequest("the request body is not valid JSON"));
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: async () => createContext(services, (name) => headers.get(name)),
+    });
+    res.statusCode = result.status ?? 200;
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    if (result.body.kind === "complete") {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}/graphql`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function badRequest(message: string, reason?: string) {
+  return { errors: [{ message, extensions: { code: "BAD_REQUEST", ...(reason ? { reason } : {}) } }] };
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(value));
+}
+
+/** The body as text, or null when it exceeds `limit` bytes. */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      return null;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,55 @@
+/**
+ * Stage 2: find faces. Runs the RFB-320 detector on the whole image stretched to
+ * 320×240, keeps boxes above the score threshold, merges overlaps with NMS and maps
+ * boxes back to image pixels.
+ */
+import { nonMaxSuppression, type ScoredBox } from "../math/nms.js";
+import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
+import type { ModelSpec } from "./model-manifest.js";
+import { readModelFile } from "./model-manifest.js";
+import { createOnnxSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+
+export interface DetectOptions extends OnnxOptions {
+  /** Minimum face probability for a box to count as a face. */
+  scoreThreshold: number;
+  /** Boxes overlapping a better one by more than this IoU are dropped. */
+  iouThreshold: number;
+  /** Faces whose box is smaller than this many pixels (shorter side) are ignored. */
+  minFaceSize: number;
+}
+
+const INPUT_W = 320;
+const INPUT_H = 240;
+
+export class FaceDetectStage {
+  private session: OnnxSession | undefined;
+
+  constructor(private readonly spec: ModelSpec, private readonly opts: DetectOptions) {}
+
+  async load(): Promise<void> {
+    this.session ??= await createOnnxSession(await readModelFile(this.spec), this.opts);
+  }
+
+  /** Faces in the image, best score first, in image pixel coordinates (possibly past the edges). */
+  async run(img: RgbImage): Promise<ScoredBox[]> {
+    if (!this.session) throw new Error("FaceDetectStage.run before load()");
+    const pixels = await resizeRgb(img, INPUT_W, INPUT_H);
+    const input = toPlanarFloat(pixels, INPUT_W, INPUT_H, 3, 127, 128);
+    const [scores, boxes] = await runOnnx(this.session, "input", input, [1, 3, INPUT_H, INPUT_W], ["scores", "boxes"]);
+    const candidates: ScoredBox[] = [];
+    const priors = scores!.length / 2;
+    for (let i = 0; i < priors; i++) {
+      const score = scores![i * 2 + 1]!;
+      if (score < this.opts.scoreThreshold) continue;
+      // Boxes of faces cut by the frame may reach past the image; they are kept as they
+      // are so that the landmark crop keeps the face's true size.
+      const x1 = boxes![i * 4]! * img.width;
+      const y1 = boxes![i * 4 + 1]! * img.height;
+      const x2 = boxes![i * 4 + 2]! * img.width;
+      const y2 = boxes![i * 4 + 3]! * img.height;
+      if (Math.min(x2 - x1, y2 - y1) < this.opts.minFaceSize) continue;
+      candidates.push({ x1, y1, x2, y2, score });
+    }
+    return nonMaxSuppression(candidates, this.opts.iouThreshold);
+  }
+}

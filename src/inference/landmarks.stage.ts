@@ -1,0 +1,37 @@
+/**
+ * Stage 3: 68 facial landmarks for one detected face. Crops a square of side = box
+ * height around the box centre (padding with black past the image edges), makes it
+ * 64×64 gray, and maps the model's fractional outputs back to image pixels.
+ */
+import type { Box } from "../math/nms.js";
+import type { Point } from "../math/similarity-transform.js";
+import { toGray, warpAffine } from "../math/warp-affine.js";
+import type { RgbImage } from "./image-decode.stage.js";
+import { readModelFile, type ModelSpec } from "./model-manifest.js";
+import { createOnnxSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+
+const SIZE = 64;
+
+export class LandmarksStage {
+  private session: OnnxSession | undefined;
+
+  constructor(private readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+
+  async load(): Promise<void> {
+    this.session ??= await createOnnxSession(await readModelFile(this.spec), this.opts);
+  }
+
+  async run(img: RgbImage, box: Box): Promise<Point[]> {
+    if (!this.session) throw new Error("LandmarksStage.run before load()");
+    const side = box.y2 - box.y1;
+    const left = (box.x1 + box.x2) / 2 - side / 2;
+    const top = box.y1;
+    const scale = SIZE / side;
+    const crop = toGray(warpAffine(img, [scale, 0, -left * scale, 0, scale, -top * scale], SIZE, SIZE));
+    const input = toPlanarFloat(crop.data, SIZE, SIZE, 1, 0, 256);
+    const [out] = await runOnnx(this.session, "input", input, [1, 1, SIZE, SIZE], ["output"]);
+    const points: Point[] = [];
+    for (let i = 0; i < 68; i++) points.push([left + out![i * 2]! * side, top + out![i * 2 + 1]! * side]);
+    return points;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Enrollment: one face photo → one encrypted template in a gallery, for one purpose.
+ * Order matters for privacy: scope, subject, gallery, model pin and consent are checked
+ * before the image is processed at all; the template, its audit event and nothing else
+ * are then written in one transaction (which re-checks consent), so a failure at any
+ * step leaves no template and no half-written rows.
+ */
+import type { Clock, IdGenerator } from "../domain/clock.port.js";
+import { validatePurpose } from "../domain/consent.js";
+import { DomainError } from "../domain/errors.js";
+import type { DetectedFace, FaceEngine } from "../domain/face-engine.port.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { StoredTemplate } from "../domain/template.js";
+import type { TemplateCrypto } from "../domain/template-crypto.port.js";
+import type { Actor } from "../domain/tenant.js";
+import { callerOf, requireScope } from "./access.js";
+import type { AuditService } from "./audit.service.js";
+import { requireActiveConsent } from "./consent.service.js";
+import { findGalleryOrThrow } from "./gallery.service.js";
+import { findSubjectOrThrow } from "./subject.service.js";
+
+export interface EnrollInput {
+  subjectId: string;
+  galleryId: string;
+  purpose: string;
+  image: Uint8Array;
+}
+
+export interface EnrollResult {
+  templateId: string;
+  galleryId: string;
+  modelId: string;
+  face: DetectedFace;
+  imageWidth: number;
+  imageHeight: number;
+}
+
+export class EnrollmentService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly engine: FaceEngine,
+    private readonly crypto: TemplateCrypto,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async enroll(actor: Actor, input: EnrollInput): Promise<EnrollResult> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ENROLL_FACE", subjectId: input.subjectId, purpose: input.purpose };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "faces:enroll");
+      const purpose = validatePurpose(input.purpose);
+      await findSubjectOrThrow(this.store, caller.tenantId, input.subjectId);
+      const gallery = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);
+      if (gallery.modelId !== this.engine.modelId) {
+        throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId} but this server embeds with ${this.engine.modelId}`);
+      }
+      await requireActiveConsent(this.store, caller.tenantId, input.subjectId, purpose, this.clock.now());
+
+      const capture = await this.engine.capture(input.image, "single");
+
+      return this.store.transaction(async (tx) => {
+        await requireActiveConsent(tx, caller.tenantId, input.subjectId, purpose, this.clock.now());
+        const wrapped = await tx.subjectKeys.find(caller.tenantId, input.subjectId);
+        if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
+        const templateId = this.ids.next("tpl");
+        const binding = { tenantId: caller.tenantId, subjectId: input.subjectId, templateId, modelId: capture.modelId };
+        const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
+        let ciphertext: Uint8Array;
+        try {
+          ciphertext = this.crypto.seal(key, capture.embedding, binding);
+        } finally {
+          key.destroy();
+          capture.embedding.fill(0);
+        }
+        const template: StoredTemplate = {
+          id: templateId,
+          tenantId: caller.tenantId,
+          subjectId: input.subjectId,
+          galleryId: gallery.id,
+          purpose,
+          modelId: capture.modelId,
+          ciphertext,
+          detectionScore: capture.face.score,
+          faceWidth: capture.face.box.width,
+          faceHeight: capture.face.box.height,
+          createdAt: this.clock.now(),
+        };
+        await tx.templates.create(template);
+        await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
+        return {
+          templateId,
+          galleryId: gallery.id,
+          modelId: capture.modelId,
+          face: capture.face,
+          imageWidth: capture.imageWidth,
+          imageHeight: capture.imageHeight,
+        };
+      });
+    });
+  }
+}

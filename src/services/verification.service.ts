@@ -1,0 +1,106 @@
+/**
+ * 1:1 verification: is the face in this photo the subject's, for this purpose? The probe
+ * is compared with the subject's templates enrolled for the same purpose and model; the
+ * decision (score, threshold, match) is recorded with its audit event and its id
+ * returned to the caller. As with enrollment, consent is checked before the image is
+ * processed and again in the transaction that records the decision.
+ */
+import type { Clock, IdGenerator } from "../domain/clock.port.js";
+import { validatePurpose } from "../domain/consent.js";
+import { DomainError } from "../domain/errors.js";
+import type { DetectedFace, FaceEngine } from "../domain/face-engine.port.js";
+import { verifyAgainst } from "../domain/matching/decide.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { TemplateCrypto } from "../domain/template-crypto.port.js";
+import type { Actor } from "../domain/tenant.js";
+import type { VerificationDecision } from "../domain/verification.js";
+import { callerOf, requireScope } from "./access.js";
+import type { AuditService } from "./audit.service.js";
+import { requireActiveConsent } from "./consent.service.js";
+import { findSubjectOrThrow } from "./subject.service.js";
+
+export interface VerifyInput {
+  subjectId: string;
+  purpose: string;
+  image: Uint8Array;
+}
+
+export interface VerifyResult {
+  decisionId: string;
+  match: boolean;
+  score: number;
+  threshold: number;
+  modelId: string;
+  face: DetectedFace;
+  /** How many of the subject's templates the probe was compared with. */
+  comparedTemplates: number;
+}
+
+/** The verify threshold for an embedding model (from its calibration, or configured). */
+export type ThresholdFor = (modelId: string) => number;
+
+export class VerificationService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly engine: FaceEngine,
+    private readonly crypto: TemplateCrypto,
+    private readonly thresholdFor: ThresholdFor,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async verify(actor: Actor, input: VerifyInput): Promise<VerifyResult> {
+    const caller = callerOf(actor);
+    const decisionId = this.ids.next("dec");
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "VERIFY_FACE", subjectId: input.subjectId, purpose: input.purpose, decisionId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "faces:verify");
+      const purpose = validatePurpose(input.purpose);
+      await findSubjectOrThrow(this.store, caller.tenantId, input.subjectId);
+      await requireActiveConsent(this.store, caller.tenantId, input.subjectId, purpose, this.clock.now());
+      const modelId = this.engine.modelId;
+      const templates = await this.store.templates.listForMatching(caller.tenantId, input.subjectId, purpose, modelId);
+      if (templates.length === 0) {
+        throw new DomainError("NO_TEMPLATES", `the subject has no template enrolled for ${purpose} with model ${modelId}`);
+      }
+
+      const capture = await this.engine.capture(input.image, "largest");
+      const wrapped = await this.store.subjectKeys.find(caller.tenantId, input.subjectId);
+      if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
+      const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
+      const references: Float32Array[] = [];
+      let result;
+      const threshold = this.thresholdFor(modelId);
+      try {
+        for (const t of templates) {
+          references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
+        }
+        result = verifyAgainst(capture.embedding, references, threshold);
+      } finally {
+        key.destroy();
+        for (const r of references) r.fill(0);
+        capture.embedding.fill(0);
+      }
+
+      const decision: VerificationDecision = {
+        id: decisionId,
+        tenantId: caller.tenantId,
+        subjectId: input.subjectId,
+        purpose,
+        modelId,
+        score: result.score,
+        threshold,
+        match: result.match,
+        actor: caller.label,
+        createdAt: this.clock.now(),
+      };
+      await this.store.transaction(async (tx) => {
+        await requireActiveConsent(tx, caller.tenantId, input.subjectId, purpose, this.clock.now());
+        await tx.verifications.create(decision);
+        await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: result.match ? "MATCH" : "NO_MATCH" });
+      });
+      return { decisionId, match: result.match, score: result.score, threshold, modelId, face: capture.face, comparedTemplates: templates.length };
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export default defineConfig({
+  root,
+  test: {
+    include: ["src/**/*.spec.ts", "test/**/*.spec.ts", "scripts/**/*.spec.ts"],
+    // PGlite needs 5–7 s for a new database; model loading and real inference add more.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    // Two cores: at most two test files at once (each may run two inference threads).
+    maxWorkers: 2,
+    setupFiles: ["reflect-metadata"],
+  },
+});
