@@ -6,6 +6,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export default defineConfig({
   root,
+  resolve: {
+    // graphql 16 ships both index.js and index.mjs without an "exports" map: Node (and so
+    // type-graphql and Apollo) loads the CommonJS build, Vite would pick the ES module one.
+    // Two copies of graphql cannot share a schema, so tests use the one Node uses.
+    alias: [{ find: /^graphql$/, replacement: path.join(root, "node_modules", "graphql", "index.js") }],
+  },
   test: {
     include: ["src/**/*.spec.ts", "test/**/*.spec.ts", "scripts/**/*.spec.ts"],
     // PGlite needs 5–7 s for a new database; model loading and real inference add more.

@@ -28,7 +28,10 @@ export interface AppOverrides {
   clock?: Clock;
   ids?: IdGenerator;
   log?: Logger;
-  /** A face engine already loaded (tests share one across apps to save start-up time). */
+  /**
+   * A face engine already loaded, used instead of loading one from `config.inference`
+   * (tests share one across apps to save start-up time; its limits are its own).
+   */
   engine?: FaceEngine;
 }
 

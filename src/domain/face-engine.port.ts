@@ -35,6 +35,13 @@ export interface FaceCapture {
   imageHeight: number;
 }
 
+/**
+ * The caller's image, read only when a service has decided to process it (after the
+ * scope, subject and consent checks), so refused calls never touch the bytes. Throws
+ * DomainError INVALID_IMAGE / IMAGE_TOO_LARGE / INVALID_INPUT for unreadable input.
+ */
+export type ImageSource = () => Promise<Uint8Array>;
+
 export interface FaceEngine {
   /** The embedding model new captures are made with. */
   readonly modelId: string;

@@ -22,50 +22,50 @@ export interface RawImage {
  */
 export function warpAffine(src: RawImage, m: Affine2x3, width: number, height: number, border = 0): RawImage {
   const inv = invertAffine(m);
-  const ch = src.channels;
+  const { width: sw, height: sh, channels: ch, data } = src;
   const out = new Uint8Array(width * height * ch);
   // How many source pixels one destination pixel spans: the larger singular value bound.
   const srcPerDst = Math.max(Math.hypot(inv[0], inv[3]), Math.hypot(inv[1], inv[4]));
   const ss = Math.max(1, Math.min(8, Math.ceil(srcPerDst)));
+  const norm = 1 / (ss * ss);
   const acc = new Float64Array(ch);
-  const px = new Float64Array(ch);
 
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       acc.fill(0);
       for (let sy = 0; sy < ss; sy++) {
+        const dy = y + (sy + 0.5) / ss - 0.5;
         for (let sx = 0; sx < ss; sx++) {
           const dx = x + (sx + 0.5) / ss - 0.5;
-          const dy = y + (sy + 0.5) / ss - 0.5;
+          // Bilinear sample of the source at (u, v).
           const u = inv[0] * dx + inv[1] * dy + inv[2];
           const v = inv[3] * dx + inv[4] * dy + inv[5];
-          sampleBilinear(src, u, v, border, px);
-          for (let c = 0; c < ch; c++) acc[c]! += px[c]!;
+          const x0 = Math.floor(u);
+          const y0 = Math.floor(v);
+          const fx = u - x0;
+          const fy = v - y0;
+          addCorner(acc, data, sw, sh, ch, x0, y0, (1 - fx) * (1 - fy), border);
+          addCorner(acc, data, sw, sh, ch, x0 + 1, y0, fx * (1 - fy), border);
+          addCorner(acc, data, sw, sh, ch, x0, y0 + 1, (1 - fx) * fy, border);
+          addCorner(acc, data, sw, sh, ch, x0 + 1, y0 + 1, fx * fy, border);
         }
       }
       const o = (y * width + x) * ch;
-      for (let c = 0; c < ch; c++) out[o + c] = Math.round(acc[c]! / (ss * ss));
+      for (let c = 0; c < ch; c++) out[o + c] = Math.round(acc[c]! * norm);
     }
   }
   return { width, height, channels: ch, data: out };
 }
 
-function sampleBilinear(src: RawImage, u: number, v: number, border: number, out: Float64Array): void {
-  const { width: w, height: h, channels: ch, data } = src;
-  const x0 = Math.floor(u), y0 = Math.floor(v);
-  const fx = u - x0, fy = v - y0;
-  for (let c = 0; c < ch; c++) {
-    const p00 = pixel(data, w, h, ch, x0, y0, c, border);
-    const p10 = pixel(data, w, h, ch, x0 + 1, y0, c, border);
-    const p01 = pixel(data, w, h, ch, x0, y0 + 1, c, border);
-    const p11 = pixel(data, w, h, ch, x0 + 1, y0 + 1, c, border);
-    out[c] = (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
+/** Adds `weight` × the source pixel at (x, y) (or the border value outside) to `acc`. */
+function addCorner(acc: Float64Array, data: Uint8Array, w: number, h: number, ch: number, x: number, y: number, weight: number, border: number): void {
+  if (weight === 0) return;
+  if (x < 0 || y < 0 || x >= w || y >= h) {
+    for (let c = 0; c < ch; c++) acc[c]! += weight * border;
+    return;
   }
-}
-
-function pixel(data: Uint8Array, w: number, h: number, ch: number, x: number, y: number, c: number, border: number): number {
-  if (x < 0 || y < 0 || x >= w || y >= h) return border;
-  return data[(y * w + x) * ch + c]!;
+  const i = (y * w + x) * ch;
+  for (let c = 0; c < ch; c++) acc[c]! += weight * data[i + c]!;
 }
 
 /** Luma (ITU-R BT.601) of an RGB image as a 1-channel image. */

@@ -8,7 +8,7 @@
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import type { DetectedFace, FaceEngine } from "../domain/face-engine.port.js";
+import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { StoredTemplate } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -23,7 +23,7 @@ export interface EnrollInput {
   subjectId: string;
   galleryId: string;
   purpose: string;
-  image: Uint8Array;
+  image: ImageSource;
 }
 
 export interface EnrollResult {
@@ -58,7 +58,7 @@ export class EnrollmentService {
       }
       await requireActiveConsent(this.store, caller.tenantId, input.subjectId, purpose, this.clock.now());
 
-      const capture = await this.engine.capture(input.image, "single");
+      const capture = await this.engine.capture(await input.image(), "single");
 
       return this.store.transaction(async (tx) => {
         await requireActiveConsent(tx, caller.tenantId, input.subjectId, purpose, this.clock.now());

@@ -8,7 +8,7 @@
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import type { DetectedFace, FaceEngine } from "../domain/face-engine.port.js";
+import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
 import { verifyAgainst } from "../domain/matching/decide.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -22,7 +22,7 @@ import { findSubjectOrThrow } from "./subject.service.js";
 export interface VerifyInput {
   subjectId: string;
   purpose: string;
-  image: Uint8Array;
+  image: ImageSource;
 }
 
 export interface VerifyResult {
@@ -65,7 +65,7 @@ export class VerificationService {
         throw new DomainError("NO_TEMPLATES", `the subject has no template enrolled for ${purpose} with model ${modelId}`);
       }
 
-      const capture = await this.engine.capture(input.image, "largest");
+      const capture = await this.engine.capture(await input.image(), "largest");
       const wrapped = await this.store.subjectKeys.find(caller.tenantId, input.subjectId);
       if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
       const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);

@@ -26,8 +26,7 @@ export class FaceResolver {
     @Arg("image", () => ImageInput) image: ImageInput,
   ): Promise<EnrollmentType> {
     const actor = await ctx.tenantActor();
-    const bytes = await readImageInput(image, ctx.services.maxImageBytes);
-    return ctx.services.enrollment.enroll(actor, { subjectId, galleryId, purpose, image: bytes });
+    return ctx.services.enrollment.enroll(actor, { subjectId, galleryId, purpose, image: () => readImageInput(image, ctx.services.maxImageBytes) });
   }
 
   @Mutation(() => VerificationType, { description: "1:1: does the (largest) face in the photo belong to the subject? Needs active consent for the purpose." })
@@ -38,7 +37,6 @@ export class FaceResolver {
     @Arg("image", () => ImageInput) image: ImageInput,
   ): Promise<VerificationType> {
     const actor = await ctx.tenantActor();
-    const bytes = await readImageInput(image, ctx.services.maxImageBytes);
-    return ctx.services.verification.verify(actor, { subjectId, purpose, image: bytes });
+    return ctx.services.verification.verify(actor, { subjectId, purpose, image: () => readImageInput(image, ctx.services.maxImageBytes) });
   }
 }

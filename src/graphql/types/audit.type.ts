@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "One link of the tenant's hash-chained audit trail." })
+@ObjectType("AuditEvent", { description: "One link of the tenant's hash-chained audit trail." })
 export class AuditEventType {
   @Field(() => ID) id!: string;
   @Field(() => Int) seq!: number;
@@ -17,7 +17,7 @@ export class AuditEventType {
   @Field(() => String) hash!: string;
 }
 
-@ObjectType()
+@ObjectType("AuditChainReport")
 export class AuditChainReportType {
   @Field(() => Boolean) valid!: boolean;
   @Field(() => Int) length!: number;

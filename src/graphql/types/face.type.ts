@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "Face bounding box in image pixels (after EXIF rotation)." })
+@ObjectType("FaceBox", { description: "Face bounding box in image pixels (after EXIF rotation)." })
 export class FaceBoxType {
   @Field(() => Int) x!: number;
   @Field(() => Int) y!: number;
@@ -8,13 +8,13 @@ export class FaceBoxType {
   @Field(() => Int) height!: number;
 }
 
-@ObjectType()
+@ObjectType("DetectedFace")
 export class DetectedFaceType {
   @Field(() => FaceBoxType) box!: FaceBoxType;
   @Field(() => Float, { description: "Detector confidence in [0, 1]." }) score!: number;
 }
 
-@ObjectType({ description: "The result of enrolling a face." })
+@ObjectType("Enrollment", { description: "The result of enrolling a face." })
 export class EnrollmentType {
   @Field(() => ID) templateId!: string;
   @Field(() => ID) galleryId!: string;
@@ -24,7 +24,7 @@ export class EnrollmentType {
   @Field(() => Int) imageHeight!: number;
 }
 
-@ObjectType({ description: "A 1:1 verification decision." })
+@ObjectType("Verification", { description: "A 1:1 verification decision." })
 export class VerificationType {
   @Field(() => ID, { description: "Id of the recorded decision (also in the audit trail)." }) decisionId!: string;
   @Field(() => Boolean) match!: boolean;

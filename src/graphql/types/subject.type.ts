@@ -10,7 +10,7 @@ registerEnumType(ConsentMethodGql, { name: "ConsentMethod", description: "How th
 // Keep the GraphQL enum and the domain list in step.
 if (Object.values(ConsentMethodGql).join() !== CONSENT_METHODS.join()) throw new Error("ConsentMethod enum out of step with the domain");
 
-@ObjectType({ description: "A subject's consent to face processing for one purpose." })
+@ObjectType("Consent", { description: "A subject's consent to face processing for one purpose." })
 export class ConsentType {
   @Field(() => ID) id!: string;
   @Field(() => String) purpose!: string;
@@ -21,7 +21,7 @@ export class ConsentType {
   @Field(() => Boolean, { description: "Granted and not withdrawn." }) active!: boolean;
 }
 
-@ObjectType({ description: "Metadata of a stored face template. The template itself is encrypted and never returned." })
+@ObjectType("TemplateInfo", { description: "Metadata of a stored face template. The template itself is encrypted and never returned." })
 export class TemplateInfoType {
   @Field(() => ID) id!: string;
   @Field(() => ID) galleryId!: string;
@@ -33,7 +33,7 @@ export class TemplateInfoType {
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType({ description: "A person whose face a tenant may enroll and verify." })
+@ObjectType("Subject", { description: "A person whose face a tenant may enroll and verify." })
 export class SubjectType {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true, description: "The partner app's own reference." }) externalRef!: string | null;
@@ -42,7 +42,7 @@ export class SubjectType {
   @Field(() => [TemplateInfoType]) templates!: TemplateInfoType[];
 }
 
-@ObjectType()
+@ObjectType("Gallery")
 export class GalleryType {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;

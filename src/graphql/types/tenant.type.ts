@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "A new tenant and its first API key. The key is shown only here, once." })
+@ObjectType("CreatedTenant", { description: "A new tenant and its first API key. The key is shown only here, once." })
 export class CreatedTenantType {
   @Field(() => ID) tenantId!: string;
   @Field(() => String) name!: string;
@@ -9,7 +9,7 @@ export class CreatedTenantType {
   @Field(() => [String]) scopes!: string[];
 }
 
-@ObjectType()
+@ObjectType("Health")
 export class HealthType {
   @Field(() => String, { description: "ok when the database answers." }) status!: string;
   @Field(() => String, { description: "postgres or pglite." }) database!: string;

@@ -1,0 +1,52 @@
+/**
+ * Latency benchmark of the face stack over every image in ../shared/faces:
+ * p50/p95 milliseconds per stage (decode, detect, landmarks, align, embed) and end to
+ * end, per image and per face. Usage: npm run bench [-- --runs 5 --threads 1]
+ */
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import { loadConfig } from "../src/config/config.js";
+import { FacePipeline, type StageName } from "../src/inference/face-pipeline.js";
+import { listFacePhotos } from "./lib/shared-faces.js";
+import { percentile } from "./lib/stats.js";
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+const runs = Number(args.get("runs") ?? 5);
+const threads = Number(args.get("threads") ?? 1);
+
+const config = loadConfig({ ...process.env, INFERENCE_THREADS: String(threads) });
+const pipeline = await FacePipeline.load(config.inference);
+const photos = listFacePhotos();
+const images = await Promise.all(photos.map((p) => readFile(p.path)));
+
+const stages: StageName[] = ["decode", "detect", "landmarks", "align", "embed"];
+const perImage: Record<StageName | "total", number[]> = { decode: [], detect: [], landmarks: [], align: [], embed: [], total: [] };
+const perFace: Record<"landmarks" | "align" | "embed" | "face", number[]> = { landmarks: [], align: [], embed: [], face: [] };
+let faces = 0;
+
+for (const img of images) await pipeline.analyze(img); // warm-up
+for (let r = 0; r < runs; r++) {
+  for (const img of images) {
+    const t0 = performance.now();
+    const { faces: found, timings } = await pipeline.analyze(img);
+    perImage.total.push(performance.now() - t0);
+    for (const s of stages) perImage[s].push(timings[s]);
+    if (found.length > 0) {
+      for (const s of ["landmarks", "align", "embed"] as const) perFace[s].push(timings[s] / found.length);
+      perFace.face.push((timings.landmarks + timings.align + timings.embed) / found.length);
+    }
+    if (r === 0) faces += found.length;
+  }
+}
+
+const fmt = (v: number) => v.toFixed(1).padStart(8);
+console.log(`face stack latency: ${images.length} images (${faces} faces) from ../shared/faces, ${runs} runs each, ${threads} inference thread(s), ${os.cpus()[0]?.model ?? "cpu"}`);
+console.log(`models: ${config.inference.detectorModel}, ${config.inference.landmarkModel}, ${config.inference.recognizerModel}`);
+console.log("\nper image        p50 ms   p95 ms");
+for (const s of [...stages, "total"] as const) console.log(`${s.padEnd(14)}${fmt(percentile(perImage[s], 50))} ${fmt(percentile(perImage[s], 95))}`);
+console.log("\nper face         p50 ms   p95 ms");
+for (const s of ["landmarks", "align", "embed", "face"] as const) {
+  const label = s === "face" ? "all three" : s;
+  console.log(`${label.padEnd(14)}${fmt(percentile(perFace[s], 50))} ${fmt(percentile(perFace[s], 95))}`);
+}
