@@ -14,11 +14,12 @@ import { projectRoot } from "../src/inference/model-manifest.js";
 import { cosineSimilarity } from "../src/math/vector.js";
 import { thresholdForFalseMatchRate } from "../src/domain/matching/threshold.js";
 import { parseLfwPairs, lfwImagePath } from "./lib/lfw-pairs.js";
+import { sharedDir } from "./lib/shared-dir.js";
 import { nearestCentreFace } from "../src/inference/face-choice.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
-const lfwRoot = args.get("lfw") ?? path.join(projectRoot(), "..", "shared", "lfw-dev");
+const lfwRoot = args.get("lfw") ?? path.join(sharedDir(), "lfw-dev");
 const pairsFile = args.get("pairs") ?? "pairsDevTrain.txt";
 
 const config = loadConfig(process.env);

@@ -1,9 +1,9 @@
 /** The labelled photos of ../shared/faces: identity folders (no leading underscore) and the rest. */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { projectRoot } from "../../src/inference/model-manifest.js";
+import { sharedDir } from "./shared-dir.js";
 
-export const FACES_DIR = path.join(projectRoot(), "..", "shared", "faces");
+export const FACES_DIR = path.join(sharedDir(), "faces");
 
 export interface FacePhoto {
   /** Folder name: the identity for identity folders. */
