@@ -2,8 +2,8 @@
 import { l2Normalize } from "../math/vector.js";
 import { ALIGNED_SIZE } from "./face-align.stage.js";
 import type { RgbImage } from "./image-decode.stage.js";
-import { readModelFile, type ModelSpec } from "./model-manifest.js";
-import { createOnnxSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import type { ModelSpec } from "./model-manifest.js";
+import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
 
 export class EmbedStage {
   private session: OnnxSession | undefined;
@@ -11,7 +11,7 @@ export class EmbedStage {
   constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
 
   async load(): Promise<void> {
-    this.session ??= await createOnnxSession(await readModelFile(this.spec), this.opts);
+    this.session ??= await createModelSession(this.spec, this.opts);
   }
 
   async run(aligned: RgbImage): Promise<Float32Array> {

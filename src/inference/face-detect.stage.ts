@@ -6,8 +6,7 @@
 import { nonMaxSuppression, type ScoredBox } from "../math/nms.js";
 import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { readModelFile } from "./model-manifest.js";
-import { createOnnxSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
 
 export interface DetectOptions extends OnnxOptions {
   /** Minimum face probability for a box to count as a face. */
@@ -27,7 +26,7 @@ export class FaceDetectStage {
   constructor(private readonly spec: ModelSpec, private readonly opts: DetectOptions) {}
 
   async load(): Promise<void> {
-    this.session ??= await createOnnxSession(await readModelFile(this.spec), this.opts);
+    this.session ??= await createModelSession(this.spec, this.opts);
   }
 
   /** Faces in the image, best score first, in image pixel coordinates (possibly past the edges). */

@@ -7,8 +7,8 @@ import type { Box } from "../math/nms.js";
 import type { Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import type { RgbImage } from "./image-decode.stage.js";
-import { readModelFile, type ModelSpec } from "./model-manifest.js";
-import { createOnnxSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import type { ModelSpec } from "./model-manifest.js";
+import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
 
 const SIZE = 64;
 
@@ -18,7 +18,7 @@ export class LandmarksStage {
   constructor(private readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
 
   async load(): Promise<void> {
-    this.session ??= await createOnnxSession(await readModelFile(this.spec), this.opts);
+    this.session ??= await createModelSession(this.spec, this.opts);
   }
 
   async run(img: RgbImage, box: Box): Promise<Point[]> {

@@ -1,32 +1,56 @@
 /**
- * The pinned model manifest (models/manifest.json) and the loader that finds each model
- * file in node_modules and checks its sha256. Nothing is ever downloaded: a missing or
- * altered file stops start-up with a message naming the npm package to install.
+ * The pinned model manifest (models/manifest.json) and the loader that turns an entry
+ * into ONNX bytes. Every source file comes from an npm package in node_modules and is
+ * checked against its sha256; TF.js graph models are converted to ONNX by our own
+ * converter (src/models/) into models/onnx/ on first use, and the result is checked
+ * against the sha256 recorded for it. Nothing is ever downloaded: a missing or altered
+ * file stops start-up with a message naming the npm package to install.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type ModelRole = "detector" | "landmarks68" | "recognizer";
+export type ModelRole = "detector" | "landmarks68" | "mesh468" | "recognizer";
+
+export interface ModelSourceFile {
+  /** Path inside the npm package. */
+  path: string;
+  sha256: string;
+}
 
 export interface ModelSpec {
   id: string;
   role: ModelRole;
-  source: { package: string; version: string; file: string; upstream: string; license: string };
-  sha256: string;
-  bytes: number;
+  /** Which decoder/pre-processing family the stage uses (e.g. "rfb320", "blazeface"). */
+  family: string;
   architecture: string;
+  source: {
+    package: string;
+    version: string;
+    format: "onnx" | "tfjs-graph";
+    /** The ONNX file, or the TF.js model.json followed by its weight shards. */
+    files: ModelSourceFile[];
+    upstream: string;
+    license: string;
+  };
+  /** The ONNX model onnxruntime loads: the source file itself, or our conversion of it. */
+  onnx: { sha256: string; bytes: number };
   input: {
     name: string;
     shape: number[];
-    layout: "NCHW";
+    layout: "NCHW" | "NHWC";
     colorOrder: "RGB" | "GRAY";
+    /** Pixel p becomes (p - mean) / std. */
+    mean: number;
+    std: number;
     resize: string;
-    normalization: string;
   };
-  outputs: { name: string; shape: number[]; meaning: string }[];
+  outputs: { name: string; shape: (number | string)[]; meaning: string }[];
+  /** Recognizers: how the face is cropped for them (see src/inference/face-crop.ts). */
+  crop?: string;
+  notes?: string;
 }
 
 export interface ModelManifest {
@@ -43,7 +67,11 @@ export function projectRoot(): string {
   throw new Error("cannot locate the project root from " + fileURLToPath(import.meta.url));
 }
 
-export async function loadManifest(file = path.join(projectRoot(), "models", "manifest.json")): Promise<ModelManifest> {
+export const MANIFEST_FILE = path.join(projectRoot(), "models", "manifest.json");
+/** Where converted models are written (not committed; rebuilt from node_modules). */
+export const CONVERTED_DIR = path.join(projectRoot(), "models", "onnx");
+
+export async function loadManifest(file = MANIFEST_FILE): Promise<ModelManifest> {
   const parsed = JSON.parse(await readFile(file, "utf8")) as ModelManifest;
   if (!Array.isArray(parsed.models)) throw new Error(`${file}: "models" must be an array`);
   return parsed;
@@ -60,9 +88,13 @@ export class ModelFileError extends Error {
   override name = "ModelFileError";
 }
 
-/** Reads a model's bytes from its npm package and verifies version and sha256. */
-export async function readModelFile(spec: ModelSpec, fromDir = projectRoot()): Promise<Uint8Array> {
-  const { package: pkg, version, file } = spec.source;
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The package folder of a model's npm source, after checking the installed version. */
+export async function sourcePackageDir(spec: ModelSpec, fromDir = projectRoot()): Promise<string> {
+  const { package: pkg, version } = spec.source;
   const install = `install it with: npm install ${pkg}@${version}`;
   const require = createRequire(path.join(fromDir, "package.json"));
   let pkgJsonPath: string;
@@ -75,16 +107,60 @@ export async function readModelFile(spec: ModelSpec, fromDir = projectRoot()): P
   if (installed.version !== version) {
     throw new ModelFileError(`model ${spec.id}: ${pkg}@${installed.version} is installed but ${version} is pinned; ${install}`);
   }
-  const full = path.join(path.dirname(pkgJsonPath), file);
-  let bytes: Buffer;
+  return path.dirname(pkgJsonPath);
+}
+
+/** Reads and verifies every source file of a model; returns their paths on disk. */
+export async function verifiedSourceFiles(spec: ModelSpec, fromDir = projectRoot()): Promise<{ path: string; bytes: Uint8Array }[]> {
+  const { package: pkg, version } = spec.source;
+  const dir = await sourcePackageDir(spec, fromDir);
+  return Promise.all(
+    spec.source.files.map(async (f) => {
+      const full = path.join(dir, f.path);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(full);
+      } catch {
+        throw new ModelFileError(`model ${spec.id}: ${f.path} is missing from ${pkg}@${version}; reinstall it with: npm install ${pkg}@${version}`);
+      }
+      const digest = sha256(bytes);
+      if (digest !== f.sha256) {
+        throw new ModelFileError(`model ${spec.id}: sha256 of ${pkg}/${f.path} is ${digest}, expected ${f.sha256}; the file was altered; reinstall ${pkg}@${version}`);
+      }
+      return { path: full, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }),
+  );
+}
+
+/** A converter from a verified TF.js model.json path to ONNX bytes (src/models/). */
+export type TfjsConverter = (modelJsonPath: string, spec: ModelSpec) => Promise<Uint8Array>;
+
+/**
+ * The ONNX bytes of a model, verified against the manifest. TF.js sources are converted
+ * (once; the result is kept in models/onnx/) with `convert`.
+ */
+export async function readModelFile(spec: ModelSpec, convert?: TfjsConverter, fromDir = projectRoot()): Promise<Uint8Array> {
+  if (spec.source.format === "onnx") {
+    const [file] = await verifiedSourceFiles(spec, fromDir);
+    return file!.bytes;
+  }
+  const target = path.join(CONVERTED_DIR, `${spec.id}.onnx`);
   try {
-    bytes = await readFile(full);
+    const cached = new Uint8Array(await readFile(target));
+    if (sha256(cached) === spec.onnx.sha256) return cached;
   } catch {
-    throw new ModelFileError(`model ${spec.id}: ${file} is missing from ${pkg}@${version}; reinstall it with: npm install ${pkg}@${version}`);
+    // Not built yet.
   }
-  const digest = createHash("sha256").update(bytes).digest("hex");
-  if (digest !== spec.sha256) {
-    throw new ModelFileError(`model ${spec.id}: sha256 of ${pkg}/${file} is ${digest}, expected ${spec.sha256}; the file was altered; reinstall ${pkg}@${version}`);
+  const [modelJson] = await verifiedSourceFiles(spec, fromDir);
+  if (!convert) throw new ModelFileError(`model ${spec.id}: models/onnx/${spec.id}.onnx is missing; run npm run models`);
+  const bytes = await convert(modelJson!.path, spec);
+  const digest = sha256(bytes);
+  if (digest !== spec.onnx.sha256) {
+    throw new ModelFileError(`model ${spec.id}: the conversion's sha256 is ${digest}, but the manifest records ${spec.onnx.sha256}; if the converter changed on purpose, run npm run models -- --record`);
   }
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  await mkdir(CONVERTED_DIR, { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, target);
+  return bytes;
 }

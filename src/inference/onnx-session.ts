@@ -1,5 +1,7 @@
 /** Creating onnxruntime-node sessions the same way for every stage. */
 import * as ort from "onnxruntime-node";
+import { convertTfjsModelFile } from "../models/convert-model.js";
+import { readModelFile, type ModelSpec } from "./model-manifest.js";
 
 export interface OnnxOptions {
   /** Threads for one operator (set from config; defaults to the core count). */
@@ -17,6 +19,11 @@ export async function createOnnxSession(model: Uint8Array, opts: OnnxOptions): P
     // 3 = errors only: some bundled models warn about initializers listed as graph inputs.
     logSeverityLevel: 3,
   });
+}
+
+/** The session for a manifest model (converting a TF.js source on first use). */
+export async function createModelSession(spec: ModelSpec, opts: OnnxOptions): Promise<OnnxSession> {
+  return createOnnxSession(await readModelFile(spec, convertTfjsModelFile), opts);
 }
 
 /** Runs a single-input session and returns the named outputs' data. */

@@ -144,7 +144,8 @@ describe("model files", () => {
   it("verifies the sha256 of every model it loads", async () => {
     const manifest = await loadManifest();
     const spec = findModel(manifest, testConfig().inference.recognizerModel, "recognizer");
-    await expect(readModelFile({ ...spec, sha256: "0".repeat(64) })).rejects.toThrow(/sha256 .* expected 0{64}.*reinstall faceplugin-face-recognition-js@0\.0\.1/);
+    const altered = { ...spec, source: { ...spec.source, files: spec.source.files.map((f) => ({ ...f, sha256: "0".repeat(64) })) } };
+    await expect(readModelFile(altered)).rejects.toThrow(/sha256 .* expected 0{64}.*reinstall faceplugin-face-recognition-js@0\.0\.1/);
   });
 
   it("names the npm package to install when it is missing", async () => {
