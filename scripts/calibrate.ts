@@ -13,9 +13,8 @@ import { FacePipeline } from "../src/inference/face-pipeline.js";
 import { projectRoot } from "../src/inference/model-manifest.js";
 import { cosineSimilarity } from "../src/math/vector.js";
 import { thresholdForFalseMatchRate } from "../src/domain/matching/threshold.js";
-import { parseLfwPairs, lfwImagePath } from "./lib/lfw-pairs.js";
+import { parseLfwPairs, lfwImagePath } from "../src/eval/lfw-pairs.js";
 import { sharedDir } from "./lib/shared-dir.js";
-import { nearestCentreFace } from "../src/inference/face-choice.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
@@ -28,8 +27,8 @@ const pairs = parseLfwPairs(await readFile(path.join(lfwRoot, pairsFile), "utf8"
 const cache = new Map<string, Float32Array | null>();
 async function embed(file: string): Promise<Float32Array | null> {
   if (!cache.has(file)) {
-    const r = await pipeline.analyze(await readFile(file));
-    cache.set(file, nearestCentreFace(r.faces, r.image)?.embedding ?? null);
+    const r = await pipeline.analyze(await readFile(file), { pick: "center" });
+    cache.set(file, r.faces[0]?.embeddings.get(pipeline.modelId) ?? null);
   }
   return cache.get(file)!;
 }
@@ -38,8 +37,8 @@ const genuine: number[] = [];
 const impostor: number[] = [];
 let failures = 0;
 for (const [i, pair] of pairs.entries()) {
-  const a = await embed(lfwImagePath(lfwRoot, pair.a));
-  const b = await embed(lfwImagePath(lfwRoot, pair.b));
+  const a = await embed(lfwImagePath(path.join(lfwRoot, "images"), pair.a));
+  const b = await embed(lfwImagePath(path.join(lfwRoot, "images"), pair.b));
   if (!a || !b) {
     failures++;
     continue;

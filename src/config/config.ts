@@ -98,7 +98,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       landmarkModel: str("LANDMARK_MODEL", "faceplugin-landmark68"),
       recognizerModel: str("RECOGNIZER_MODEL", "faceplugin-r512"),
       threads: int("INFERENCE_THREADS", os.availableParallelism(), 1, 256),
-      detectScoreThreshold: fraction("DETECT_SCORE_THRESHOLD", 0.95),
+      detectScoreThreshold: optional("DETECT_SCORE_THRESHOLD") === undefined ? undefined : fraction("DETECT_SCORE_THRESHOLD", 0.5),
       minFaceSize: int("MIN_FACE_SIZE", 20, 1, 10_000),
       decode: {
         maxPixels: int("MAX_IMAGE_PIXELS", 40_000_000, 1, 1_000_000_000),

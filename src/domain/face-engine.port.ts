@@ -21,7 +21,9 @@ export type FacePick =
   /** Exactly one face is required (enrollment): several faces fail with MULTIPLE_FACES. */
   | "single"
   /** The largest face is used (verification). */
-  | "largest";
+  | "largest"
+  /** The face nearest the image centre (how LFW labels its images). */
+  | "center";
 
 export interface FaceCapture {
   /** Id of the embedding model (the models/manifest.json id of the recognizer). */

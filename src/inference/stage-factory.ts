@@ -1,0 +1,45 @@
+/** Builds the stage object for a manifest model, by its role and family. */
+import { BlazeFaceDetectStage } from "./blazeface-detect.stage.js";
+import type { FaceDetectorStage, LandmarkStage } from "./detection.js";
+import { EmbedStage } from "./embed.stage.js";
+import { FaceMeshStage } from "./face-mesh.stage.js";
+import { Landmarks68Stage } from "./landmarks68.stage.js";
+import { findModel, type ModelManifest } from "./model-manifest.js";
+import type { OnnxOptions } from "./onnx-session.js";
+import { Rfb320DetectStage } from "./rfb320-detect.stage.js";
+
+export interface DetectorSettings extends OnnxOptions {
+  /** Overrides the model's default score threshold. */
+  scoreThreshold: number | undefined;
+  minFaceSize: number;
+}
+
+export function createDetector(manifest: ModelManifest, id: string, s: DetectorSettings): FaceDetectorStage {
+  const spec = findModel(manifest, id, "detector");
+  if (!spec.detect) throw new Error(`detector ${id} has no "detect" defaults in the manifest`);
+  const opts = { ...s, scoreThreshold: s.scoreThreshold ?? spec.detect.scoreThreshold, iouThreshold: spec.detect.iouThreshold };
+  switch (spec.family) {
+    case "rfb320":
+      return new Rfb320DetectStage(spec, opts);
+    case "blazeface":
+      return new BlazeFaceDetectStage(spec, opts);
+    default:
+      throw new Error(`detector ${id}: unknown family ${spec.family}`);
+  }
+}
+
+/** The landmark stage; the mesh needs to know how loose the detector's boxes are. */
+export function createLandmarker(manifest: ModelManifest, id: string, detectorId: string, onnx: OnnxOptions): LandmarkStage {
+  const spec = manifest.models.find((m) => m.id === id);
+  if (!spec) throw new Error(`model "${id}" is not in models/manifest.json`);
+  if (spec.role === "landmarks68") return new Landmarks68Stage(spec, onnx);
+  if (spec.role === "mesh468") {
+    const detector = findModel(manifest, detectorId, "detector");
+    return new FaceMeshStage(spec, { ...onnx, detectionScale: detector.detect?.meshScale ?? 1.5 });
+  }
+  throw new Error(`model "${id}" is a ${spec.role}, not a landmark model`);
+}
+
+export function createEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOptions): EmbedStage {
+  return new EmbedStage(findModel(manifest, id, "recognizer"), onnx);
+}
