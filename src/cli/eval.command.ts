@@ -137,16 +137,20 @@ async function lfwCommand(flags: Map<string, string>): Promise<number> {
   let faces = 0;
   const lookup = async (p: string): Promise<EmbedRecord> => {
     const hit = cache.get(p);
-    if (hit && recognizers.every((id) => hit.embeddings === null || hit.embeddings[id])) return hit;
-    const r = await embedImage(pipeline, p, { pick, recognizers: stages });
+    const missing = stages.filter((st) => !(hit && (hit.embeddings === null || hit.embeddings[st.embeddingId])));
+    if (hit && missing.length === 0) return hit;
+    const r = await embedImage(pipeline, p, { pick, recognizers: missing });
     if (r.timings && r.face) {
       faces++;
       for (const k of Object.keys(stageMs) as (keyof typeof stageMs)[]) stageMs[k] += r.timings[k];
     }
-    cache.set(p, r);
-    fresh.push(r);
+    // Keep what the cache already had for other recognizers (detection is deterministic).
+    const merged: EmbedRecord = hit && hit.embeddings && r.embeddings ? { ...hit, embeddings: { ...hit.embeddings, ...r.embeddings } } : r;
+    delete merged.timings;
+    cache.set(p, merged);
+    fresh.push(merged);
     if (cacheFile && fresh.length >= 200) await appendEmbedCache(cacheFile, fresh.splice(0));
-    return r;
+    return merged;
   };
 
   const results: LfwResult[] = [];

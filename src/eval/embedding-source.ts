@@ -31,7 +31,7 @@ export interface EmbedOptions {
 }
 
 export async function embedImage(pipeline: FacePipeline, path: string, opts: EmbedOptions): Promise<EmbedRecord> {
-  const modelId = opts.recognizers[0]!.spec.id;
+  const modelId = opts.recognizers[0]!.embeddingId;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

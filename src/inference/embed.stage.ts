@@ -1,7 +1,9 @@
 /**
  * Stage 5: one recognizer. Crops the face as its manifest entry says (align), converts
  * the pixels to its input tensor (layout, colour order, mean/std) and returns the
- * L2-normalised embedding from its output.
+ * L2-normalised embedding from its output. With `flip`, the embedding is the normalised
+ * sum of the crop's and its mirror image's embeddings (the usual test-time augmentation
+ * of face recognition evaluations); that is a different embedding, with its own id.
  */
 import type { Point } from "../math/similarity-transform.js";
 import { l2Normalize } from "../math/vector.js";
@@ -17,10 +19,15 @@ export class EmbedStage {
   readonly height: number;
   private readonly channels: number;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {
+  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions & { flip?: boolean }) {
     const s = spec.input.shape;
     [this.channels, this.height, this.width] = spec.input.layout === "NCHW" ? [s[1]!, s[2]!, s[3]!] : [s[3]!, s[1]!, s[2]!];
     if (!spec.crop) throw new Error(`recognizer ${spec.id} has no crop in the manifest`);
+  }
+
+  /** The id of the embeddings this stage makes: the model id, plus "+flip" with flipping. */
+  get embeddingId(): string {
+    return this.opts.flip ? `${this.spec.id}+flip` : this.spec.id;
   }
 
   async load(): Promise<void> {
@@ -34,6 +41,14 @@ export class EmbedStage {
   }
 
   async run(crop: RawImage): Promise<Float32Array> {
+    const a = l2Normalize(await this.forward(crop));
+    if (!this.opts.flip) return a;
+    const b = l2Normalize(await this.forward(mirror(crop)));
+    for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+    return l2Normalize(a);
+  }
+
+  private async forward(crop: RawImage): Promise<Float32Array> {
     if (!this.session) throw new Error(`EmbedStage(${this.spec.id}).run before load()`);
     const { layout, name, colorOrder } = this.spec.input;
     const plane = this.width * this.height;
@@ -49,6 +64,20 @@ export class EmbedStage {
     }
     const shape = layout === "NCHW" ? [1, c, this.height, this.width] : [1, this.height, this.width, c];
     const [out] = await runOnnx(this.session, name, data, shape, [this.spec.outputs[0]!.name]);
-    return l2Normalize(out!);
+    return out!;
   }
+}
+
+/** The image mirrored left to right. */
+export function mirror(img: RawImage): RawImage {
+  const { width: w, height: h, channels: c, data } = img;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * c;
+      const d = (y * w + (w - 1 - x)) * c;
+      for (let k = 0; k < c; k++) out[d + k] = data[s + k]!;
+    }
+  }
+  return { width: w, height: h, channels: c, data: out };
 }

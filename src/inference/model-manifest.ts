@@ -52,7 +52,7 @@ export interface ModelSpec {
    * Detectors: default score threshold, NMS IoU, and how much the detector's box is
    * enlarged for the face mesh's first pass.
    */
-  detect?: { scoreThreshold: number; iouThreshold: number; meshScale: number };
+  detect?: { scoreThreshold: number; iouThreshold: number; meshScale: number; meshPasses?: number };
   /** Recognizers: how the face is cropped for them (see src/inference/face-crop.ts). */
   crop?: string;
   notes?: string;

@@ -35,11 +35,13 @@ export function createLandmarker(manifest: ModelManifest, id: string, detectorId
   if (spec.role === "landmarks68") return new Landmarks68Stage(spec, onnx);
   if (spec.role === "mesh468") {
     const detector = findModel(manifest, detectorId, "detector");
-    return new FaceMeshStage(spec, { ...onnx, detectionScale: detector.detect?.meshScale ?? 1.5 });
+    return new FaceMeshStage(spec, { ...onnx, detectionScale: detector.detect?.meshScale ?? 1.5, passes: detector.detect?.meshPasses ?? 2 });
   }
   throw new Error(`model "${id}" is a ${spec.role}, not a landmark model`);
 }
 
+/** A recognizer stage; "<id>+flip" adds mirror-image test-time augmentation. */
 export function createEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOptions): EmbedStage {
-  return new EmbedStage(findModel(manifest, id, "recognizer"), onnx);
+  const flip = id.endsWith("+flip");
+  return new EmbedStage(findModel(manifest, flip ? id.slice(0, -5) : id, "recognizer"), { ...onnx, flip });
 }

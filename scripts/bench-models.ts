@@ -1,0 +1,56 @@
+/**
+ * Milliseconds per run of every model in models/manifest.json on one core (onnxruntime,
+ * one intra-op thread), on a real face: the detector on the whole image, the landmark
+ * models and recognizers on the face (including their crop). Usage: npm run bench:models
+ */
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../src/config/config.js";
+import { FacePipeline } from "../src/inference/face-pipeline.js";
+import { createDetector, createEmbedder, createLandmarker } from "../src/inference/stage-factory.js";
+import { FACES_DIR } from "./lib/shared-faces.js";
+import { percentile } from "./lib/stats.js";
+
+const runs = Number(process.argv[2] ?? 30);
+const config = loadConfig({ ...process.env, INFERENCE_THREADS: "1" });
+const pipeline = await FacePipeline.load(config.inference);
+const onnx = { intraOpNumThreads: 1 };
+const img = await pipeline.decode.run(await readFile(path.join(FACES_DIR, "obama", "obama-2.jpg")));
+const face = (await pipeline.detector.run(img))[0]!;
+const five = await pipeline.landmarker.run(img, face);
+
+async function time(fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < 3; i++) await fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  return { p50: percentile(t, 50), p95: percentile(t, 95) };
+}
+
+console.log(`one core (${os.cpus()[0]?.model ?? "cpu"}), ${runs} runs, face from obama/obama-2.jpg (${img.width}x${img.height})`);
+console.log("model                              role         size MB   p50 ms   p95 ms   what is timed");
+for (const spec of pipeline.manifest.models) {
+  let t: { p50: number; p95: number };
+  let what: string;
+  if (spec.role === "detector") {
+    const d = createDetector(pipeline.manifest, spec.id, { ...onnx, scoreThreshold: undefined, minFaceSize: config.inference.minFaceSize });
+    await d.load();
+    t = await time(() => d.run(img));
+    what = "whole image: resize, model, decode, NMS";
+  } else if (spec.role === "recognizer") {
+    const e = createEmbedder(pipeline.manifest, spec.id, onnx);
+    await e.load();
+    t = await time(() => e.run(e.align(img, five)));
+    what = "align crop + model";
+  } else {
+    const l = createLandmarker(pipeline.manifest, spec.id, config.inference.detectorModel, onnx);
+    await l.load();
+    t = await time(() => l.run(img, face));
+    what = spec.role === "mesh468" ? "two passes: crop + model each" : "crop + model";
+  }
+  console.log(`${spec.id.padEnd(35)}${spec.role.padEnd(13)}${(spec.onnx.bytes / 1e6).toFixed(1).padStart(7)} ${t.p50.toFixed(1).padStart(8)} ${t.p95.toFixed(1).padStart(8)}   ${what}`);
+}
