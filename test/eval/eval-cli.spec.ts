@@ -89,6 +89,44 @@ describe("face-id eval lfw", () => {
     expect(await readFile(path.join(dir, "roc.svg"), "utf8")).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\s*$/);
   });
 
+  it("runs the 10-fold protocol of a View 2 style pairs.txt", async () => {
+    // 10 folds of 2 matched + 2 mismatched pairs, in the official "folds N" layout.
+    const lines = (await readFile(path.join(LFW, "pairsDevTest.txt"), "utf8")).trim().split("\n").slice(1);
+    const same = lines.filter((l) => l.split("\t").length === 3);
+    const diff = lines.filter((l) => l.split("\t").length === 4);
+    const folds = Array.from({ length: 10 }, (_, f) => [...same.slice(f * 2, f * 2 + 2), ...diff.slice(f * 2, f * 2 + 2)]);
+    const file = path.join(dir, "pairs10.txt");
+    await writeFile(file, ["10\t2", ...folds.flat()].join("\n") + "\n");
+    const { out } = await cli(["lfw", "--root", LFW, "--pairs", file, "--json", "--threads", "1"]);
+    const [result] = JSON.parse(out) as { accuracy: { protocol: string; mean: number; folds: { accuracy: number }[] } }[];
+    expect(result!.accuracy.protocol).toBe("k-fold");
+    expect(result!.accuracy.folds).toHaveLength(10);
+
+    // Independent: per fold, the threshold with the best accuracy on the other nine (brute
+    // force over the midpoints between their distinct scores, lowest on ties, as the tool
+    // documents), accuracy on this one.
+    const engine = await sharedEngine();
+    const pairs = parseLfwPairs(await readFile(file, "utf8"));
+    const scored: { same: boolean; fold: number; score: number }[] = [];
+    for (const p of pairs) {
+      const a = await engine.capture(await readFile(lfwImagePath(path.join(LFW, "images"), p.a)), "center");
+      const b = await engine.capture(await readFile(lfwImagePath(path.join(LFW, "images"), p.b)), "center");
+      scored.push({ same: p.same, fold: p.fold, score: cosineSimilarity(a.embedding, b.embedding) });
+    }
+    const acc = (list: typeof scored, t: number) => list.filter((p) => (p.score >= t) === p.same).length / list.length;
+    const perFold = Array.from({ length: 10 }, (_, f) => {
+      const train = scored.filter((p) => p.fold !== f);
+      const test = scored.filter((p) => p.fold === f);
+      const u = [...new Set(train.map((p) => p.score))].sort((x, y) => x - y);
+      const cuts = [-Infinity, ...u.slice(1).map((v, i) => (u[i]! + v) / 2), Infinity];
+      const best = Math.max(...cuts.map((c) => acc(train, c)));
+      const chosen = cuts.find((c) => acc(train, c) === best)!;
+      return { expected: acc(test, chosen), actual: result!.accuracy.folds[f]!.accuracy };
+    });
+    for (const f of perFold) expect(f.actual).toBeCloseTo(f.expected, 10);
+    expect(result!.accuracy.mean).toBeCloseTo(perFold.reduce((s, f) => s + f.actual, 0) / 10, 10);
+  });
+
   it("prints a readable report", async () => {
     const { out } = await cli(["lfw", "--root", LFW, "--train", trainFile, "--test", testFile, "--threads", "1"]);
     expect(out).toMatch(/accuracy \d+\.\d\d% \(threshold [-\d.]+ from train/);
