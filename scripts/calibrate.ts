@@ -31,10 +31,10 @@ const pairs = parseLfwPairs(await readFile(path.join(lfwRoot, pairsFile), "utf8"
 const cache = cacheFile ? await readEmbedCache(cacheFile) : new Map<string, EmbedRecord>();
 const fresh: EmbedRecord[] = [];
 const scored = await scorePairs(pairs, path.join(lfwRoot, "images"), async (p) => {
-  const hit = cache.get(p);
+  const hit = cache.get(path.resolve(p));
   if (hit && (hit.embeddings === null || hit.embeddings[modelId])) return hit;
   const r = await embedImage(pipeline, p, { pick: "center", recognizers: [pipeline.recognizer] });
-  cache.set(p, r);
+  cache.set(path.resolve(p), r);
   fresh.push(r);
   if (fresh.length % 500 === 0) process.stderr.write(`${cache.size} images embedded\n`);
   return r;

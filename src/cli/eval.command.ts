@@ -136,7 +136,7 @@ async function lfwCommand(flags: Map<string, string>): Promise<number> {
   const stageMs = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
   let faces = 0;
   const lookup = async (p: string): Promise<EmbedRecord> => {
-    const hit = cache.get(p);
+    const hit = cache.get(path.resolve(p));
     const missing = stages.filter((st) => !(hit && (hit.embeddings === null || hit.embeddings[st.embeddingId])));
     if (hit && missing.length === 0) return hit;
     const r = await embedImage(pipeline, p, { pick, recognizers: missing });
@@ -147,7 +147,7 @@ async function lfwCommand(flags: Map<string, string>): Promise<number> {
     // Keep what the cache already had for other recognizers (detection is deterministic).
     const merged: EmbedRecord = hit && hit.embeddings && r.embeddings ? { ...hit, embeddings: { ...hit.embeddings, ...r.embeddings } } : r;
     delete merged.timings;
-    cache.set(p, merged);
+    cache.set(path.resolve(p), merged);
     fresh.push(merged);
     if (cacheFile && fresh.length >= 200) await appendEmbedCache(cacheFile, fresh.splice(0));
     return merged;

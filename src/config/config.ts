@@ -95,8 +95,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     adminToken,
     inference: {
       detectorModel: str("DETECTOR_MODEL", "faceplugin-rfb320-detector"),
-      landmarkModel: str("LANDMARK_MODEL", "faceplugin-landmark68"),
-      recognizerModel: str("RECOGNIZER_MODEL", "faceplugin-r512"),
+      landmarkModel: str("LANDMARK_MODEL", "human-facemesh"),
+      recognizerModel: str("RECOGNIZER_MODEL", "faceplugin-r512+flip"),
       threads: int("INFERENCE_THREADS", os.availableParallelism(), 1, 256),
       detectScoreThreshold: optional("DETECT_SCORE_THRESHOLD") === undefined ? undefined : fraction("DETECT_SCORE_THRESHOLD", 0.5),
       minFaceSize: int("MIN_FACE_SIZE", 20, 1, 10_000),

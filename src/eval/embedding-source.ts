@@ -4,6 +4,7 @@
  * evaluations (recognizers, fusions, protocols) reuse the same detections.
  */
 import { appendFile, readFile } from "node:fs/promises";
+import path from "node:path";
 import type { FacePick } from "../domain/face-engine.port.js";
 import type { EmbedStage } from "../inference/embed.stage.js";
 import { reportedFace, type FacePipeline, type StageTimings } from "../inference/face-pipeline.js";
@@ -64,6 +65,7 @@ export async function embedImage(pipeline: FacePipeline, path: string, opts: Emb
 }
 
 /** Reads a JSON-lines file of EmbedRecords (later lines win). */
+/** Reads a JSONL embedding cache, keyed by absolute image path (look up with `path.resolve`). */
 export async function readEmbedCache(file: string): Promise<Map<string, EmbedRecord>> {
   const map = new Map<string, EmbedRecord>();
   let text: string;
@@ -75,7 +77,7 @@ export async function readEmbedCache(file: string): Promise<Map<string, EmbedRec
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     const r = JSON.parse(line) as EmbedRecord;
-    map.set(r.path, r);
+    map.set(path.resolve(r.path), r);
   }
   return map;
 }

@@ -40,8 +40,13 @@ export function createLandmarker(manifest: ModelManifest, id: string, detectorId
   throw new Error(`model "${id}" is a ${spec.role}, not a landmark model`);
 }
 
+/** The manifest model id of a recognizer id: "<id>+flip" is model <id> with mirror-image test-time augmentation. */
+export function recognizerModelId(id: string): string {
+  return id.endsWith("+flip") ? id.slice(0, -5) : id;
+}
+
 /** A recognizer stage; "<id>+flip" adds mirror-image test-time augmentation. */
 export function createEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOptions): EmbedStage {
   const flip = id.endsWith("+flip");
-  return new EmbedStage(findModel(manifest, flip ? id.slice(0, -5) : id, "recognizer"), { ...onnx, flip });
+  return new EmbedStage(findModel(manifest, recognizerModelId(id), "recognizer"), { ...onnx, flip });
 }

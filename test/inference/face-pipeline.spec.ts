@@ -11,6 +11,7 @@ import { DomainError } from "../../src/domain/errors.js";
 import { verifyThresholdFor } from "../../src/inference/calibration.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
 import { ModelFileError, findModel, loadManifest, readModelFile } from "../../src/inference/model-manifest.js";
+import { recognizerModelId } from "../../src/inference/stage-factory.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
 import { sharedEngine, testConfig } from "../support/engine.js";
 import { noFaceImage, readFace, solidImage, truncatedJpeg } from "../support/images.js";
@@ -143,7 +144,7 @@ describe("image decoding", () => {
 describe("model files", () => {
   it("verifies the sha256 of every model it loads", async () => {
     const manifest = await loadManifest();
-    const spec = findModel(manifest, testConfig().inference.recognizerModel, "recognizer");
+    const spec = findModel(manifest, recognizerModelId(testConfig().inference.recognizerModel), "recognizer");
     const altered = { ...spec, source: { ...spec.source, files: spec.source.files.map((f) => ({ ...f, sha256: "0".repeat(64) })) } };
     await expect(readModelFile(altered)).rejects.toThrow(/sha256 .* expected 0{64}.*reinstall faceplugin-face-recognition-js@0\.0\.1/);
   });
