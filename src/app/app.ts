@@ -1,6 +1,6 @@
 /**
- * Wires the whole server: config → database (migrated) → keys → face models → services →
- * GraphQL → HTTP. `main.ts` calls it with the process environment; tests call it with
+ * Wires the whole server: config → policies → database (migrated) → key vault → keys →
+ * face models → job queue → services → GraphQL → HTTP. `main.ts` calls it with the process environment; tests call it with
  * their own config and, where they need them, a fixed clock and id generator.
  */
 import { readFileSync } from "node:fs";
@@ -9,7 +9,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { EnvelopeCrypto } from "../adapters/crypto/envelope.crypto.js";
 import { resolveAdminToken, resolveMasterKey } from "../adapters/crypto/local-secrets.js";
+import { Ed25519Signer } from "../adapters/crypto/document-signer.js";
 import { openDatabase, type Database } from "../adapters/db/database.js";
+import { BullMqQueue } from "../adapters/jobs/bullmq.queue.js";
+import { InProcessQueue } from "../adapters/jobs/in-process.queue.js";
+import { openKeyVault } from "../adapters/keys/sql-key-vault.js";
+import { loadPolicies } from "../adapters/policy/policy-files.js";
+import type { JobQueue } from "../domain/jobs.port.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
 import { prismaStore } from "../adapters/db/prisma.store.js";
 import type { Config } from "../config/config.js";
 import { randomIds, systemClock, type Clock, type IdGenerator } from "../domain/clock.port.js";
@@ -38,6 +45,8 @@ export interface AppOverrides {
 export interface App {
   url: string;
   database: Database;
+  vault: KeyVault;
+  jobs: JobQueue;
   services: Services;
   adminToken: string;
   adminTokenFile: string | undefined;
@@ -48,17 +57,31 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.log ?? createLogger(config.logLevel);
   const version = (JSON.parse(readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as { version: string }).version;
 
+  // Policies first: a bad policy file stops the server before anything else starts.
+  const policies = await loadPolicies(config.policyDir);
   const engine = overrides.engine ?? (await FacePipeline.load(config.inference));
   const threshold = config.verify.threshold ?? (await verifyThresholdFor(engine.modelId, config.verify.targetFalseMatchRate));
   const masterKey = await resolveMasterKey(config, log);
   const admin = await resolveAdminToken(config, log);
   const database = await openDatabase(config.database);
   if (database.applied.length > 0) log.info("applied database migrations", { migrations: database.applied });
+  let vault: KeyVault;
+  try {
+    vault = await openKeyVault(config.keyVault);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  const jobs = config.redis ? new BullMqQueue(config.redis.url, config.redis.prefix, log) : new InProcessQueue(log);
 
   const services = createServices({
     store: prismaStore(database.prisma),
+    vault,
+    jobs,
+    policies,
     engine,
     crypto: new EnvelopeCrypto(masterKey),
+    signer: new Ed25519Signer(masterKey),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
     log,
@@ -73,6 +96,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     version,
   });
 
+  if (jobs instanceof BullMqQueue) jobs.start();
+  await jobs.repeat("retention.sweep", {}, config.retentionSweepSeconds * 1000);
+  await jobs.enqueue("retention.sweep", {});
+
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGraphQLSchema(),
     formatError: createErrorFormatter(log),
@@ -85,6 +112,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     http = await startHttpServer(apollo, services, log, { ...config.server, maxImageBytes: config.inference.decode.maxBytes });
   } catch (e) {
     await apollo.stop();
+    await jobs.close();
+    await vault.close();
     await database.close();
     throw e;
   }
@@ -93,12 +122,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   return {
     url: http.url,
     database,
+    vault,
+    jobs,
     services,
     adminToken: admin.token,
     adminTokenFile: admin.file,
     async close() {
       await http.close();
       await apollo.stop();
+      await jobs.close();
+      await vault.close();
       await database.close();
     },
   };

@@ -1,24 +1,39 @@
 /**
  * The composition root of the application layer: builds every service from the ports'
- * implementations. Tests build it with fakes for the clock and ids only.
+ * implementations and registers the job handlers. Tests build it with fakes for the
+ * clock and ids only.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import type { FaceEngine } from "../domain/face-engine.port.js";
+import type { JobQueue } from "../domain/jobs.port.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
+import type { PolicySet } from "../domain/policy/policy-set.js";
 import type { Store } from "../domain/repositories.port.js";
+import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
 import { AuditService } from "../services/audit.service.js";
+import { ComplianceService } from "../services/compliance.service.js";
 import { ConsentService } from "../services/consent.service.js";
+import { DataSubjectRequestService } from "../services/data-subject-request.service.js";
 import { EnrollmentService } from "../services/enrollment.service.js";
+import { ErasureService, type ErasureParticipant } from "../services/erasure.service.js";
 import { GalleryService } from "../services/gallery.service.js";
+import { KeyRotationService } from "../services/key-rotation.service.js";
+import { PolicyService } from "../services/policy.service.js";
+import { RetentionService } from "../services/retention.service.js";
 import { SubjectService } from "../services/subject.service.js";
 import { TenantService } from "../services/tenant.service.js";
 import { VerificationService, type ThresholdFor } from "../services/verification.service.js";
 
 export interface ServiceDeps {
   store: Store;
+  vault: KeyVault;
+  jobs: JobQueue;
+  policies: PolicySet;
   engine: FaceEngine;
   crypto: TemplateCrypto;
+  signer: DocumentSigner;
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
@@ -26,6 +41,8 @@ export interface ServiceDeps {
   thresholdFor: ThresholdFor;
   maxImageBytes: number;
   databaseKind: string;
+  /** Stores outside the database holding data derived from subjects (caches, indexes). */
+  erasureParticipants?: readonly ErasureParticipant[];
   ping(): Promise<boolean>;
   version: string;
 }
@@ -39,19 +56,39 @@ export interface Health {
 
 export function createServices(d: ServiceDeps) {
   const audit = new AuditService(d.store, d.clock, d.ids, d.log);
+  const policy = new PolicyService(d.policies, d.clock, d.log);
+  const erasure = new ErasureService(d.store, audit, d.vault, d.jobs, d.erasureParticipants ?? [], d.clock);
+  const consents = new ConsentService(d.store, audit, policy, d.jobs, d.clock, d.ids);
+  const retention = new RetentionService(d.store, audit, d.clock);
+  const keyRotation = new KeyRotationService(d.store, audit, d.vault, d.crypto, d.jobs, d.clock);
+
+  d.jobs.handle("retention.sweep", async () => {
+    const r = await retention.sweep();
+    if (r.retentionExpired + r.consentEnded > 0) d.log.info("retention sweep", { ...r });
+  });
+  d.jobs.handle("consent.lapse", async ({ tenantId, consentId }) => void (await consents.lapse(tenantId, consentId)));
+  d.jobs.handle("keys.rotate", async ({ tenantId }) => void (await keyRotation.run(tenantId)));
+
   return {
     clock: d.clock,
     maxImageBytes: d.maxImageBytes,
+    jobs: d.jobs,
     audit,
+    policy,
     tenants: new TenantService(d.store, audit, d.clock, d.ids, d.adminToken),
-    subjects: new SubjectService(d.store, audit, d.crypto, d.clock, d.ids),
-    consents: new ConsentService(d.store, audit, d.clock, d.ids),
+    subjects: new SubjectService(d.store, audit, d.crypto, d.vault, d.clock, d.ids),
+    consents,
     galleries: new GalleryService(d.store, audit, d.clock, d.ids, d.engine.modelId),
-    enrollment: new EnrollmentService(d.store, audit, d.engine, d.crypto, d.clock, d.ids),
-    verification: new VerificationService(d.store, audit, d.engine, d.crypto, d.thresholdFor, d.clock, d.ids),
+    enrollment: new EnrollmentService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.clock, d.ids),
+    verification: new VerificationService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.thresholdFor, d.clock, d.ids),
+    retention,
+    erasure,
+    keyRotation,
+    requests: new DataSubjectRequestService(d.store, audit, erasure, d.signer, d.clock, d.ids),
+    compliance: new ComplianceService(d.store, audit, policy, d.signer, d.clock),
     async health(): Promise<Health> {
-      const up = await d.ping();
-      return { status: up ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, version: d.version };
+      const [db, vault] = await Promise.all([d.ping(), d.vault.ping()]);
+      return { status: db && vault ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, version: d.version };
     },
   };
 }

@@ -10,8 +10,25 @@ describe("loadConfig", () => {
   });
 
   it("uses PostgreSQL when DATABASE_URL is set, with the keys it then requires", () => {
-    const c = loadConfig({ DATABASE_URL: "postgresql://u@h/db", KEK_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"), ADMIN_TOKEN: "x".repeat(30) });
+    const c = loadConfig({
+      DATABASE_URL: "postgresql://u@h/db",
+      KEY_VAULT_URL: "postgresql://u@h/vault",
+      KEK_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"),
+      ADMIN_TOKEN: "x".repeat(30),
+    });
     expect(c.database).toEqual({ kind: "postgres", url: "postgresql://u@h/db" });
+    expect(c.keyVault).toEqual({ kind: "postgres", url: "postgresql://u@h/vault" });
+    expect(c.redis).toBeUndefined();
+  });
+
+  it("keeps the key vault apart from the database, and takes Redis when given", () => {
+    const base = { DATABASE_URL: "postgresql://u@h/db", KEK_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"), ADMIN_TOKEN: "x".repeat(30) };
+    expect(() => loadConfig(base)).toThrow(/KEY_VAULT_URL: required with DATABASE_URL/);
+    expect(() => loadConfig({ ...base, KEY_VAULT_URL: "postgresql://u@h/db" })).toThrow(/KEY_VAULT_URL: must name another database/);
+    const embedded = loadConfig({ DATA_DIR: "/tmp/fid", REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: "t1" });
+    expect(embedded.keyVault).toEqual({ kind: "pglite", dataDir: "/tmp/fid/keyvault" });
+    expect(embedded.redis).toEqual({ url: "redis://127.0.0.1:6379", prefix: "t1" });
+    expect(() => loadConfig({ REDIS_URL: "http://x", REDIS_PREFIX: "a:b" })).toThrow(/REDIS_URL[\s\S]*REDIS_PREFIX/);
   });
 
   it("reports every bad key at once", () => {

@@ -4,7 +4,9 @@
  */
 import os from "node:os";
 import path from "node:path";
+import type { KeyVaultConfig } from "../adapters/keys/sql-key-vault.js";
 import type { FacePipelineConfig } from "../inference/face-pipeline.js";
+import { projectRoot } from "../inference/model-manifest.js";
 
 export type DatabaseConfig =
   | { kind: "postgres"; url: string }
@@ -15,6 +17,14 @@ export interface Config {
   /** Folder for embedded-mode state: the PGlite database, generated keys and tokens. */
   dataDir: string;
   database: DatabaseConfig;
+  /** Where subject data keys live: apart from the database (KEY_VAULT_URL, or DATA_DIR/keyvault). */
+  keyVault: KeyVaultConfig;
+  /** Redis for the job queue (BullMQ); undefined = the in-process scheduler (embedded mode). */
+  redis: { url: string; prefix: string } | undefined;
+  /** Folder of *.policy.json files. */
+  policyDir: string;
+  /** How often the retention sweep runs. */
+  retentionSweepSeconds: number;
   keys: {
     /** Base64 master key from KEK_MASTER_KEY, or undefined. */
     masterKey: string | undefined;
@@ -78,6 +88,18 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   if (databaseUrl !== undefined && masterKey === undefined && masterKeyFile === undefined) {
     problems.push("KEK_MASTER_KEY or KEK_MASTER_KEY_FILE: required with DATABASE_URL (keys are generated only in embedded mode)");
   }
+  const keyVaultUrl = optional("KEY_VAULT_URL");
+  if (keyVaultUrl !== undefined && !/^postgres(ql)?:\/\//.test(keyVaultUrl)) problems.push("KEY_VAULT_URL: must be a postgres:// or postgresql:// URL");
+  if (databaseUrl !== undefined && keyVaultUrl === undefined) {
+    problems.push("KEY_VAULT_URL: required with DATABASE_URL (a database of its own for subject data keys, so that erasure also shreds database copies)");
+  }
+  if (databaseUrl !== undefined && keyVaultUrl !== undefined && sameDatabase(databaseUrl, keyVaultUrl)) {
+    problems.push("KEY_VAULT_URL: must name another database than DATABASE_URL");
+  }
+  const redisUrl = optional("REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push("REDIS_URL: must be a redis:// or rediss:// URL");
+  const redisPrefix = str("REDIS_PREFIX", "face-id");
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) problems.push("REDIS_PREFIX: letters, digits, _ and - only (1 to 64)");
   const adminToken = optional("ADMIN_TOKEN");
   if (adminToken !== undefined && adminToken.length < 24) problems.push("ADMIN_TOKEN: must be at least 24 characters");
   if (databaseUrl !== undefined && adminToken === undefined) {
@@ -91,6 +113,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     server: { host: str("HOST", "127.0.0.1"), port: int("PORT", 4000, 0, 65535) },
     dataDir,
     database: databaseUrl !== undefined ? { kind: "postgres", url: databaseUrl } : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    keyVault: keyVaultUrl !== undefined ? { kind: "postgres", url: keyVaultUrl } : { kind: "pglite", dataDir: path.join(dataDir, "keyvault") },
+    redis: redisUrl === undefined ? undefined : { url: redisUrl, prefix: redisPrefix },
+    policyDir: path.resolve(cwd, str("POLICY_DIR", path.join(projectRoot(), "policies"))),
+    retentionSweepSeconds: int("RETENTION_SWEEP_SECONDS", 3600, 1, 7 * 86_400),
     keys: { masterKey, masterKeyFile: masterKeyFile === undefined ? undefined : path.resolve(cwd, masterKeyFile) },
     adminToken,
     inference: {
@@ -120,3 +146,14 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+function sameDatabase(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.host === y.host && x.pathname === y.pathname;
+  } catch {
+    return false;
+  }
+}
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeConsentFor, isActive, validatePurpose, type Consent } from "./consent.js";
+import { activeConsentFor, consentState, isActive, validatePurpose, type Consent } from "./consent.js";
 import { DomainError } from "./errors.js";
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000);
@@ -9,8 +9,13 @@ const consent = (purpose: string, granted: number, withdrawn: number | null): Co
   subjectId: "sub",
   purpose,
   noticeVersion: "v1",
+  noticeHash: null,
   method: "CLICK",
+  evidenceRef: null,
+  separate: true,
+  byGuardian: false,
   grantedAt: t(granted),
+  expiresAt: null,
   withdrawnAt: withdrawn === null ? null : t(withdrawn),
 });
 
@@ -21,6 +26,14 @@ describe("consent", () => {
     expect(isActive(c, t(10))).toBe(true);
     expect(isActive(c, t(19))).toBe(true);
     expect(isActive(c, t(20))).toBe(false);
+  });
+
+  it("lapses by itself at its expiry time", () => {
+    const c = { ...consent("access_control", 0, null), expiresAt: t(30) };
+    expect(consentState(c, t(29))).toBe("ACTIVE");
+    expect(consentState(c, t(30))).toBe("EXPIRED");
+    expect(consentState({ ...c, withdrawnAt: t(10) }, t(31))).toBe("WITHDRAWN");
+    expect(consentState(c, t(-1))).toBe("PENDING");
   });
 
   it("covers only its own purpose", () => {

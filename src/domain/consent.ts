@@ -11,23 +11,47 @@ export interface Consent {
   purpose: string;
   /** Version of the notice text the subject was shown. */
   noticeVersion: string;
+  /** SHA-256 (hex) of that notice text, so the exact wording can be proven later. */
+  noticeHash: string | null;
   method: ConsentMethod;
+  /** Where the evidence is kept (signed form id, e-signature envelope id…); never the document itself. */
+  evidenceRef: string | null;
+  /** Given on its own, not bundled with other terms (PIPL "separate consent"). */
+  separate: boolean;
+  /** Given by the subject's parent or guardian. */
+  byGuardian: boolean;
   grantedAt: Date;
+  /** When the consent lapses by itself (null: until withdrawn). */
+  expiresAt: Date | null;
   withdrawnAt: Date | null;
 }
 
 const PURPOSE = /^[a-z][a-z0-9_]{1,63}$/;
 
+/** Why `name` is not a valid purpose name, or null when it is. */
+export function validatePurposeName(name: string): string | null {
+  return PURPOSE.test(name) ? null : "a purpose must be a lower-case identifier (letters, digits, _; 2 to 64 characters), e.g. access_control";
+}
+
 /** Purposes are snake_case identifiers, e.g. `access_control`. */
 export function validatePurpose(purpose: string): string {
-  if (!PURPOSE.test(purpose)) {
-    throw new DomainError("INVALID_INPUT", "purpose must be a lower-case identifier (letters, digits, _; 2 to 64 characters), e.g. access_control");
-  }
+  const problem = validatePurposeName(purpose);
+  if (problem) throw new DomainError("INVALID_INPUT", problem);
   return purpose;
 }
 
+export type ConsentState = "ACTIVE" | "WITHDRAWN" | "EXPIRED" | "PENDING";
+
+export function consentState(consent: Consent, now: Date): ConsentState {
+  const t = now.getTime();
+  if (consent.withdrawnAt !== null && consent.withdrawnAt.getTime() <= t) return "WITHDRAWN";
+  if (consent.expiresAt !== null && consent.expiresAt.getTime() <= t) return "EXPIRED";
+  if (consent.grantedAt.getTime() > t) return "PENDING";
+  return "ACTIVE";
+}
+
 export function isActive(consent: Consent, now: Date): boolean {
-  return consent.grantedAt.getTime() <= now.getTime() && (consent.withdrawnAt === null || consent.withdrawnAt.getTime() > now.getTime());
+  return consentState(consent, now) === "ACTIVE";
 }
 
 /** The active consent covering `purpose`, if any. */

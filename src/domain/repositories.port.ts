@@ -1,20 +1,24 @@
 /**
  * Persistence as the domain sees it. Implemented over Prisma in src/adapters/db/.
  * Every method is scoped by tenant where the data belongs to one: a lookup with another
- * tenant's id finds nothing.
+ * tenant's id finds nothing. Subject data keys are not here: they live in the key vault
+ * (key-vault.port.ts), apart from this database.
  */
 import type { AuditEvent } from "./audit.js";
 import type { Consent } from "./consent.js";
+import type { DataSubjectRequest } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
-import type { StoredTemplate, TemplateMetadata } from "./template.js";
+import type { StoredTemplate, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
-import type { Subject, SubjectKey } from "./subject.js";
+import type { Subject } from "./subject.js";
 import type { VerificationDecision } from "./verification.js";
 
 export interface TenantRepository {
   create(tenant: Tenant): Promise<void>;
   findById(id: string): Promise<Tenant | null>;
   findByName(name: string): Promise<Tenant | null>;
+  list(): Promise<Tenant[]>;
+  setKekVersion(tenantId: string, version: number): Promise<void>;
   /** Locks the tenant's audit chain head until the transaction ends and returns it. */
   lockAuditHead(tenantId: string): Promise<{ seq: number; hash: string }>;
   setAuditHead(tenantId: string, seq: number, hash: string): Promise<void>;
@@ -30,17 +34,19 @@ export interface SubjectRepository {
   create(subject: Subject): Promise<void>;
   find(tenantId: string, id: string): Promise<Subject | null>;
   findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null>;
-}
-
-export interface SubjectKeyRepository {
-  find(tenantId: string, subjectId: string): Promise<SubjectKey | null>;
-  create(key: SubjectKey): Promise<void>;
+  setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void>;
+  /** Deletes the subject row (consents and templates go with it); true when it existed. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** Distinct subjects of the tenant holding at least one template. */
+  countWithTemplates(tenantId: string): Promise<number>;
 }
 
 export interface ConsentRepository {
   create(consent: Consent): Promise<void>;
+  findById(tenantId: string, id: string): Promise<Consent | null>;
   listForSubject(tenantId: string, subjectId: string): Promise<Consent[]>;
   markWithdrawn(tenantId: string, id: string, at: Date): Promise<void>;
+  deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }
 
 export interface GalleryRepository {
@@ -56,27 +62,53 @@ export interface TemplateRepository {
   listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]>;
   /** Metadata only (no ciphertext) of every template of a subject. */
   listMetadata(tenantId: string, subjectId: string): Promise<TemplateMetadata[]>;
+  /** Records a successful use and the new retention date. */
+  markUsed(tenantId: string, id: string, at: Date, retainUntil: Date): Promise<void>;
+  /** Templates of a subject held for one purpose. */
+  listForPurpose(tenantId: string, subjectId: string, purpose: string): Promise<TemplateRef[]>;
+  /**
+   * Up to `limit` templates, of subjects not under legal hold, that must go at `now`:
+   * past their retention date, or held for a purpose the subject no longer consents to.
+   */
+  listDue(now: Date, limit: number): Promise<(TemplateRef & { why: "RETENTION_EXPIRED" | "CONSENT_ENDED" })[]>;
+  /** Deletes templates by id (within the tenant); returns how many were deleted. */
+  delete(tenantId: string, ids: readonly string[]): Promise<number>;
+  deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }
 
 export interface VerificationRepository {
   create(decision: VerificationDecision): Promise<void>;
+  listForSubject(tenantId: string, subjectId: string): Promise<VerificationDecision[]>;
+  deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
+}
+
+export interface RequestRepository {
+  create(request: DataSubjectRequest): Promise<void>;
+  find(tenantId: string, id: string): Promise<DataSubjectRequest | null>;
+  listForSubject(tenantId: string, subjectId: string): Promise<DataSubjectRequest[]>;
+  update(request: DataSubjectRequest): Promise<void>;
 }
 
 export interface AuditRepository {
   insert(event: AuditEvent): Promise<void>;
   /** Events in sequence order, after `afterSeq`, at most `limit` (all when undefined). */
   list(tenantId: string, opts?: { afterSeq?: number; limit?: number }): Promise<AuditEvent[]>;
+  /** Events with from <= at < to, in sequence order. */
+  listBetween(tenantId: string, from: Date, to: Date): Promise<AuditEvent[]>;
+  /** The event just before sequence number `seq` (null for the first). */
+  findBySeq(tenantId: string, seq: number): Promise<AuditEvent | null>;
+  listForSubject(tenantId: string, subjectId: string): Promise<AuditEvent[]>;
 }
 
 export interface Repositories {
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
   subjects: SubjectRepository;
-  subjectKeys: SubjectKeyRepository;
   consents: ConsentRepository;
   galleries: GalleryRepository;
   templates: TemplateRepository;
   verifications: VerificationRepository;
+  requests: RequestRepository;
   audit: AuditRepository;
 }
 

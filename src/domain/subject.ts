@@ -5,6 +5,11 @@ export interface Subject {
   tenantId: string;
   /** The partner app's own reference (optional, unique per tenant). Not a biometric. */
   externalRef: string | null;
+  /** Date of birth, when the partner records it (policies with a minimum age need it). */
+  dateOfBirth: Date | null;
+  /** Set while the subject is under legal hold: nothing of theirs is deleted or matched. */
+  legalHoldSince: Date | null;
+  legalHoldReason: string | null;
   createdAt: Date;
 }
 

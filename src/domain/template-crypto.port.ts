@@ -30,6 +30,8 @@ export interface TemplateCrypto {
   createDataKey(tenantId: string, subjectId: string, kekVersion: number): { key: DataKey; wrapped: WrappedDataKey };
   /** Unwraps a stored data key; throws when the tenant's key does not open it. */
   unwrapDataKey(tenantId: string, subjectId: string, wrapped: WrappedDataKey): DataKey;
+  /** The same data key wrapped under another version of the tenant's key (the data key never leaves the adapter). */
+  rewrapDataKey(tenantId: string, subjectId: string, wrapped: WrappedDataKey, toVersion: number): WrappedDataKey;
   seal(key: DataKey, embedding: Float32Array, binding: TemplateBinding): Uint8Array;
   /** Throws when the ciphertext, key or binding do not match. */
   open(key: DataKey, ciphertext: Uint8Array, binding: TemplateBinding): Float32Array;

@@ -11,6 +11,18 @@ export interface TemplateMetadata {
   faceWidth: number;
   faceHeight: number;
   createdAt: Date;
+  /** Last successful match, if any. */
+  lastUsedAt: Date | null;
+  /** The retention sweep destroys the template after this time. */
+  retainUntil: Date;
+}
+
+/** Where a template sits, enough to destroy it and say so in the audit trail. */
+export interface TemplateRef {
+  id: string;
+  tenantId: string;
+  subjectId: string;
+  purpose: string;
 }
 
 export interface StoredTemplate extends TemplateMetadata {

@@ -17,6 +17,8 @@ export const SCOPES = [
   "faces:enroll",
   "faces:verify",
   "audit:read",
+  "compliance:read",
+  "compliance:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -4,13 +4,14 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AdminResolver } from "./resolvers/admin.resolver.js";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
+import { ComplianceResolver } from "./resolvers/compliance.resolver.js";
 import { ConsentResolver } from "./resolvers/consent.resolver.js";
 import { FaceResolver } from "./resolvers/face.resolver.js";
 import { SubjectResolver } from "./resolvers/subject.resolver.js";
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AdminResolver, SubjectResolver, ConsentResolver, FaceResolver, AuditResolver],
+    resolvers: [AdminResolver, SubjectResolver, ConsentResolver, FaceResolver, AuditResolver, ComplianceResolver],
     validate: false,
   });
 }

@@ -1,34 +1,50 @@
-/** Granting and withdrawing a subject's consent to face processing for one purpose. */
+/**
+ * The consent lifecycle: grant (purpose, notice version and hash, method, evidence,
+ * separate / guardian consent, expiry), withdraw, expire. Withdrawal destroys the
+ * subject's templates held for that purpose in the same transaction (unless the subject
+ * is under legal hold, in which case the retention sweep destroys them once the hold is
+ * released); expiry is enforced at once by the policy decision, and a job scheduled for
+ * the expiry time destroys the templates.
+ */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { CONSENT_METHODS, activeConsentFor, validatePurpose, type Consent, type ConsentMethod } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import type { Repositories, Store } from "../domain/repositories.port.js";
+import { lapseJobId, type JobQueue } from "../domain/jobs.port.js";
+import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
 import type { AuditService } from "./audit.service.js";
+import type { PolicyService } from "./policy.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
+import { destroyTemplates } from "./template-disposal.js";
 
 export interface GrantConsentInput {
   subjectId: string;
   purpose: string;
   noticeVersion: string;
+  /** SHA-256 (hex) of the notice text shown to the subject. */
+  noticeHash?: string | null;
   method: string;
+  evidenceRef?: string | null;
+  separate?: boolean;
+  byGuardian?: boolean;
+  expiresAt?: Date | null;
 }
 
-/**
- * The gate every biometric operation passes: the subject's active consent for the
- * purpose, or FORBIDDEN with reason CONSENT_REQUIRED.
- */
-export async function requireActiveConsent(repos: Repositories, tenantId: string, subjectId: string, purpose: string, now: Date): Promise<Consent> {
-  const consent = activeConsentFor(await repos.consents.listForSubject(tenantId, subjectId), purpose, now);
-  if (!consent) throw new DomainError("CONSENT_REQUIRED", `the subject has no active consent for the purpose ${purpose}`, { purpose });
-  return consent;
+export interface WithdrawResult {
+  consent: Consent;
+  /** Templates destroyed with the withdrawal (0 while the subject is under legal hold). */
+  destroyedTemplates: number;
 }
+
+const HEX64 = /^[0-9a-f]{64}$/;
 
 export class ConsentService {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
+    private readonly policy: PolicyService,
+    private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -39,14 +55,22 @@ export class ConsentService {
     return this.audit.failuresOf(ctx, async () => {
       requireScope(actor, "consents:write");
       const purpose = validatePurpose(input.purpose);
-      if (!(CONSENT_METHODS as readonly string[]).includes(input.method)) {
-        throw new DomainError("INVALID_INPUT", `consent method must be one of ${CONSENT_METHODS.join(", ")}`);
-      }
+      const problems: string[] = [];
+      if (!(CONSENT_METHODS as readonly string[]).includes(input.method)) problems.push(`method must be one of ${CONSENT_METHODS.join(", ")}`);
       const noticeVersion = input.noticeVersion.trim();
-      if (noticeVersion.length < 1 || noticeVersion.length > 100) throw new DomainError("INVALID_INPUT", "noticeVersion must be 1 to 100 characters");
-      return this.store.transaction(async (tx) => {
+      if (noticeVersion.length < 1 || noticeVersion.length > 100) problems.push("noticeVersion must be 1 to 100 characters");
+      const noticeHash = input.noticeHash?.toLowerCase() ?? null;
+      if (noticeHash !== null && !HEX64.test(noticeHash)) problems.push("noticeHash must be the hex SHA-256 of the notice text (64 hex digits)");
+      const evidenceRef = input.evidenceRef?.trim() || null;
+      if (evidenceRef !== null && evidenceRef.length > 200) problems.push("evidenceRef must be at most 200 characters");
+      const now = this.clock.now();
+      const expiresAt = input.expiresAt ?? null;
+      if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) problems.push("expiresAt must be in the future");
+      if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
+
+      const consent = await this.store.transaction(async (tx) => {
         await findSubjectOrThrow(tx, caller.tenantId, input.subjectId);
-        const now = this.clock.now();
+        await this.policy.purposeOf(tx, caller.tenantId, purpose);
         const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, input.subjectId), purpose, now);
         if (current) throw new DomainError("ALREADY_EXISTS", `the subject already has an active consent for ${purpose}; withdraw it first to record a new one`);
         const consent: Consent = {
@@ -55,32 +79,67 @@ export class ConsentService {
           subjectId: input.subjectId,
           purpose,
           noticeVersion,
+          noticeHash,
           method: input.method as ConsentMethod,
+          evidenceRef,
+          separate: input.separate ?? false,
+          byGuardian: input.byGuardian ?? false,
           grantedAt: now,
+          expiresAt,
           withdrawnAt: null,
         };
         await tx.consents.create(consent);
         await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: consent.id });
         return consent;
       });
+      if (consent.expiresAt) {
+        await this.jobs.enqueue("consent.lapse", { tenantId: consent.tenantId, consentId: consent.id }, { delayMs: consent.expiresAt.getTime() - now.getTime(), jobId: lapseJobId(consent.id) });
+      }
+      return consent;
     });
   }
 
-  async withdraw(actor: Actor, subjectId: string, purpose: string): Promise<Consent> {
+  async withdraw(actor: Actor, subjectId: string, purpose: string): Promise<WithdrawResult> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "WITHDRAW_CONSENT", subjectId, purpose };
-    return this.audit.failuresOf(ctx, async () => {
+    const result = await this.audit.failuresOf(ctx, async () => {
       requireScope(actor, "consents:write");
       validatePurpose(purpose);
       return this.store.transaction(async (tx) => {
-        await findSubjectOrThrow(tx, caller.tenantId, subjectId);
+        const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         const now = this.clock.now();
         const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, subjectId), purpose, now);
         if (!current) throw new DomainError("CONSENT_NOT_FOUND", `the subject has no active consent for ${purpose}`);
         await tx.consents.markWithdrawn(caller.tenantId, current.id, now);
         await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: current.id });
-        return { ...current, withdrawnAt: now };
+        let destroyedTemplates = 0;
+        if (subject.legalHoldSince === null) {
+          const refs = await tx.templates.listForPurpose(caller.tenantId, subjectId, purpose);
+          destroyedTemplates = await destroyTemplates(tx, this.audit, refs, caller.label, "CONSENT_WITHDRAWN");
+        }
+        return { consent: { ...current, withdrawnAt: now }, destroyedTemplates };
       });
+    });
+    await this.jobs.cancel(lapseJobId(result.consent.id));
+    return result;
+  }
+
+  /**
+   * The consent.lapse job: once the consent has expired (and is not under hold), destroys
+   * the templates it covered unless another active consent covers the purpose. Idempotent.
+   */
+  async lapse(tenantId: string, consentId: string): Promise<number> {
+    return this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      const consent = await tx.consents.findById(tenantId, consentId);
+      if (!consent) return 0;
+      const subject = await tx.subjects.find(tenantId, consent.subjectId);
+      if (!subject) return 0;
+      const all = await tx.consents.listForSubject(tenantId, consent.subjectId);
+      if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return 0;
+      if (subject.legalHoldSince !== null || activeConsentFor(all, consent.purpose, now)) return 0;
+      const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);
+      return destroyTemplates(tx, this.audit, refs, "system:consent-expiry", "CONSENT_ENDED");
     });
   }
 }

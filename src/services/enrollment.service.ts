@@ -1,9 +1,10 @@
 /**
  * Enrollment: one face photo → one encrypted template in a gallery, for one purpose.
- * Order matters for privacy: scope, subject, gallery, model pin and consent are checked
- * before the image is processed at all; the template, its audit event and nothing else
- * are then written in one transaction (which re-checks consent), so a failure at any
- * step leaves no template and no half-written rows.
+ * Order matters for privacy: scope, subject, gallery, model pin and the policy decision
+ * (purpose, operation, consent) are checked before the image is processed at all; the
+ * template, its audit event and nothing else are then written in one transaction (which
+ * asks the policy again), so a failure at any step leaves no template and no half-written
+ * rows. The template's retention date comes from the purpose's policy.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
@@ -15,7 +16,9 @@ import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
 import type { AuditService } from "./audit.service.js";
-import { requireActiveConsent } from "./consent.service.js";
+import type { PolicyService } from "./policy.service.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
+import { retainUntil } from "../domain/retention.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 
@@ -39,8 +42,10 @@ export class EnrollmentService {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
+    private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly crypto: TemplateCrypto,
+    private readonly vault: KeyVault,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -56,15 +61,16 @@ export class EnrollmentService {
       if (gallery.modelId !== this.engine.modelId) {
         throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId} but this server embeds with ${this.engine.modelId}`);
       }
-      await requireActiveConsent(this.store, caller.tenantId, input.subjectId, purpose, this.clock.now());
+      await this.policy.authorize(this.store, caller, input.subjectId, "enroll", purpose);
 
       const capture = await this.engine.capture(await input.image(), "single");
 
       return this.store.transaction(async (tx) => {
-        await requireActiveConsent(tx, caller.tenantId, input.subjectId, purpose, this.clock.now());
-        const wrapped = await tx.subjectKeys.find(caller.tenantId, input.subjectId);
+        const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
+        const wrapped = await this.vault.get(caller.tenantId, input.subjectId);
         if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
         const templateId = this.ids.next("tpl");
+        const now = this.clock.now();
         const binding = { tenantId: caller.tenantId, subjectId: input.subjectId, templateId, modelId: capture.modelId };
         const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
         let ciphertext: Uint8Array;
@@ -85,7 +91,9 @@ export class EnrollmentService {
           detectionScore: capture.face.score,
           faceWidth: capture.face.box.width,
           faceHeight: capture.face.box.height,
-          createdAt: this.clock.now(),
+          createdAt: now,
+          lastUsedAt: null,
+          retainUntil: retainUntil(rule.retention, now, null),
         };
         await tx.templates.create(template);
         await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });

@@ -1,6 +1,7 @@
 /**
- * Subjects: created with their own data-encryption key (wrapped by the tenant key), read
- * back with their consents and template metadata. Never returns vectors or keys.
+ * Subjects: created with their own data-encryption key (wrapped by the tenant key, kept
+ * in the key vault), read back with their consents and template metadata, put under and
+ * released from legal hold. Never returns vectors or keys.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import type { Consent } from "../domain/consent.js";
@@ -8,6 +9,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Subject } from "../domain/subject.js";
 import type { TemplateMetadata } from "../domain/template.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
@@ -31,11 +33,12 @@ export class SubjectService {
     private readonly store: Store,
     private readonly audit: AuditService,
     private readonly crypto: TemplateCrypto,
+    private readonly vault: KeyVault,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
-  async create(actor: Actor, externalRef: string | null): Promise<Subject> {
+  async create(actor: Actor, externalRef: string | null, dateOfBirth: Date | null = null): Promise<Subject> {
     const caller = callerOf(actor);
     const subjectId = this.ids.next("sub");
     return this.audit.failuresOf({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId }, async () => {
@@ -43,21 +46,32 @@ export class SubjectService {
       if (externalRef !== null && (externalRef.length < 1 || externalRef.length > 200)) {
         throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
       }
-      return this.store.transaction(async (tx) => {
-        if (externalRef !== null && (await tx.subjects.findByExternalRef(caller.tenantId, externalRef))) {
-          throw new DomainError("ALREADY_EXISTS", "a subject with this externalRef exists");
-        }
-        const tenant = await tx.tenants.findById(caller.tenantId);
-        if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
-        const now = this.clock.now();
-        const subject: Subject = { id: subjectId, tenantId: caller.tenantId, externalRef, createdAt: now };
-        const { key, wrapped } = this.crypto.createDataKey(caller.tenantId, subjectId, tenant.kekVersion);
-        key.destroy();
-        await tx.subjects.create(subject);
-        await tx.subjectKeys.create({ subjectId, tenantId: caller.tenantId, wrappedKey: wrapped.wrappedKey, kekVersion: wrapped.kekVersion, createdAt: now });
-        await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId, outcome: "SUCCESS", targetId: subjectId });
-        return subject;
-      });
+      if (dateOfBirth !== null && (dateOfBirth.getTime() > this.clock.now().getTime() || dateOfBirth.getUTCFullYear() < 1900)) {
+        throw new DomainError("INVALID_INPUT", "dateOfBirth must be a past date after 1900");
+      }
+      // The key goes to the vault first; if the subject's row then fails, the orphan key is removed.
+      let keyStored = false;
+      try {
+        return await this.store.transaction(async (tx) => {
+          if (externalRef !== null && (await tx.subjects.findByExternalRef(caller.tenantId, externalRef))) {
+            throw new DomainError("ALREADY_EXISTS", "a subject with this externalRef exists");
+          }
+          const tenant = await tx.tenants.findById(caller.tenantId);
+          if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+          const now = this.clock.now();
+          const subject: Subject = { id: subjectId, tenantId: caller.tenantId, externalRef, dateOfBirth, legalHoldSince: null, legalHoldReason: null, createdAt: now };
+          const { key, wrapped } = this.crypto.createDataKey(caller.tenantId, subjectId, tenant.kekVersion);
+          key.destroy();
+          await this.vault.put({ subjectId, tenantId: caller.tenantId, wrappedKey: wrapped.wrappedKey, kekVersion: wrapped.kekVersion, createdAt: now });
+          keyStored = true;
+          await tx.subjects.create(subject);
+          await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId, outcome: "SUCCESS", targetId: subjectId });
+          return subject;
+        });
+      } catch (e) {
+        if (keyStored) await this.vault.destroy(caller.tenantId, subjectId);
+        throw e;
+      }
     });
   }
 
@@ -71,6 +85,40 @@ export class SubjectService {
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
         await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId, outcome: "SUCCESS" });
         return { subject, consents, templates };
+      });
+    });
+  }
+
+  /** Puts the subject under legal hold: nothing of theirs is deleted (erasure, retention, withdrawal) or matched until released. */
+  async setLegalHold(actor: Actor, subjectId: string, reason: string): Promise<Subject> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "SET_LEGAL_HOLD", subjectId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "compliance:write");
+      const why = reason.trim();
+      if (why.length < 5 || why.length > 500) throw new DomainError("INVALID_INPUT", "a legal hold needs a reason of 5 to 500 characters (e.g. the case reference)");
+      return this.store.transaction(async (tx) => {
+        const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
+        if (subject.legalHoldSince !== null) throw new DomainError("ALREADY_EXISTS", "the subject is already under legal hold");
+        const now = this.clock.now();
+        await tx.subjects.setLegalHold(caller.tenantId, subjectId, now, why);
+        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: subjectId });
+        return { ...subject, legalHoldSince: now, legalHoldReason: why };
+      });
+    });
+  }
+
+  async releaseLegalHold(actor: Actor, subjectId: string): Promise<Subject> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "RELEASE_LEGAL_HOLD", subjectId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "compliance:write");
+      return this.store.transaction(async (tx) => {
+        const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
+        if (subject.legalHoldSince === null) throw new DomainError("REQUEST_STATE", "the subject is not under legal hold");
+        await tx.subjects.setLegalHold(caller.tenantId, subjectId, null, null);
+        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: subjectId });
+        return { ...subject, legalHoldSince: null, legalHoldReason: null };
       });
     });
   }

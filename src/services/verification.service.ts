@@ -2,8 +2,11 @@
  * 1:1 verification: is the face in this photo the subject's, for this purpose? The probe
  * is compared with the subject's templates enrolled for the same purpose and model; the
  * decision (score, threshold, match) is recorded with its audit event and its id
- * returned to the caller. As with enrollment, consent is checked before the image is
- * processed and again in the transaction that records the decision.
+ * returned to the caller. As with enrollment, the policy decides before the image is
+ * processed and again in the transaction that records the decision; the threshold is the
+ * model's, raised to the purpose's floor when the policy sets one; a match extends the
+ * matching template's retention (last use + the purpose's unused limit, never past its
+ * maximum).
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
@@ -16,8 +19,9 @@ import type { Actor } from "../domain/tenant.js";
 import type { VerificationDecision } from "../domain/verification.js";
 import { callerOf, requireScope } from "./access.js";
 import type { AuditService } from "./audit.service.js";
-import { requireActiveConsent } from "./consent.service.js";
-import { findSubjectOrThrow } from "./subject.service.js";
+import type { PolicyService } from "./policy.service.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
+import { retainUntil } from "../domain/retention.js";
 
 export interface VerifyInput {
   subjectId: string;
@@ -43,8 +47,10 @@ export class VerificationService {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
+    private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly crypto: TemplateCrypto,
+    private readonly vault: KeyVault,
     private readonly thresholdFor: ThresholdFor,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -57,8 +63,7 @@ export class VerificationService {
     return this.audit.failuresOf(ctx, async () => {
       requireScope(actor, "faces:verify");
       const purpose = validatePurpose(input.purpose);
-      await findSubjectOrThrow(this.store, caller.tenantId, input.subjectId);
-      await requireActiveConsent(this.store, caller.tenantId, input.subjectId, purpose, this.clock.now());
+      const rule = await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
       const modelId = this.engine.modelId;
       const templates = await this.store.templates.listForMatching(caller.tenantId, input.subjectId, purpose, modelId);
       if (templates.length === 0) {
@@ -66,12 +71,12 @@ export class VerificationService {
       }
 
       const capture = await this.engine.capture(await input.image(), "largest");
-      const wrapped = await this.store.subjectKeys.find(caller.tenantId, input.subjectId);
+      const wrapped = await this.vault.get(caller.tenantId, input.subjectId);
       if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
       const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
       const references: Float32Array[] = [];
       let result;
-      const threshold = this.thresholdFor(modelId);
+      const threshold = Math.max(this.thresholdFor(modelId), rule.minMatchThreshold ?? -1);
       try {
         for (const t of templates) {
           references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
@@ -96,8 +101,12 @@ export class VerificationService {
         createdAt: this.clock.now(),
       };
       await this.store.transaction(async (tx) => {
-        await requireActiveConsent(tx, caller.tenantId, input.subjectId, purpose, this.clock.now());
+        const current = await this.policy.authorize(tx, caller, input.subjectId, "verify", purpose);
         await tx.verifications.create(decision);
+        if (result.match) {
+          const used = templates[result.best]!;
+          await tx.templates.markUsed(caller.tenantId, used.id, decision.createdAt, retainUntil(current.retention, used.createdAt, decision.createdAt));
+        }
         await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: result.match ? "MATCH" : "NO_MATCH" });
       });
       return { decisionId, match: result.match, score: result.score, threshold, modelId, face: capture.face, comparedTemplates: templates.length };

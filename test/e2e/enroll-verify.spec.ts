@@ -23,12 +23,12 @@ const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) {
   verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match score threshold modelId comparedTemplates face { score } } }`;
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id externalRef consents { id } templates { id } } }`;
 const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(subjectId: $s, purpose: $p, noticeVersion: "notice-2026-11", method: E_SIGNATURE) { id purpose active method } }`;
-const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { id active withdrawnAt } }`;
+const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { consent { id active withdrawnAt } destroyedTemplates } }`;
 const GALLERY = `mutation($n: String!) { createGallery(name: $n) { id modelId } }`;
 const AUDIT = `{ auditEvents(limit: 1000) { seq action outcome reason subjectId purpose decisionId targetId actor } verifyAuditChain { valid length problem } }`;
 
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });
-const TABLES = ["Tenant", "ApiKey", "Subject", "SubjectKey", "Consent", "Gallery", "Template", "Verification", "AuditEvent"];
+const TABLES = ["Tenant", "ApiKey", "Subject", "Consent", "Gallery", "Template", "Verification", "DataSubjectRequest", "AuditEvent"];
 
 describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
   let t: TestApp;
@@ -126,14 +126,18 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
       decisions.push(v.decisionId);
     });
 
-    it("refuses verification once consent is withdrawn", async () => {
+    it("refuses verification once consent is withdrawn, the template destroyed with the withdrawal", async () => {
       const w = await asA(WITHDRAW, { s: subjectId, p: "access_control" });
-      expect(w.data!["withdrawConsent"].active).toBe(false);
+      expect(w.data!["withdrawConsent"]).toMatchObject({ consent: { active: false }, destroyedTemplates: 1 });
+      expect(await t.sql(`SELECT "id" FROM "Template" WHERE "subjectId" = '${subjectId}'`)).toEqual([]);
       await expectRefused(
         async () => asA(VERIFY, { s: subjectId, p: "access_control", img: b64(await readFace("obama/obama-2.jpg")) }),
         { code: "FORBIDDEN", reason: "CONSENT_REQUIRED" },
         { tenantId: tenantA.tenantId, action: "VERIFY_FACE", outcome: "DENIED" },
       );
+      // Consent given again: the subject enrolls anew (the later tests read this template).
+      expect((await asA(GRANT, { s: subjectId, p: "access_control" })).errors).toBeUndefined();
+      expect((await asA(ENROLL, { s: subjectId, g: galleryId, p: "access_control", img: b64(await readFace("obama/obama-1.jpg")) })).errors).toBeUndefined();
     });
 
     it("records every step in an audit chain that verifies", async () => {
@@ -150,7 +154,10 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
         "VERIFY_FACE:SUCCESS:MATCH",
         "VERIFY_FACE:SUCCESS:NO_MATCH",
         "WITHDRAW_CONSENT:SUCCESS",
+        "DESTROY_TEMPLATE:SUCCESS:CONSENT_WITHDRAWN",
         "VERIFY_FACE:DENIED:CONSENT_REQUIRED",
+        "GRANT_CONSENT:SUCCESS",
+        "ENROLL_FACE:SUCCESS",
       ]);
       expect(events.filter((e) => e.outcome === "SUCCESS" && e.action === "VERIFY_FACE").map((e) => e.decisionId)).toEqual(decisions);
       expect(r.data!["verifyAuditChain"].length).toBe(events.length);
@@ -167,12 +174,16 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
     });
 
     it("reads the subject with consents and template metadata, never vectors", async () => {
-      const r = await asA(`query($s: ID!) { subject(id: $s) { id consents { purpose active withdrawnAt } templates { id purpose modelId faceWidth faceHeight detectionScore } } }`, { s: subjectId });
+      const r = await asA(`query($s: ID!) { subject(id: $s) { id consents { purpose active state withdrawnAt } templates { id purpose modelId faceWidth faceHeight detectionScore retainUntil } } }`, { s: subjectId });
       const s = r.data!["subject"];
-      expect(s.consents).toHaveLength(1);
-      expect(s.consents[0]).toMatchObject({ purpose: "access_control", active: false });
+      expect(s.consents).toHaveLength(2);
+      expect(s.consents[0]).toMatchObject({ purpose: "access_control", active: false, state: "WITHDRAWN" });
+      expect(s.consents[1]).toMatchObject({ purpose: "access_control", active: true, state: "ACTIVE" });
       expect(s.templates).toHaveLength(1);
       expect(s.templates[0]).toMatchObject({ purpose: "access_control" });
+      // access_control keeps templates 180 days after their last use at most (policies/default.policy.json).
+      expect(Date.parse(s.templates[0].retainUntil) - Date.now()).toBeGreaterThan(179 * 86_400_000);
+      expect(Date.parse(s.templates[0].retainUntil) - Date.now()).toBeLessThan(181 * 86_400_000);
       expect(JSON.stringify(r)).not.toMatch(/ciphertext|embedding|wrapped/i);
     });
 
@@ -206,7 +217,7 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
       // The stored wrapped data key opens with tenant A's key and decrypts the template…
       const masterKey = await resolveMasterKey(testConfig(t.db.env), createLogger("silent"));
       const crypto = new EnvelopeCrypto(masterKey);
-      const keyRow = (await t.sql<{ wrappedKey: Uint8Array; kekVersion: number }>(`SELECT "wrappedKey", "kekVersion" FROM "SubjectKey" WHERE "subjectId" = '${row["subjectId"]}'`))[0]!;
+      const keyRow = (await t.app.vault.get(tenantA.tenantId, String(row["subjectId"])))!;
       const binding = { tenantId: tenantA.tenantId, subjectId: String(row["subjectId"]), templateId: String(row["id"]), modelId: String(row["modelId"]) };
       const key = crypto.unwrapDataKey(tenantA.tenantId, binding.subjectId, { wrappedKey: keyRow.wrappedKey, kekVersion: keyRow.kekVersion });
       expect(cosineSimilarity(crypto.open(key, ciphertext, binding), plain)).toBeGreaterThan(0.9999);
@@ -379,7 +390,6 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
     }
 
     it("accepts an image sent as a GraphQL multipart request", async () => {
-      await asA(GRANT, { s: subjectId, p: "access_control" });
       const { status, body } = await multipart(await readFace("obama/obama-3.jpg"), { "apollo-require-preflight": "true" });
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();

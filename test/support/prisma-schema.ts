@@ -39,6 +39,6 @@ export function readPrismaModels(file = path.join(PROJECT_ROOT, "prisma", "schem
 /** The PostgreSQL `udt_name` a Prisma scalar maps to. */
 export function postgresTypeOf(f: PrismaField): string {
   if (f.list) return "_" + postgresTypeOf({ ...f, list: false });
-  if (f.type === "DateTime") return f.nativeType === "Timestamptz" ? "timestamptz" : "timestamp";
+  if (f.type === "DateTime") return f.nativeType === "Timestamptz" ? "timestamptz" : f.nativeType === "Date" ? "date" : "timestamp";
   return ({ String: "text", Int: "int4", BigInt: "int8", Float: "float8", Decimal: "numeric", Boolean: "bool", Json: "jsonb", Bytes: "bytea" } as Record<string, string>)[f.type]!;
 }

@@ -41,6 +41,15 @@ export class EnvelopeCrypto implements TemplateCrypto {
     return new LocalDataKey(tenantId, subjectId, bytes);
   }
 
+  rewrapDataKey(tenantId: string, subjectId: string, wrapped: WrappedDataKey, toVersion: number): WrappedDataKey {
+    const bytes = open(this.kek(tenantId, wrapped.kekVersion), wrapped.wrappedKey, dataKeyAad(tenantId, subjectId, wrapped.kekVersion));
+    try {
+      return { wrappedKey: seal(this.kek(tenantId, toVersion), bytes, dataKeyAad(tenantId, subjectId, toVersion)), kekVersion: toVersion };
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
   seal(key: DataKey, embedding: Float32Array, binding: TemplateBinding): Uint8Array {
     const k = this.ownKey(key, binding);
     const plain = Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength);

@@ -2,6 +2,9 @@ import type { AuditEvent, AuditOutcome } from "../../domain/audit.js";
 import type { AuditRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
 
+type Row = Omit<AuditEvent, "outcome"> & { outcome: string };
+const toEvent = (r: Row): AuditEvent => ({ ...r, outcome: r.outcome as AuditOutcome });
+
 export class PrismaAuditRepository implements AuditRepository {
   constructor(private readonly db: Db) {}
 
@@ -15,6 +18,19 @@ export class PrismaAuditRepository implements AuditRepository {
       orderBy: { seq: "asc" },
       ...(opts.limit === undefined ? {} : { take: opts.limit }),
     });
-    return rows.map((r) => ({ ...r, outcome: r.outcome as AuditOutcome }));
+    return rows.map(toEvent);
+  }
+
+  async listBetween(tenantId: string, from: Date, to: Date): Promise<AuditEvent[]> {
+    return (await this.db.auditEvent.findMany({ where: { tenantId, at: { gte: from, lt: to } }, orderBy: { seq: "asc" } })).map(toEvent);
+  }
+
+  async findBySeq(tenantId: string, seq: number): Promise<AuditEvent | null> {
+    const row = await this.db.auditEvent.findUnique({ where: { tenantId_seq: { tenantId, seq } } });
+    return row ? toEvent(row) : null;
+  }
+
+  async listForSubject(tenantId: string, subjectId: string): Promise<AuditEvent[]> {
+    return (await this.db.auditEvent.findMany({ where: { tenantId, subjectId }, orderBy: { seq: "asc" } })).map(toEvent);
   }
 }

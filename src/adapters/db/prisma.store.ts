@@ -6,7 +6,8 @@ import { PrismaAuditRepository } from "./audit.repository.js";
 import { PrismaConsentRepository } from "./consent.repository.js";
 import { PrismaGalleryRepository } from "./gallery.repository.js";
 import type { Db } from "./prisma-db.js";
-import { PrismaSubjectKeyRepository, PrismaSubjectRepository } from "./subject.repository.js";
+import { PrismaRequestRepository } from "./request.repository.js";
+import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
 import { PrismaTenantRepository } from "./tenant.repository.js";
 import { PrismaVerificationRepository } from "./verification.repository.js";
@@ -16,11 +17,11 @@ function repositories(db: Db): Repositories {
     tenants: new PrismaTenantRepository(db),
     apiKeys: new PrismaApiKeyRepository(db),
     subjects: new PrismaSubjectRepository(db),
-    subjectKeys: new PrismaSubjectKeyRepository(db),
     consents: new PrismaConsentRepository(db),
     galleries: new PrismaGalleryRepository(db),
     templates: new PrismaTemplateRepository(db),
     verifications: new PrismaVerificationRepository(db),
+    requests: new PrismaRequestRepository(db),
     audit: new PrismaAuditRepository(db),
   };
 }

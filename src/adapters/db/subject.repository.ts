@@ -1,6 +1,6 @@
-import type { SubjectKeyRepository, SubjectRepository } from "../../domain/repositories.port.js";
-import type { Subject, SubjectKey } from "../../domain/subject.js";
-import { bytes, type Db } from "./prisma-db.js";
+import type { SubjectRepository } from "../../domain/repositories.port.js";
+import type { Subject } from "../../domain/subject.js";
+import type { Db } from "./prisma-db.js";
 
 export class PrismaSubjectRepository implements SubjectRepository {
   constructor(private readonly db: Db) {}
@@ -16,16 +16,16 @@ export class PrismaSubjectRepository implements SubjectRepository {
   async findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null> {
     return this.db.subject.findFirst({ where: { tenantId, externalRef } });
   }
-}
 
-export class PrismaSubjectKeyRepository implements SubjectKeyRepository {
-  constructor(private readonly db: Db) {}
-
-  async find(tenantId: string, subjectId: string): Promise<SubjectKey | null> {
-    return this.db.subjectKey.findFirst({ where: { subjectId, tenantId } });
+  async setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void> {
+    await this.db.subject.updateMany({ where: { id, tenantId }, data: { legalHoldSince: since, legalHoldReason: reason } });
   }
 
-  async create(k: SubjectKey): Promise<void> {
-    await this.db.subjectKey.create({ data: { ...k, wrappedKey: bytes(k.wrappedKey) } });
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return (await this.db.subject.deleteMany({ where: { id, tenantId } })).count > 0;
+  }
+
+  async countWithTemplates(tenantId: string): Promise<number> {
+    return this.db.subject.count({ where: { tenantId, templates: { some: {} } } });
   }
 }

@@ -1,5 +1,5 @@
 import type { TemplateRepository } from "../../domain/repositories.port.js";
-import type { StoredTemplate, TemplateMetadata } from "../../domain/template.js";
+import type { StoredTemplate, TemplateMetadata, TemplateRef } from "../../domain/template.js";
 import { bytes, type Db } from "./prisma-db.js";
 
 const METADATA = {
@@ -13,7 +13,11 @@ const METADATA = {
   faceWidth: true,
   faceHeight: true,
   createdAt: true,
+  lastUsedAt: true,
+  retainUntil: true,
 } as const;
+
+const REF = { id: true, tenantId: true, subjectId: true, purpose: true } as const;
 
 export class PrismaTemplateRepository implements TemplateRepository {
   constructor(private readonly db: Db) {}
@@ -28,5 +32,37 @@ export class PrismaTemplateRepository implements TemplateRepository {
 
   async listMetadata(tenantId: string, subjectId: string): Promise<TemplateMetadata[]> {
     return this.db.template.findMany({ where: { tenantId, subjectId }, select: METADATA, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  }
+
+  async markUsed(tenantId: string, id: string, at: Date, retainUntil: Date): Promise<void> {
+    await this.db.template.updateMany({ where: { tenantId, id }, data: { lastUsedAt: at, retainUntil } });
+  }
+
+  async listForPurpose(tenantId: string, subjectId: string, purpose: string): Promise<TemplateRef[]> {
+    return this.db.template.findMany({ where: { tenantId, subjectId, purpose }, select: REF, orderBy: { id: "asc" } });
+  }
+
+  async listDue(now: Date, limit: number): Promise<(TemplateRef & { why: "RETENTION_EXPIRED" | "CONSENT_ENDED" })[]> {
+    // A template may be kept only while retained and covered by an active consent for its purpose.
+    return this.db.$queryRaw<(TemplateRef & { why: "RETENTION_EXPIRED" | "CONSENT_ENDED" })[]>`
+      SELECT t."id", t."tenantId", t."subjectId", t."purpose",
+             CASE WHEN t."retainUntil" <= ${now} THEN 'RETENTION_EXPIRED' ELSE 'CONSENT_ENDED' END AS "why"
+      FROM "Template" t JOIN "Subject" s ON s."id" = t."subjectId"
+      WHERE s."legalHoldSince" IS NULL
+        AND (t."retainUntil" <= ${now} OR NOT EXISTS (
+          SELECT 1 FROM "Consent" c
+          WHERE c."subjectId" = t."subjectId" AND c."purpose" = t."purpose" AND c."grantedAt" <= ${now}
+            AND (c."withdrawnAt" IS NULL OR c."withdrawnAt" > ${now})
+            AND (c."expiresAt" IS NULL OR c."expiresAt" > ${now})))
+      ORDER BY t."tenantId", t."id"
+      LIMIT ${limit}`;
+  }
+
+  async delete(tenantId: string, ids: readonly string[]): Promise<number> {
+    return (await this.db.template.deleteMany({ where: { tenantId, id: { in: [...ids] } } })).count;
+  }
+
+  async deleteForSubject(tenantId: string, subjectId: string): Promise<number> {
+    return (await this.db.template.deleteMany({ where: { tenantId, subjectId } })).count;
   }
 }

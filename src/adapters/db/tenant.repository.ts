@@ -17,6 +17,14 @@ export class PrismaTenantRepository implements TenantRepository {
     return this.db.tenant.findUnique({ where: { name }, select: { id: true, name: true, kekVersion: true, createdAt: true } });
   }
 
+  async list(): Promise<Tenant[]> {
+    return this.db.tenant.findMany({ select: { id: true, name: true, kekVersion: true, createdAt: true }, orderBy: { createdAt: "asc" } });
+  }
+
+  async setKekVersion(tenantId: string, version: number): Promise<void> {
+    await this.db.tenant.update({ where: { id: tenantId }, data: { kekVersion: version } });
+  }
+
   async lockAuditHead(tenantId: string): Promise<{ seq: number; hash: string }> {
     const rows = await this.db.$queryRaw<{ auditSeq: number; auditHead: string }[]>`
       SELECT "auditSeq", "auditHead" FROM "Tenant" WHERE "id" = ${tenantId} FOR UPDATE`;

@@ -8,4 +8,12 @@ export class PrismaVerificationRepository implements VerificationRepository {
   async create(v: VerificationDecision): Promise<void> {
     await this.db.verification.create({ data: v });
   }
+
+  async listForSubject(tenantId: string, subjectId: string): Promise<VerificationDecision[]> {
+    return this.db.verification.findMany({ where: { tenantId, subjectId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  }
+
+  async deleteForSubject(tenantId: string, subjectId: string): Promise<number> {
+    return (await this.db.verification.deleteMany({ where: { tenantId, subjectId } })).count;
+  }
 }

@@ -1,15 +1,30 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
-import { isActive, type Consent } from "../../domain/consent.js";
+import { consentState, type Consent } from "../../domain/consent.js";
+import { DomainError } from "../../domain/errors.js";
+import type { Subject } from "../../domain/subject.js";
 import type { SubjectView } from "../../services/subject.service.js";
 import type { GraphQLContext } from "../context.js";
 import { ConsentMethodGql, ConsentType, SubjectType } from "../types/subject.type.js";
 
 export function toConsentType(c: Consent, now: Date): ConsentType {
-  return { ...c, method: c.method as ConsentMethodGql, active: isActive(c, now) };
+  const state = consentState(c, now);
+  return { ...c, method: c.method as ConsentMethodGql, state, active: state === "ACTIVE" };
 }
 
 function toSubjectType(view: SubjectView, now: Date): SubjectType {
-  return { ...view.subject, consents: view.consents.map((c) => toConsentType(c, now)), templates: view.templates };
+  return { ...subjectFields(view.subject), consents: view.consents.map((c) => toConsentType(c, now)), templates: view.templates };
+}
+
+function subjectFields(s: Subject) {
+  return { ...s, dateOfBirth: s.dateOfBirth ? s.dateOfBirth.toISOString().slice(0, 10) : null };
+}
+
+/** Parses a YYYY-MM-DD date (UTC). */
+export function parseDay(value: string, field: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!d || d.toISOString().slice(0, 10) !== value) throw new DomainError("INVALID_INPUT", `${field} must be a date as YYYY-MM-DD`);
+  return d;
 }
 
 @Resolver(() => SubjectType)
@@ -18,9 +33,26 @@ export class SubjectResolver {
   async createSubject(
     @Ctx() ctx: GraphQLContext,
     @Arg("externalRef", () => String, { nullable: true, description: "Your own reference for the person (unique per tenant)." }) externalRef?: string | null,
+    @Arg("dateOfBirth", () => String, { nullable: true, description: "YYYY-MM-DD; needed where a purpose sets a minimum age without guardian consent." })
+    dateOfBirth?: string | null,
   ): Promise<SubjectType> {
-    const subject = await ctx.services.subjects.create(await ctx.tenantActor(), externalRef ?? null);
+    const dob = dateOfBirth ? parseDay(dateOfBirth, "dateOfBirth") : null;
+    const subject = await ctx.services.subjects.create(await ctx.tenantActor(), externalRef ?? null, dob);
     return toSubjectType({ subject, consents: [], templates: [] }, ctx.services.clock.now());
+  }
+
+  @Mutation(() => SubjectType, { description: "Puts the subject under legal hold: nothing of theirs is deleted or matched until released. Scope compliance:write." })
+  async setLegalHold(@Ctx() ctx: GraphQLContext, @Arg("subjectId", () => ID) subjectId: string, @Arg("reason", () => String) reason: string): Promise<SubjectType> {
+    const actor = await ctx.tenantActor();
+    await ctx.services.subjects.setLegalHold(actor, subjectId, reason);
+    return toSubjectType(await ctx.services.subjects.get(actor, subjectId), ctx.services.clock.now());
+  }
+
+  @Mutation(() => SubjectType, { description: "Releases a legal hold; deletions it held back happen at the next retention sweep. Scope compliance:write." })
+  async releaseLegalHold(@Ctx() ctx: GraphQLContext, @Arg("subjectId", () => ID) subjectId: string): Promise<SubjectType> {
+    const actor = await ctx.tenantActor();
+    await ctx.services.subjects.releaseLegalHold(actor, subjectId);
+    return toSubjectType(await ctx.services.subjects.get(actor, subjectId), ctx.services.clock.now());
   }
 
   @Query(() => SubjectType, { description: "A subject with its consents and template metadata (never vectors)." })

@@ -15,10 +15,23 @@ export class ConsentType {
   @Field(() => ID) id!: string;
   @Field(() => String) purpose!: string;
   @Field(() => String, { description: "Version of the notice text shown to the subject." }) noticeVersion!: string;
+  @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the notice text." }) noticeHash!: string | null;
   @Field(() => ConsentMethodGql) method!: ConsentMethodGql;
+  @Field(() => String, { nullable: true, description: "Where the evidence is kept (form id, e-signature envelope id)." }) evidenceRef!: string | null;
+  @Field(() => Boolean, { description: "Given on its own, not bundled with other terms." }) separate!: boolean;
+  @Field(() => Boolean, { description: "Given by a parent or guardian." }) byGuardian!: boolean;
   @Field(() => Date) grantedAt!: Date;
+  @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
   @Field(() => Date, { nullable: true }) withdrawnAt!: Date | null;
-  @Field(() => Boolean, { description: "Granted and not withdrawn." }) active!: boolean;
+  @Field(() => String, { description: "ACTIVE, WITHDRAWN, EXPIRED or PENDING." }) state!: string;
+  @Field(() => Boolean, { description: "Granted, not withdrawn, not expired." }) active!: boolean;
+}
+
+@ObjectType("ConsentWithdrawal", { description: "A withdrawn consent and what was destroyed with it." })
+export class ConsentWithdrawalType {
+  @Field(() => ConsentType) consent!: ConsentType;
+  @Field(() => Int, { description: "Templates destroyed at once (0 while the subject is under legal hold; they go when it is released)." })
+  destroyedTemplates!: number;
 }
 
 @ObjectType("TemplateInfo", { description: "Metadata of a stored face template. The template itself is encrypted and never returned." })
@@ -31,12 +44,17 @@ export class TemplateInfoType {
   @Field(() => Int) faceWidth!: number;
   @Field(() => Int) faceHeight!: number;
   @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true, description: "Last successful match." }) lastUsedAt!: Date | null;
+  @Field(() => Date, { description: "Destroyed by the retention sweep after this time." }) retainUntil!: Date;
 }
 
 @ObjectType("Subject", { description: "A person whose face a tenant may enroll and verify." })
 export class SubjectType {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true, description: "The partner app's own reference." }) externalRef!: string | null;
+  @Field(() => String, { nullable: true, description: "Date of birth (YYYY-MM-DD), when recorded." }) dateOfBirth!: string | null;
+  @Field(() => Date, { nullable: true, description: "Under legal hold since (no deletion, no matching)." }) legalHoldSince!: Date | null;
+  @Field(() => String, { nullable: true }) legalHoldReason!: string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => [ConsentType]) consents!: ConsentType[];
   @Field(() => [TemplateInfoType]) templates!: TemplateInfoType[];

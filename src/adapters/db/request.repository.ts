@@ -1,0 +1,28 @@
+import type { DataSubjectRequest, RequestKind, RequestStatus } from "../../domain/data-subject-request.js";
+import type { RequestRepository } from "../../domain/repositories.port.js";
+import type { Db } from "./prisma-db.js";
+
+type Row = Omit<DataSubjectRequest, "kind" | "status"> & { kind: string; status: string };
+const toRequest = (r: Row): DataSubjectRequest => ({ ...r, kind: r.kind as RequestKind, status: r.status as RequestStatus });
+
+export class PrismaRequestRepository implements RequestRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(r: DataSubjectRequest): Promise<void> {
+    await this.db.dataSubjectRequest.create({ data: r });
+  }
+
+  async find(tenantId: string, id: string): Promise<DataSubjectRequest | null> {
+    const row = await this.db.dataSubjectRequest.findFirst({ where: { tenantId, id } });
+    return row ? toRequest(row) : null;
+  }
+
+  async listForSubject(tenantId: string, subjectId: string): Promise<DataSubjectRequest[]> {
+    return (await this.db.dataSubjectRequest.findMany({ where: { tenantId, subjectId }, orderBy: [{ openedAt: "asc" }, { id: "asc" }] })).map(toRequest);
+  }
+
+  async update(r: DataSubjectRequest): Promise<void> {
+    const { id, tenantId, ...data } = r;
+    await this.db.dataSubjectRequest.updateMany({ where: { id, tenantId }, data });
+  }
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadPolicies } from "../../adapters/policy/policy-files.js";
+import { parsePolicyDocument } from "./policy-parse.js";
+import { PolicySet } from "./policy-set.js";
+
+const example = () => JSON.parse(readFileSync(new URL("../../../policies/default.policy.json", import.meta.url), "utf8")) as Record<string, any>;
+
+describe("policy documents", () => {
+  it("reads the shipped default policy", () => {
+    const r = parsePolicyDocument(example(), "default.policy.json");
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect([...r.document.purposes.keys()]).toEqual(["access_control", "payment_verification", "attendance"]);
+    expect(r.document.purposes.get("payment_verification")).toMatchObject({ consentType: "written_release", identification: false, retention: { maxDays: 365, unusedDays: 90 } });
+  });
+
+  it("rejects unknown keys, wrong types and contradictions, listing every problem", () => {
+    const doc = example();
+    doc["colour"] = "blue";
+    doc["purposes"]["access_control"]["retension"] = 3;
+    doc["purposes"]["access_control"]["operations"] = ["enroll", "fly"];
+    doc["purposes"]["payment_verification"]["operations"] = ["verify", "identify"];
+    doc["purposes"]["attendance"]["retention"] = { maxDays: 10, unusedDays: 30 };
+    delete doc["purposes"]["attendance"]["fallback"];
+    doc["purposes"]["Bad Name"] = doc["purposes"]["attendance"];
+    const r = parsePolicyDocument(doc, "f.json");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const text = r.problems.join("\n");
+    expect(text).toContain("f.json.colour: unknown key");
+    expect(text).toContain("f.json.purposes.access_control.retension: unknown key");
+    expect(text).toContain("f.json.purposes.access_control.operations[1]: must be one of");
+    expect(text).toContain("payment_verification.operations: lists identify but identification is false");
+    expect(text).toContain("attendance.retention.unusedDays: cannot exceed maxDays");
+    expect(text).toContain("attendance.fallback: required because requireFallback is true");
+    expect(text).toContain("purposes.Bad Name: a purpose must be");
+  });
+
+  it("requires the mandatory fields", () => {
+    const r = parsePolicyDocument({ purposes: { x_y: {} } }, "g.json");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual(
+      expect.arrayContaining(["g.json.version: required", "g.json.tenant: required", "g.json.purposes.x_y.description: required", "g.json.purposes.x_y.retention: must be an object"]),
+    );
+  });
+
+  it("gives a tenant its own document plus the default's deny rules, others the default", () => {
+    const def = parsePolicyDocument(example(), "default.policy.json");
+    const own = example();
+    own["tenant"] = "acme";
+    own["version"] = "acme-7";
+    own["deny"] = [];
+    delete own["purposes"]["attendance"];
+    const acme = parsePolicyDocument(own, "acme.policy.json");
+    if (!def.ok || !acme.ok) throw new Error("fixtures must parse");
+    const set = new PolicySet([def.document, acme.document]);
+    const a = set.forTenant("acme")!;
+    expect(a.version).toBe("acme-7+2026-11-28.1");
+    expect([...a.purposes.keys()]).not.toContain("attendance");
+    expect(a.deny.map((d) => d.because)).toEqual([expect.stringContaining("EU AI Act")]);
+    expect(set.forTenant("other")!.version).toBe("2026-11-28.1");
+    expect(() => new PolicySet([def.document, def.document])).toThrow(/already governed/);
+    expect(new PolicySet([acme.document]).forTenant("other")).toBeNull();
+  });
+
+  it("loads a folder, failing with every problem of every file", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "policies-"));
+    await writeFile(path.join(dir, "a.policy.json"), "{ not json");
+    await writeFile(path.join(dir, "b.policy.json"), JSON.stringify({ version: "1", tenant: "*", purposes: {}, extra: 1 }));
+    await expect(loadPolicies(dir)).rejects.toThrow(/a\.policy\.json: not valid JSON[\s\S]*b\.policy\.json\.extra: unknown key[\s\S]*b\.policy\.json\.purposes: must define at least one purpose/);
+    const ok = await loadPolicies(path.resolve("policies"));
+    expect(ok.forTenant("anyone")?.purposes.has("access_control")).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Regulatory outputs: the signed audit trail export for a time range, the record of
+ * processing activities (GDPR Art. 30) generated from the policy files, the count of
+ * distinct subjects with stored face data (China's filing threshold: 100,000), and the
+ * public key that checks every signed document.
+ */
+import type { Clock } from "../domain/clock.port.js";
+import { buildAuditExport } from "../domain/audit-export.js";
+import { DomainError } from "../domain/errors.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { DocumentSigner } from "../domain/signer.port.js";
+import type { Actor } from "../domain/tenant.js";
+import { callerOf, requireScope } from "./access.js";
+import type { AuditService } from "./audit.service.js";
+import type { PolicyService } from "./policy.service.js";
+
+/** China, Security Management Measures for Facial Recognition Technology (2025), Art. 15. */
+export const FILING_THRESHOLD = 100_000;
+
+export interface BiometricSubjectCount {
+  subjects: number;
+  filingThreshold: number;
+  filingRequired: boolean;
+}
+
+export class ComplianceService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly policy: PolicyService,
+    private readonly signer: DocumentSigner,
+    private readonly clock: Clock,
+  ) {}
+
+  signingKey() {
+    return { algorithm: this.signer.algorithm, publicKey: this.signer.publicKey, keyId: this.signer.keyId };
+  }
+
+  async exportAudit(actor: Actor, from: Date, to: Date): Promise<string> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "EXPORT_AUDIT" };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "audit:read");
+      if (!(from.getTime() < to.getTime())) throw new DomainError("INVALID_INPUT", "from must be before to");
+      // The export event is written first, so an export that reaches now includes itself.
+      await this.store.transaction((tx) => this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: `${from.toISOString()}/${to.toISOString()}` }));
+      const events = await this.store.audit.listBetween(caller.tenantId, from, to);
+      const before = events[0] && events[0].seq > 1 ? await this.store.audit.findBySeq(caller.tenantId, events[0].seq - 1) : null;
+      return buildAuditExport({ tenantId: caller.tenantId, from, to, exportedAt: this.clock.now(), events, before }, this.signer);
+    });
+  }
+
+  async subjectCount(actor: Actor): Promise<BiometricSubjectCount> {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    const subjects = await this.store.subjects.countWithTemplates(tenantId);
+    return { subjects, filingThreshold: FILING_THRESHOLD, filingRequired: subjects >= FILING_THRESHOLD };
+  }
+
+  /** GDPR Art. 30 record of processing activities for the calling tenant, from its policy. */
+  async recordOfProcessing(actor: Actor) {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    const policy = await this.policy.policyOf(this.store, tenantId);
+    return {
+      generatedAt: this.clock.now().toISOString(),
+      tenantId,
+      policyVersion: policy.version,
+      categoriesOfData: ["face templates (biometric data, GDPR Art. 9; sensitive personal information, PIPL Art. 28)", "consent records", "verification decisions"],
+      categoriesOfSubjects: ["people enrolled by the controller with their consent"],
+      recipients: ["none: templates are processed only by this platform for the controller"],
+      internationalTransfers: "none by the platform",
+      securityMeasures: [
+        "templates stored only under envelope encryption (AES-256-GCM, per-subject data key wrapped by a per-tenant key)",
+        "subject data keys kept apart from the database; erasure destroys them (crypto-shredding)",
+        "raw images not stored unless a purpose allows it",
+        "tamper-evident hash-chained audit trail",
+      ],
+      activities: [...policy.purposes.values()].map((p) => ({
+        purpose: p.name,
+        description: p.description,
+        legalBasis: p.legalBasis,
+        consentRequired: p.consentType,
+        operations: p.operations,
+        identification: p.identification,
+        retention: `${p.retention.maxDays} days after enrollment at most${p.retention.unusedDays === null ? "" : `, ${p.retention.unusedDays} days after last use`}`,
+        dpiaReference: p.dpiaReference,
+        nonBiometricFallback: p.fallback,
+        minimumAgeWithoutGuardian: p.minAgeWithoutGuardian,
+        rawImagesKept: p.keepRawImages,
+      })),
+      prohibitions: policy.deny.map((d) => ({ operations: d.operations, purposes: d.purposes, because: d.because })),
+    };
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * Data subject requests: open (access, export or erasure; due in one month), verify the
+ * requester's identity (method and evidence reference recorded), extend once by two
+ * months with a reason, fulfil. Access and export return a signed JSON document of
+ * everything held about the subject (consents with notice versions, template metadata,
+ * every decision and audit event involving them, retention dates), never vectors or
+ * keys; only its sha256 is kept. Erasure runs the erasure service and keeps its report.
+ */
+import { createHash } from "node:crypto";
+import type { Clock, IdGenerator } from "../domain/clock.port.js";
+import {
+  REQUEST_KINDS,
+  daysLeft,
+  extendDueDate,
+  initialDueDate,
+  type DataSubjectRequest,
+  type RequestKind,
+} from "../domain/data-subject-request.js";
+import { DomainError } from "../domain/errors.js";
+import type { Store } from "../domain/repositories.port.js";
+import { signDocument } from "../domain/signed-document.js";
+import type { DocumentSigner } from "../domain/signer.port.js";
+import type { Actor } from "../domain/tenant.js";
+import { callerOf, requireScope, type TenantCaller } from "./access.js";
+import type { AuditService } from "./audit.service.js";
+import type { ErasureReport, ErasureService } from "./erasure.service.js";
+import { findSubjectOrThrow } from "./subject.service.js";
+
+export const SUBJECT_EXPORT_FORMAT = "face-id/subject-export/v1";
+
+export interface RequestView {
+  request: DataSubjectRequest;
+  daysLeft: number;
+}
+
+export interface FulfilResult {
+  request: DataSubjectRequest;
+  /** Access / export: the signed document (one line of JSON). */
+  document: string | null;
+  /** Erasure: the per-store report. */
+  erasure: ErasureReport | null;
+}
+
+export class DataSubjectRequestService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly erasure: ErasureService,
+    private readonly signer: DocumentSigner,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async open(actor: Actor, subjectId: string, kind: string): Promise<RequestView> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "OPEN_DSR", subjectId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "compliance:write");
+      if (!(REQUEST_KINDS as readonly string[]).includes(kind)) throw new DomainError("INVALID_INPUT", `kind must be one of ${REQUEST_KINDS.join(", ")}`);
+      return this.store.transaction(async (tx) => {
+        await findSubjectOrThrow(tx, caller.tenantId, subjectId);
+        const now = this.clock.now();
+        const request: DataSubjectRequest = {
+          id: this.ids.next("dsr"),
+          tenantId: caller.tenantId,
+          subjectId,
+          kind: kind as RequestKind,
+          status: "AWAITING_IDENTITY",
+          openedAt: now,
+          dueAt: initialDueDate(now),
+          extendedAt: null,
+          extensionReason: null,
+          identityVerifiedAt: null,
+          identityMethod: null,
+          identityEvidence: null,
+          completedAt: null,
+          result: null,
+        };
+        await tx.requests.create(request);
+        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: kind, targetId: request.id });
+        return { request, daysLeft: daysLeft(request, now) };
+      });
+    });
+  }
+
+  async get(actor: Actor, requestId: string): Promise<RequestView> {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    const request = await this.findOrThrow(tenantId, requestId);
+    return { request, daysLeft: daysLeft(request, this.clock.now()) };
+  }
+
+  async list(actor: Actor, subjectId: string): Promise<RequestView[]> {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    const now = this.clock.now();
+    return (await this.store.requests.listForSubject(tenantId, subjectId)).map((request) => ({ request, daysLeft: daysLeft(request, now) }));
+  }
+
+  async verifyIdentity(actor: Actor, requestId: string, method: string, evidenceRef: string): Promise<RequestView> {
+    return this.change(actor, requestId, "VERIFY_DSR_IDENTITY", (r, now) => {
+      if (r.status !== "AWAITING_IDENTITY") throw new DomainError("REQUEST_STATE", `the request is ${r.status.toLowerCase()}, not awaiting identity verification`);
+      const m = method.trim();
+      const ev = evidenceRef.trim();
+      if (m.length < 2 || m.length > 100 || ev.length < 1 || ev.length > 200) throw new DomainError("INVALID_INPUT", "identity verification needs a method (2-100 characters) and an evidence reference (1-200)");
+      return { ...r, status: "IN_PROGRESS", identityVerifiedAt: now, identityMethod: m, identityEvidence: ev };
+    });
+  }
+
+  async extend(actor: Actor, requestId: string, reason: string): Promise<RequestView> {
+    return this.change(actor, requestId, "EXTEND_DSR", (r, now) => ({ ...r, dueAt: extendDueDate(r, reason), extendedAt: now, extensionReason: reason.trim() }));
+  }
+
+  async reject(actor: Actor, requestId: string, reason: string): Promise<RequestView> {
+    return this.change(actor, requestId, "REJECT_DSR", (r, now) => {
+      if (r.status === "COMPLETED" || r.status === "REJECTED") throw new DomainError("REQUEST_STATE", `the request is ${r.status.toLowerCase()}`);
+      if (reason.trim().length < 10) throw new DomainError("INVALID_INPUT", "a rejection needs a reason (at least 10 characters) to tell the data subject");
+      return { ...r, status: "REJECTED", completedAt: now, result: JSON.stringify({ rejected: reason.trim() }) };
+    });
+  }
+
+  /** Carries the request out. Needs a verified identity; an erasure that failed part-way may be fulfilled again. */
+  async fulfil(actor: Actor, requestId: string): Promise<FulfilResult> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "FULFIL_DSR", targetId: requestId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "compliance:write");
+      const request = await this.findOrThrow(caller.tenantId, requestId);
+      if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
+        throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
+      }
+      if (request.kind === "ERASURE") {
+        const report = await this.erasure.erase(caller, request.subjectId, request.id);
+        const done: DataSubjectRequest = {
+          ...request,
+          status: report.status === "COMPLETED" ? "COMPLETED" : "FAILED",
+          completedAt: report.status === "COMPLETED" ? report.finishedAt : null,
+          result: JSON.stringify(report),
+        };
+        await this.store.transaction(async (tx) => {
+          await tx.requests.update(done);
+          await this.audit.append(tx, { ...ctx, subjectId: request.subjectId, outcome: report.status === "COMPLETED" ? "SUCCESS" : "FAILED", reason: "ERASURE" });
+        });
+        return { request: done, document: null, erasure: report };
+      }
+      const document = signDocument(SUBJECT_EXPORT_FORMAT, await this.collect(caller, request), this.signer);
+      const done: DataSubjectRequest = {
+        ...request,
+        status: "COMPLETED",
+        completedAt: this.clock.now(),
+        result: `sha256:${createHash("sha256").update(document).digest("hex")}`,
+      };
+      await this.store.transaction(async (tx) => {
+        await tx.requests.update(done);
+        await this.audit.append(tx, { ...ctx, subjectId: request.subjectId, outcome: "SUCCESS", reason: request.kind });
+      });
+      return { request: done, document, erasure: null };
+    });
+  }
+
+  /** Everything held about the subject, in a machine-readable form; never vectors or keys. */
+  private async collect(caller: TenantCaller, request: DataSubjectRequest) {
+    const { tenantId } = caller;
+    const subject = await findSubjectOrThrow(this.store, tenantId, request.subjectId);
+    const [consents, templates, decisions, events, requests] = await Promise.all([
+      this.store.consents.listForSubject(tenantId, subject.id),
+      this.store.templates.listMetadata(tenantId, subject.id),
+      this.store.verifications.listForSubject(tenantId, subject.id),
+      this.store.audit.listForSubject(tenantId, subject.id),
+      this.store.requests.listForSubject(tenantId, subject.id),
+    ]);
+    const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+    return {
+      requestId: request.id,
+      kind: request.kind,
+      generatedAt: this.clock.now().toISOString(),
+      controllerTenantId: tenantId,
+      subject: {
+        id: subject.id,
+        externalRef: subject.externalRef,
+        dateOfBirth: subject.dateOfBirth ? subject.dateOfBirth.toISOString().slice(0, 10) : null,
+        createdAt: subject.createdAt.toISOString(),
+        legalHold: subject.legalHoldSince !== null,
+      },
+      consents: consents.map((c) => ({
+        id: c.id,
+        purpose: c.purpose,
+        noticeVersion: c.noticeVersion,
+        noticeHash: c.noticeHash,
+        method: c.method,
+        evidenceRef: c.evidenceRef,
+        separate: c.separate,
+        byGuardian: c.byGuardian,
+        grantedAt: c.grantedAt.toISOString(),
+        expiresAt: iso(c.expiresAt),
+        withdrawnAt: iso(c.withdrawnAt),
+      })),
+      templates: templates.map((t) => ({
+        id: t.id,
+        galleryId: t.galleryId,
+        purpose: t.purpose,
+        modelId: t.modelId,
+        createdAt: t.createdAt.toISOString(),
+        lastUsedAt: iso(t.lastUsedAt),
+        retainUntil: t.retainUntil.toISOString(),
+        note: "the face template itself is an encrypted vector; it is not exported",
+      })),
+      decisions: decisions.map((d) => ({ id: d.id, kind: "VERIFICATION", purpose: d.purpose, actor: d.actor, at: d.createdAt.toISOString(), match: d.match, score: d.score, threshold: d.threshold, modelId: d.modelId })),
+      activity: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), actor: e.actor, action: e.action, purpose: e.purpose, outcome: e.outcome, reason: e.reason, decisionId: e.decisionId })),
+      requests: requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, openedAt: r.openedAt.toISOString(), dueAt: r.dueAt.toISOString() })),
+    };
+  }
+
+  private async findOrThrow(tenantId: string, id: string): Promise<DataSubjectRequest> {
+    const r = await this.store.requests.find(tenantId, id);
+    if (!r) throw new DomainError("REQUEST_NOT_FOUND", "no such data subject request");
+    return r;
+  }
+
+  private async change(actor: Actor, requestId: string, action: string, apply: (r: DataSubjectRequest, now: Date) => DataSubjectRequest): Promise<RequestView> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action, targetId: requestId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "compliance:write");
+      return this.store.transaction(async (tx) => {
+        const request = await tx.requests.find(caller.tenantId, requestId);
+        if (!request) throw new DomainError("REQUEST_NOT_FOUND", "no such data subject request");
+        const now = this.clock.now();
+        const next = apply(request, now);
+        await tx.requests.update(next);
+        await this.audit.append(tx, { ...ctx, subjectId: request.subjectId, outcome: "SUCCESS" });
+        return { request: next, daysLeft: daysLeft(next, now) };
+      });
+    });
+  }
+}

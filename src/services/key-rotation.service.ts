@@ -1,0 +1,91 @@
+/**
+ * Tenant key rotation: the tenant's key-encryption key moves to the next version at once
+ * (new subjects are wrapped under it), and the `keys.rotate` job re-wraps every existing
+ * data key from its old version to the new one, in batches, with a compare-and-set per
+ * key. Template ciphertexts are never touched (they are sealed under the data keys, which
+ * do not change). Interrupted at any point, every key is still readable (each records the
+ * version that wraps it) and running the job again finishes the work.
+ */
+import type { Clock } from "../domain/clock.port.js";
+import { DomainError } from "../domain/errors.js";
+import type { JobQueue } from "../domain/jobs.port.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { TemplateCrypto } from "../domain/template-crypto.port.js";
+import type { Actor } from "../domain/tenant.js";
+import { callerOf, requireScope } from "./access.js";
+import type { AuditService } from "./audit.service.js";
+
+export interface RotationStatus {
+  tenantId: string;
+  currentVersion: number;
+  /** Data keys still wrapped under older versions. */
+  pending: number;
+  keysByVersion: { version: number; keys: number }[];
+}
+
+export class KeyRotationService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly vault: KeyVault,
+    private readonly crypto: TemplateCrypto,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+    private readonly batchSize = 100,
+  ) {}
+
+  /** Moves the tenant to the next key version and queues the re-wrapping job. */
+  async rotate(actor: Actor): Promise<RotationStatus> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ROTATE_TENANT_KEY" };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "compliance:write");
+      await this.store.transaction(async (tx) => {
+        const tenant = await tx.tenants.findById(caller.tenantId);
+        if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+        await tx.tenants.setKekVersion(caller.tenantId, tenant.kekVersion + 1);
+        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: `v${tenant.kekVersion}->v${tenant.kekVersion + 1}` });
+      });
+      await this.jobs.enqueue("keys.rotate", { tenantId: caller.tenantId }, { jobId: `keys-rotate-${caller.tenantId}-${this.clock.now().getTime()}` });
+      return this.status(caller.tenantId);
+    });
+  }
+
+  /**
+   * The job: re-wraps stale keys until none is left, or until `maxKeys` have been done
+   * (tests use it to stop half-way). Returns how many keys it re-wrapped.
+   */
+  async run(tenantId: string, maxKeys = Number.POSITIVE_INFINITY): Promise<number> {
+    const tenant = await this.store.tenants.findById(tenantId);
+    if (!tenant) return 0;
+    let done = 0;
+    while (done < maxKeys) {
+      const stale = await this.vault.listStale(tenantId, tenant.kekVersion, Math.min(this.batchSize, maxKeys - done));
+      if (stale.length === 0) break;
+      for (const key of stale) {
+        const rewrapped = this.crypto.rewrapDataKey(tenantId, key.subjectId, key, tenant.kekVersion);
+        if (await this.vault.rewrap(tenantId, key.subjectId, key.kekVersion, rewrapped)) done++;
+      }
+    }
+    return done;
+  }
+
+  async status(tenantId: string): Promise<RotationStatus> {
+    const tenant = await this.store.tenants.findById(tenantId);
+    if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+    const counts = await this.vault.countByVersion(tenantId);
+    const keysByVersion = [...counts].map(([version, keys]) => ({ version, keys })).sort((a, b) => a.version - b.version);
+    return {
+      tenantId,
+      currentVersion: tenant.kekVersion,
+      pending: keysByVersion.filter((k) => k.version < tenant.kekVersion).reduce((a, k) => a + k.keys, 0),
+      keysByVersion,
+    };
+  }
+
+  async statusFor(actor: Actor): Promise<RotationStatus> {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    return this.status(tenantId);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Applies the policy engine: every biometric operation asks `authorize`, which gathers
+ * what the decision needs (tenant, subject, consents) through the caller's repositories
+ * (so inside its transaction when there is one), decides, logs the decision with the
+ * subject masked, and throws FORBIDDEN with the policy's reason on deny.
+ */
+import { createHash } from "node:crypto";
+import type { Clock } from "../domain/clock.port.js";
+import { DomainError } from "../domain/errors.js";
+import { decide } from "../domain/policy/policy-decide.js";
+import type { PolicySet } from "../domain/policy/policy-set.js";
+import type { EffectivePolicy, Operation, PurposePolicy } from "../domain/policy/policy.js";
+import type { Repositories } from "../domain/repositories.port.js";
+import type { Logger } from "../observability/logger.js";
+import type { TenantCaller } from "./access.js";
+import { findSubjectOrThrow } from "./subject.service.js";
+
+/** A stable, non-reversible stand-in for a subject id in logs. */
+export function maskSubject(subjectId: string): string {
+  return `sub#${createHash("sha256").update(subjectId).digest("hex").slice(0, 10)}`;
+}
+
+const NOTHING_DECLARED: EffectivePolicy = {
+  version: "none",
+  tenant: "",
+  requireDpiaReference: false,
+  requireFallback: false,
+  purposes: new Map(),
+  deny: [],
+};
+
+export class PolicyService {
+  constructor(
+    readonly policies: PolicySet,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** The policy in force for a tenant (an empty one, denying everything, when none is declared). */
+  forTenant(tenantName: string): EffectivePolicy {
+    return this.policies.forTenant(tenantName) ?? { ...NOTHING_DECLARED, tenant: tenantName };
+  }
+
+  async policyOf(repos: Repositories, tenantId: string): Promise<EffectivePolicy> {
+    const tenant = await repos.tenants.findById(tenantId);
+    if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+    return this.forTenant(tenant.name);
+  }
+
+  /** The purpose's rules, or FORBIDDEN / PURPOSE_NOT_DECLARED. */
+  async purposeOf(repos: Repositories, tenantId: string, purpose: string): Promise<PurposePolicy> {
+    const policy = await this.policyOf(repos, tenantId);
+    const rule = policy.purposes.get(purpose);
+    if (!rule) throw new DomainError("PURPOSE_NOT_DECLARED", `the purpose ${purpose} is not declared in policy ${policy.version}`, { policyVersion: policy.version });
+    return rule;
+  }
+
+  /** Permit → the purpose's rules; deny → throws with the first reason (all of them in `reasons`). */
+  async authorize(repos: Repositories, caller: TenantCaller, subjectId: string, operation: Operation, purpose: string): Promise<PurposePolicy> {
+    const policy = await this.policyOf(repos, caller.tenantId);
+    const subject = await findSubjectOrThrow(repos, caller.tenantId, subjectId);
+    const consents = await repos.consents.listForSubject(caller.tenantId, subjectId);
+    const decision = decide({
+      actor: caller.label,
+      policy,
+      subject: { id: subject.id, legalHold: subject.legalHoldSince !== null, dateOfBirth: subject.dateOfBirth, consents },
+      operation,
+      purpose,
+      now: this.clock.now(),
+    });
+    this.log.info("policy decision", {
+      tenantId: caller.tenantId,
+      actor: caller.label,
+      subject: maskSubject(subjectId),
+      operation,
+      purpose,
+      effect: decision.effect,
+      policyVersion: decision.policyVersion,
+      ...(decision.effect === "deny" ? { reasons: decision.reasons } : {}),
+    });
+    if (decision.effect === "deny") {
+      throw new DomainError(decision.reason, decision.explanation, { reasons: decision.reasons.join(","), policyVersion: decision.policyVersion });
+    }
+    return decision.purpose;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The retention sweep (job `retention.sweep`): destroys, in batches, every template past
+ * its retention date or held for a purpose its subject no longer consents to (withdrawn
+ * or expired), skipping subjects under legal hold. Each destruction is audited. Idempotent.
+ */
+import type { Clock } from "../domain/clock.port.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { AuditService } from "./audit.service.js";
+import { destroyTemplates } from "./template-disposal.js";
+
+export interface SweepResult {
+  retentionExpired: number;
+  consentEnded: number;
+}
+
+export const RETENTION_ACTOR = "system:retention";
+
+export class RetentionService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly batchSize = 200,
+  ) {}
+
+  async sweep(): Promise<SweepResult> {
+    const result: SweepResult = { retentionExpired: 0, consentEnded: 0 };
+    for (;;) {
+      const done = await this.store.transaction(async (tx) => {
+        const due = await tx.templates.listDue(this.clock.now(), this.batchSize);
+        const expired = due.filter((d) => d.why === "RETENTION_EXPIRED");
+        const ended = due.filter((d) => d.why === "CONSENT_ENDED");
+        result.retentionExpired += await destroyTemplates(tx, this.audit, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
+        result.consentEnded += await destroyTemplates(tx, this.audit, ended, RETENTION_ACTOR, "CONSENT_ENDED");
+        return due.length < this.batchSize;
+      });
+      if (done) return result;
+    }
+  }
+}
