@@ -41,14 +41,21 @@ export class KeyRotationService {
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ROTATE_TENANT_KEY" };
     return this.audit.failuresOf(ctx, async () => {
       requireScope(actor, "compliance:write");
-      await this.store.transaction(async (tx) => {
-        const tenant = await tx.tenants.findById(caller.tenantId);
-        if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
-        await tx.tenants.setKekVersion(caller.tenantId, tenant.kekVersion + 1);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: `v${tenant.kekVersion}->v${tenant.kekVersion + 1}` });
-      });
+      await this.advanceVersion(caller.tenantId, caller.label);
       await this.jobs.enqueue("keys.rotate", { tenantId: caller.tenantId }, { jobId: `keys-rotate-${caller.tenantId}-${this.clock.now().getTime()}` });
       return this.status(caller.tenantId);
+    });
+  }
+
+  /** Moves the tenant to the next key version (audited); new data keys are wrapped under it at once. */
+  async advanceVersion(tenantId: string, actorLabel: string): Promise<number> {
+    return this.store.transaction(async (tx) => {
+      const tenant = await tx.tenants.findById(tenantId);
+      if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+      const next = tenant.kekVersion + 1;
+      await tx.tenants.setKekVersion(tenantId, next);
+      await this.audit.append(tx, { tenantId, actor: actorLabel, action: "ROTATE_TENANT_KEY", outcome: "SUCCESS", reason: `v${tenant.kekVersion}->v${next}` });
+      return next;
     });
   }
 

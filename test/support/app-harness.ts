@@ -1,5 +1,5 @@
 /** Starts the real server (real database, real models) on a free port for end-to-end tests. */
-import { startApp, type App } from "../../src/app/app.js";
+import { startApp, type App, type AppOverrides } from "../../src/app/app.js";
 import { createTestDatabase, type DbKind, type TestDatabase } from "./databases.js";
 import { sharedEngine, testConfig } from "./engine.js";
 import { bearer, gql } from "./graphql-client.js";
@@ -15,10 +15,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(kind: DbKind, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DbKind, env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const config = testConfig({ PORT: "0", ...db.env, ...env });
-  const app = await startApp(config, { engine: await sharedEngine() });
+  const app = await startApp(config, { engine: await sharedEngine(), ...overrides });
   return {
     app,
     db,

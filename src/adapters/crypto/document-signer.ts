@@ -27,16 +27,23 @@ export class Ed25519Signer implements DocumentSigner {
   }
 }
 
+/** Decodes base64 only in its canonical form (Node's decoder skips stray characters, which would let altered text pass). */
+function strictBase64(text: string): Buffer | null {
+  const buf = Buffer.from(text, "base64");
+  return buf.toString("base64") === text ? buf : null;
+}
+
 export function publicKeyId(publicKeyBase64: string): string {
-  return createHash("sha256").update(Buffer.from(publicKeyBase64, "base64")).digest("hex").slice(0, 16);
+  const pub = strictBase64(publicKeyBase64);
+  return pub === null ? "invalid" : createHash("sha256").update(pub).digest("hex").slice(0, 16);
 }
 
 /** True when `signature` (base64) is a valid Ed25519 signature of `data` under `publicKey` (base64). */
 export function verifyEd25519(publicKey: string, data: Uint8Array, signature: string): boolean {
   try {
-    const pub = Buffer.from(publicKey, "base64");
-    const sig = Buffer.from(signature, "base64");
-    if (pub.length !== 32 || sig.length !== 64) return false;
+    const pub = strictBase64(publicKey);
+    const sig = strictBase64(signature);
+    if (pub?.length !== 32 || sig?.length !== 64) return false;
     return forge.pki.ed25519.verify({ message: Buffer.from(data), signature: sig, publicKey: pub });
   } catch {
     return false;

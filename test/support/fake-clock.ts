@@ -1,0 +1,17 @@
+/** A clock tests move by hand (retention, expiry, deadlines). */
+import type { Clock } from "../../src/domain/clock.port.js";
+
+export class FakeClock implements Clock {
+  constructor(private t: number) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advanceDays(days: number): void {
+    this.t += days * 86_400_000;
+  }
+  set(d: Date): void {
+    this.t = d.getTime();
+  }
+}
+
+export const DAY = 86_400_000;
