@@ -17,6 +17,7 @@ import { openKeyVault } from "../adapters/keys/sql-key-vault.js";
 import { loadPolicies } from "../adapters/policy/policy-files.js";
 import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
+import type { ErasureParticipant } from "../services/erasure.service.js";
 import { prismaStore } from "../adapters/db/prisma.store.js";
 import type { Config } from "../config/config.js";
 import { randomIds, systemClock, type Clock, type IdGenerator } from "../domain/clock.port.js";
@@ -40,6 +41,8 @@ export interface AppOverrides {
    * (tests share one across apps to save start-up time; its limits are its own).
    */
   engine?: FaceEngine;
+  /** Extra stores erasure must clear (caches, indexes). */
+  erasureParticipants?: readonly ErasureParticipant[];
 }
 
 export interface App {
@@ -82,6 +85,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     engine,
     crypto: new EnvelopeCrypto(masterKey),
     signer: new Ed25519Signer(masterKey),
+    erasureParticipants: overrides.erasureParticipants ?? [],
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
     log,

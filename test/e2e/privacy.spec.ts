@@ -64,6 +64,15 @@ describe.each<Mode>([
   let galleryId: string;
   let crypto: EnvelopeCrypto;
   const prefix = `fid-test-${randomBytes(4).toString("hex")}`;
+  // A vector cache that can be made to fail, to see a partial erasure reported as failed.
+  let cacheDown = false;
+  const cache = {
+    store: "cache" as const,
+    eraseSubject: async () => {
+      if (cacheDown) throw new Error("cache unreachable");
+      return 0;
+    },
+  };
 
   const as = (q: string, v: Record<string, unknown> = {}) => gql(t.url, q, v, tenant.headers);
   const face = async (rel: string) => b64(await readFace(rel));
@@ -88,7 +97,7 @@ describe.each<Mode>([
   beforeAll(async () => {
     clock = new FakeClock(T0.getTime());
     log = recordingLogger();
-    t = await startTestApp(kind, redis ? { REDIS_URL, REDIS_PREFIX: prefix } : {}, { clock, log });
+    t = await startTestApp(kind, redis ? { REDIS_URL, REDIS_PREFIX: prefix } : {}, { clock, log, erasureParticipants: [cache] });
     tenant = await t.createTenant("privacy-tenant");
     galleryId = (await as(`mutation { createGallery(name: "staff") { id } }`)).data!["createGallery"].id;
     crypto = new EnvelopeCrypto(await resolveMasterKey(testConfig(t.db.env), createLogger("silent")));
@@ -233,7 +242,7 @@ describe.each<Mode>([
       // one template + one decision + one consent + the subject row
       expect(stores["database"]).toEqual({ store: "database", status: "DONE", items: 4 });
       expect(stores["queue"]!.status).toBe("DONE");
-      expect(stores["cache"]!.status).toBe("NOT_PRESENT");
+      expect(stores["cache"]).toEqual({ store: "cache", status: "DONE", items: 0 });
       expect(stores["index"]!.status).toBe("NOT_PRESENT");
 
       expect(findIn(await scanEverything(), Buffer.from(canary))).toEqual([]);
@@ -249,6 +258,26 @@ describe.each<Mode>([
       const again = await t.app.services.erasure.erase({ tenantId: tenant.tenantId, label: "test" }, s, null);
       expect(again.status).toBe("COMPLETED");
       expect(again.stores.filter((x) => x.store === "keyVault" || x.store === "database").map((x) => x.items)).toEqual([0, 0]);
+    });
+
+    it("a partly failed erasure is reported FAILED, never done, and completes when fulfilled again", async () => {
+      const s = await subjectWithTemplate();
+      const dsr = (await as(`mutation($s: ID!) { openDataSubjectRequest(subjectId: $s, kind: ERASURE) { id } }`, { s })).data!["openDataSubjectRequest"].id;
+      await as(`mutation($r: ID!) { verifyRequesterIdentity(requestId: $r, method: "signed-in account", evidenceRef: "session-6") { status } }`, { r: dsr });
+      const FULFIL = `mutation($r: ID!) { fulfilDataSubjectRequest(requestId: $r) { request { status completedAt } erasure { status stores { store status } } } }`;
+      cacheDown = true;
+      const first = (await as(FULFIL, { r: dsr })).data!["fulfilDataSubjectRequest"];
+      expect(first.request).toEqual({ status: "FAILED", completedAt: null });
+      expect(first.erasure.status).toBe("FAILED");
+      expect(first.erasure.stores).toEqual(expect.arrayContaining([{ store: "cache", status: "FAILED" }, { store: "keyVault", status: "DONE" }]));
+      // The key is already shredded; the audit trail says the erasure failed.
+      expect(await t.app.vault.get(tenant.tenantId, s)).toBeNull();
+      const events = await t.sql<{ outcome: string }>(`SELECT "outcome" FROM "AuditEvent" WHERE "subjectId" = '${s}' AND "action" = 'ERASE_SUBJECT'`);
+      expect(events).toEqual([{ outcome: "FAILED" }]);
+      cacheDown = false;
+      const second = (await as(FULFIL, { r: dsr })).data!["fulfilDataSubjectRequest"];
+      expect(second.request.status).toBe("COMPLETED");
+      expect(second.erasure.stores.every((x: { status: string }) => x.status !== "FAILED")).toBe(true);
     });
 
     it("crypto-shred: a copy of the database taken before erasure can no longer be decrypted", async () => {

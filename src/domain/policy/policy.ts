@@ -76,11 +76,4 @@ export interface PolicyDocument {
 }
 
 /** The policy in force for one tenant: its own document (or the default) plus every applicable deny rule. */
-export interface EffectivePolicy {
-  version: string;
-  tenant: string;
-  requireDpiaReference: boolean;
-  requireFallback: boolean;
-  purposes: ReadonlyMap<string, PurposePolicy>;
-  deny: readonly DenyRule[];
-}
+export type EffectivePolicy = Omit<PolicyDocument, "source">;
