@@ -13,6 +13,8 @@ import { Ed25519Signer } from "../adapters/crypto/document-signer.js";
 import { openDatabase, type Database } from "../adapters/db/database.js";
 import { BullMqQueue } from "../adapters/jobs/bullmq.queue.js";
 import { InProcessQueue } from "../adapters/jobs/in-process.queue.js";
+import { RedisIndexSync } from "../adapters/jobs/redis-index-sync.js";
+import { localIndexSync } from "../domain/index-sync.port.js";
 import { openKeyVault } from "../adapters/keys/sql-key-vault.js";
 import { loadPolicies } from "../adapters/policy/policy-files.js";
 import type { JobQueue } from "../domain/jobs.port.js";
@@ -64,6 +66,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const policies = await loadPolicies(config.policyDir);
   const engine = overrides.engine ?? (await FacePipeline.load(config.inference));
   const threshold = config.verify.threshold ?? (await verifyThresholdFor(engine.modelId, config.verify.targetFalseMatchRate));
+  // 1:N: the same calibrated threshold decides; below the FMR 1e-4 point a person reviews.
+  const reviewThreshold = Math.max(threshold, await verifyThresholdFor(engine.modelId, 1e-4).catch(() => threshold));
   const masterKey = await resolveMasterKey(config, log);
   const admin = await resolveAdminToken(config, log);
   const database = await openDatabase(config.database);
@@ -76,11 +80,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     throw e;
   }
   const jobs = config.redis ? new BullMqQueue(config.redis.url, config.redis.prefix, log) : new InProcessQueue(log);
+  const indexSync = config.redis ? new RedisIndexSync(config.redis.url, config.redis.prefix, log) : localIndexSync;
 
   const services = createServices({
     store: prismaStore(database.prisma),
     vault,
     jobs,
+    indexSync,
     policies,
     engine,
     crypto: new EnvelopeCrypto(masterKey),
@@ -94,12 +100,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       if (modelId !== engine.modelId) throw new Error(`no verify threshold for model ${modelId}`);
       return threshold;
     },
+    identifyThresholdsFor: (modelId) => {
+      if (modelId !== engine.modelId) throw new Error(`no identification thresholds for model ${modelId}`);
+      return { threshold, review: reviewThreshold };
+    },
     maxImageBytes: config.inference.decode.maxBytes,
     databaseKind: database.kind,
     ping: () => database.ping(),
     version,
   });
 
+  const loaded = await services.index.start();
+  log.info("matching indexes loaded", loaded);
   if (jobs instanceof BullMqQueue) jobs.start();
   await jobs.repeat("retention.sweep", {}, config.retentionSweepSeconds * 1000);
   await jobs.enqueue("retention.sweep", {});
@@ -117,6 +129,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   } catch (e) {
     await apollo.stop();
     await jobs.close();
+    await indexSync.close();
+    services.index.close();
     await vault.close();
     await database.close();
     throw e;
@@ -135,6 +149,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       await http.close();
       await apollo.stop();
       await jobs.close();
+      await indexSync.close();
+      services.index.close();
       await vault.close();
       await database.close();
     },

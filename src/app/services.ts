@@ -5,6 +5,7 @@
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import type { FaceEngine } from "../domain/face-engine.port.js";
+import type { IndexSync } from "../domain/index-sync.port.js";
 import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { PolicySet } from "../domain/policy/policy-set.js";
@@ -19,6 +20,8 @@ import { DataSubjectRequestService } from "../services/data-subject-request.serv
 import { EnrollmentService } from "../services/enrollment.service.js";
 import { ErasureService, type ErasureParticipant } from "../services/erasure.service.js";
 import { GalleryService } from "../services/gallery.service.js";
+import { IdentificationService, type IdentifyThresholdsFor } from "../services/identification.service.js";
+import { MatchingIndexService } from "../services/matching-index.service.js";
 import { KeyRotationService } from "../services/key-rotation.service.js";
 import { PolicyService } from "../services/policy.service.js";
 import { RetentionService } from "../services/retention.service.js";
@@ -30,6 +33,7 @@ export interface ServiceDeps {
   store: Store;
   vault: KeyVault;
   jobs: JobQueue;
+  indexSync: IndexSync;
   policies: PolicySet;
   engine: FaceEngine;
   crypto: TemplateCrypto;
@@ -39,6 +43,7 @@ export interface ServiceDeps {
   log: Logger;
   adminToken: string;
   thresholdFor: ThresholdFor;
+  identifyThresholdsFor: IdentifyThresholdsFor;
   maxImageBytes: number;
   databaseKind: string;
   /** Stores outside the database holding data derived from subjects (caches, indexes). */
@@ -57,9 +62,10 @@ export interface Health {
 export function createServices(d: ServiceDeps) {
   const audit = new AuditService(d.store, d.clock, d.ids, d.log);
   const policy = new PolicyService(d.policies, d.clock, d.log);
-  const erasure = new ErasureService(d.store, audit, d.vault, d.jobs, d.erasureParticipants ?? [], d.clock);
-  const consents = new ConsentService(d.store, audit, policy, d.jobs, d.clock, d.ids);
-  const retention = new RetentionService(d.store, audit, d.clock);
+  const index = new MatchingIndexService(d.store, d.vault, d.crypto, d.indexSync, d.log);
+  const erasure = new ErasureService(d.store, audit, d.vault, d.jobs, [index, ...(d.erasureParticipants ?? [])], d.clock);
+  const consents = new ConsentService(d.store, audit, policy, d.jobs, index, d.clock, d.ids);
+  const retention = new RetentionService(d.store, audit, index, d.clock);
   const keyRotation = new KeyRotationService(d.store, audit, d.vault, d.crypto, d.jobs, d.clock);
 
   d.jobs.handle("retention.sweep", async () => {
@@ -79,7 +85,9 @@ export function createServices(d: ServiceDeps) {
     subjects: new SubjectService(d.store, audit, d.crypto, d.vault, d.clock, d.ids),
     consents,
     galleries: new GalleryService(d.store, audit, d.clock, d.ids, d.engine.modelId),
-    enrollment: new EnrollmentService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.clock, d.ids),
+    enrollment: new EnrollmentService(d.store, audit, policy, d.engine, d.crypto, d.vault, index, d.clock, d.ids),
+    index,
+    identification: new IdentificationService(d.store, audit, policy, d.engine, index, d.identifyThresholdsFor, d.clock, d.ids),
     verification: new VerificationService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.thresholdFor, d.clock, d.ids),
     retention,
     erasure,

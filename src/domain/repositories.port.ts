@@ -8,6 +8,7 @@ import type { AuditEvent } from "./audit.js";
 import type { Consent } from "./consent.js";
 import type { DataSubjectRequest } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
+import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
 import type { StoredTemplate, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
 import type { Subject } from "./subject.js";
@@ -60,6 +61,9 @@ export interface TemplateRepository {
   create(template: StoredTemplate): Promise<void>;
   /** Templates (with ciphertext) of a subject for one purpose and model. */
   listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]>;
+  /** Every template (with ciphertext) of a gallery, to build its matching index. */
+  listForGallery(tenantId: string, galleryId: string): Promise<StoredTemplate[]>;
+  findById(tenantId: string, id: string): Promise<StoredTemplate | null>;
   /** Metadata only (no ciphertext) of every template of a subject. */
   listMetadata(tenantId: string, subjectId: string): Promise<TemplateMetadata[]>;
   /** Records a successful use and the new retention date. */
@@ -79,6 +83,13 @@ export interface TemplateRepository {
 export interface VerificationRepository {
   create(decision: VerificationDecision): Promise<void>;
   listForSubject(tenantId: string, subjectId: string): Promise<VerificationDecision[]>;
+  deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
+}
+
+export interface IdentificationRepository {
+  create(decision: IdentificationDecision): Promise<void>;
+  listForSubject(tenantId: string, subjectId: string): Promise<IdentificationInvolvement[]>;
+  /** Removes the subject from every identification result (the decision records stay). */
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }
 
@@ -108,6 +119,7 @@ export interface Repositories {
   galleries: GalleryRepository;
   templates: TemplateRepository;
   verifications: VerificationRepository;
+  identifications: IdentificationRepository;
   requests: RequestRepository;
   audit: AuditRepository;
 }

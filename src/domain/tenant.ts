@@ -16,6 +16,7 @@ export const SCOPES = [
   "galleries:write",
   "faces:enroll",
   "faces:verify",
+  "faces:identify",
   "audit:read",
   "compliance:read",
   "compliance:write",

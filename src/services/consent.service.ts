@@ -17,6 +17,8 @@ import type { AuditService } from "./audit.service.js";
 import type { PolicyService } from "./policy.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 import { destroyTemplates } from "./template-disposal.js";
+import type { TemplateEvents } from "./matching-index.service.js";
+import type { TemplateRef } from "../domain/template.js";
 
 export interface GrantConsentInput {
   subjectId: string;
@@ -45,6 +47,7 @@ export class ConsentService {
     private readonly audit: AuditService,
     private readonly policy: PolicyService,
     private readonly jobs: JobQueue,
+    private readonly events: TemplateEvents,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -112,16 +115,17 @@ export class ConsentService {
         if (!current) throw new DomainError("CONSENT_NOT_FOUND", `the subject has no active consent for ${purpose}`);
         await tx.consents.markWithdrawn(caller.tenantId, current.id, now);
         await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: current.id });
-        let destroyedTemplates = 0;
+        let destroyed: TemplateRef[] = [];
         if (subject.legalHoldSince === null) {
-          const refs = await tx.templates.listForPurpose(caller.tenantId, subjectId, purpose);
-          destroyedTemplates = await destroyTemplates(tx, this.audit, refs, caller.label, "CONSENT_WITHDRAWN");
+          destroyed = await tx.templates.listForPurpose(caller.tenantId, subjectId, purpose);
+          await destroyTemplates(tx, this.audit, destroyed, caller.label, "CONSENT_WITHDRAWN");
         }
-        return { consent: { ...current, withdrawnAt: now }, destroyedTemplates };
+        return { consent: { ...current, withdrawnAt: now }, destroyed };
       });
     });
+    await this.events.removed(result.destroyed);
     await this.jobs.cancel(lapseJobId(result.consent.id));
-    return result;
+    return { consent: result.consent, destroyedTemplates: result.destroyed.length };
   }
 
   /**
@@ -129,17 +133,20 @@ export class ConsentService {
    * the templates it covered unless another active consent covers the purpose. Idempotent.
    */
   async lapse(tenantId: string, consentId: string): Promise<number> {
-    return this.store.transaction(async (tx) => {
+    const destroyed = await this.store.transaction(async (tx): Promise<TemplateRef[]> => {
       const now = this.clock.now();
       const consent = await tx.consents.findById(tenantId, consentId);
-      if (!consent) return 0;
+      if (!consent) return [];
       const subject = await tx.subjects.find(tenantId, consent.subjectId);
-      if (!subject) return 0;
+      if (!subject) return [];
       const all = await tx.consents.listForSubject(tenantId, consent.subjectId);
-      if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return 0;
-      if (subject.legalHoldSince !== null || activeConsentFor(all, consent.purpose, now)) return 0;
+      if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
+      if (subject.legalHoldSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
       const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);
-      return destroyTemplates(tx, this.audit, refs, "system:consent-expiry", "CONSENT_ENDED");
+      await destroyTemplates(tx, this.audit, refs, "system:consent-expiry", "CONSENT_ENDED");
+      return refs;
     });
+    await this.events.removed(destroyed);
+    return destroyed.length;
   }
 }

@@ -19,6 +19,7 @@ import type { AuditService } from "./audit.service.js";
 import type { PolicyService } from "./policy.service.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import { retainUntil } from "../domain/retention.js";
+import type { TemplateEvents } from "./matching-index.service.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 
@@ -46,6 +47,7 @@ export class EnrollmentService {
     private readonly engine: FaceEngine,
     private readonly crypto: TemplateCrypto,
     private readonly vault: KeyVault,
+    private readonly events: TemplateEvents,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -64,48 +66,56 @@ export class EnrollmentService {
       await this.policy.authorize(this.store, caller, input.subjectId, "enroll", purpose);
 
       const capture = await this.engine.capture(await input.image(), "single");
+      // A copy for the matching index, handed over only once the template is committed.
+      const forIndex = capture.embedding.slice();
 
-      return this.store.transaction(async (tx) => {
-        const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
-        const wrapped = await this.vault.get(caller.tenantId, input.subjectId);
-        if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
-        const templateId = this.ids.next("tpl");
-        const now = this.clock.now();
-        const binding = { tenantId: caller.tenantId, subjectId: input.subjectId, templateId, modelId: capture.modelId };
-        const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
-        let ciphertext: Uint8Array;
-        try {
-          ciphertext = this.crypto.seal(key, capture.embedding, binding);
-        } finally {
-          key.destroy();
-          capture.embedding.fill(0);
-        }
-        const template: StoredTemplate = {
-          id: templateId,
-          tenantId: caller.tenantId,
-          subjectId: input.subjectId,
-          galleryId: gallery.id,
-          purpose,
-          modelId: capture.modelId,
-          ciphertext,
-          detectionScore: capture.face.score,
-          faceWidth: capture.face.box.width,
-          faceHeight: capture.face.box.height,
-          createdAt: now,
-          lastUsedAt: null,
-          retainUntil: retainUntil(rule.retention, now, null),
-        };
-        await tx.templates.create(template);
-        await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
-        return {
-          templateId,
-          galleryId: gallery.id,
-          modelId: capture.modelId,
-          face: capture.face,
-          imageWidth: capture.imageWidth,
-          imageHeight: capture.imageHeight,
-        };
-      });
+      try {
+        const result = await this.store.transaction(async (tx) => {
+          const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
+          const wrapped = await this.vault.get(caller.tenantId, input.subjectId);
+          if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
+          const templateId = this.ids.next("tpl");
+          const now = this.clock.now();
+          const binding = { tenantId: caller.tenantId, subjectId: input.subjectId, templateId, modelId: capture.modelId };
+          const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
+          let ciphertext: Uint8Array;
+          try {
+            ciphertext = this.crypto.seal(key, capture.embedding, binding);
+          } finally {
+            key.destroy();
+            capture.embedding.fill(0);
+          }
+          const template: StoredTemplate = {
+            id: templateId,
+            tenantId: caller.tenantId,
+            subjectId: input.subjectId,
+            galleryId: gallery.id,
+            purpose,
+            modelId: capture.modelId,
+            ciphertext,
+            detectionScore: capture.face.score,
+            faceWidth: capture.face.box.width,
+            faceHeight: capture.face.box.height,
+            createdAt: now,
+            lastUsedAt: null,
+            retainUntil: retainUntil(rule.retention, now, null),
+          };
+          await tx.templates.create(template);
+          await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
+          return {
+            templateId,
+            galleryId: gallery.id,
+            modelId: capture.modelId,
+            face: capture.face,
+            imageWidth: capture.imageWidth,
+            imageHeight: capture.imageHeight,
+          };
+        });
+        await this.events.added({ id: result.templateId, tenantId: caller.tenantId, subjectId: input.subjectId, galleryId: gallery.id, purpose }, forIndex);
+        return result;
+      } finally {
+        forIndex.fill(0);
+      }
     });
   }
 }

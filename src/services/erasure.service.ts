@@ -88,6 +88,7 @@ export class ErasureService {
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
         items += await destroyTemplates(tx, this.audit, templates, caller.label, "ERASURE");
         items += await tx.verifications.deleteForSubject(caller.tenantId, subjectId);
+        items += await tx.identifications.deleteForSubject(caller.tenantId, subjectId);
         items += await tx.consents.deleteForSubject(caller.tenantId, subjectId);
         items += (await tx.subjects.delete(caller.tenantId, subjectId)) ? 1 : 0;
         await this.audit.append(tx, {

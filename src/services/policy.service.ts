@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
-import { decide } from "../domain/policy/policy-decide.js";
+import { decide, decidePurpose } from "../domain/policy/policy-decide.js";
 import type { PolicySet } from "../domain/policy/policy-set.js";
 import type { EffectivePolicy, Operation, PurposePolicy } from "../domain/policy/policy.js";
 import type { Repositories } from "../domain/repositories.port.js";
@@ -53,6 +53,41 @@ export class PolicyService {
     const rule = policy.purposes.get(purpose);
     if (!rule) throw new DomainError("PURPOSE_NOT_DECLARED", `the purpose ${purpose} is not declared in policy ${policy.version}`, { policyVersion: policy.version });
     return rule;
+  }
+
+  /** Purpose-level rules only (1:N asks this before searching); throws on deny. */
+  async authorizePurpose(repos: Repositories, caller: TenantCaller, operation: Operation, purpose: string): Promise<PurposePolicy> {
+    const policy = await this.policyOf(repos, caller.tenantId);
+    const decision = decidePurpose(policy, operation, purpose);
+    this.log.info("policy decision", {
+      tenantId: caller.tenantId,
+      actor: caller.label,
+      operation,
+      purpose,
+      effect: decision.effect,
+      policyVersion: decision.policyVersion,
+      ...(decision.effect === "deny" ? { reasons: decision.reasons } : {}),
+    });
+    if (decision.effect === "deny") {
+      throw new DomainError(decision.reason, decision.explanation, { reasons: decision.reasons.join(","), policyVersion: decision.policyVersion });
+    }
+    return decision.purpose;
+  }
+
+  /** Whether the operation is permitted for this subject (no throw, no log: 1:N filters candidates with it). */
+  async permits(repos: Repositories, tenantId: string, actorLabel: string, policy: EffectivePolicy, subjectId: string, operation: Operation, purpose: string): Promise<boolean> {
+    const subject = await repos.subjects.find(tenantId, subjectId);
+    if (!subject) return false;
+    const consents = await repos.consents.listForSubject(tenantId, subjectId);
+    const d = decide({
+      actor: actorLabel,
+      policy,
+      subject: { id: subject.id, legalHold: subject.legalHoldSince !== null, dateOfBirth: subject.dateOfBirth, consents },
+      operation,
+      purpose,
+      now: this.clock.now(),
+    });
+    return d.effect === "permit";
   }
 
   /** Permit → the purpose's rules; deny → throws with the first reason (all of them in `reasons`). */

@@ -7,6 +7,7 @@ import type { Clock } from "../domain/clock.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { AuditService } from "./audit.service.js";
 import { destroyTemplates } from "./template-disposal.js";
+import type { TemplateEvents } from "./matching-index.service.js";
 
 export interface SweepResult {
   retentionExpired: number;
@@ -19,6 +20,7 @@ export class RetentionService {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
+    private readonly events: TemplateEvents,
     private readonly clock: Clock,
     private readonly batchSize = 200,
   ) {}
@@ -26,15 +28,16 @@ export class RetentionService {
   async sweep(): Promise<SweepResult> {
     const result: SweepResult = { retentionExpired: 0, consentEnded: 0 };
     for (;;) {
-      const done = await this.store.transaction(async (tx) => {
+      const due = await this.store.transaction(async (tx) => {
         const due = await tx.templates.listDue(this.clock.now(), this.batchSize);
         const expired = due.filter((d) => d.why === "RETENTION_EXPIRED");
         const ended = due.filter((d) => d.why === "CONSENT_ENDED");
         result.retentionExpired += await destroyTemplates(tx, this.audit, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
         result.consentEnded += await destroyTemplates(tx, this.audit, ended, RETENTION_ACTOR, "CONSENT_ENDED");
-        return due.length < this.batchSize;
+        return due;
       });
-      if (done) return result;
+      await this.events.removed(due);
+      if (due.length < this.batchSize) return result;
     }
   }
 }

@@ -6,6 +6,7 @@ import { PrismaAuditRepository } from "./audit.repository.js";
 import { PrismaConsentRepository } from "./consent.repository.js";
 import { PrismaGalleryRepository } from "./gallery.repository.js";
 import type { Db } from "./prisma-db.js";
+import { PrismaIdentificationRepository } from "./identification.repository.js";
 import { PrismaRequestRepository } from "./request.repository.js";
 import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
@@ -21,6 +22,7 @@ function repositories(db: Db): Repositories {
     galleries: new PrismaGalleryRepository(db),
     templates: new PrismaTemplateRepository(db),
     verifications: new PrismaVerificationRepository(db),
+    identifications: new PrismaIdentificationRepository(db),
     requests: new PrismaRequestRepository(db),
     audit: new PrismaAuditRepository(db),
   };

@@ -30,6 +30,14 @@ export class PrismaTemplateRepository implements TemplateRepository {
     return this.db.template.findMany({ where: { tenantId, subjectId, purpose, modelId }, orderBy: { createdAt: "asc" } });
   }
 
+  async listForGallery(tenantId: string, galleryId: string): Promise<StoredTemplate[]> {
+    return this.db.template.findMany({ where: { tenantId, galleryId }, orderBy: { id: "asc" } });
+  }
+
+  async findById(tenantId: string, id: string): Promise<StoredTemplate | null> {
+    return this.db.template.findFirst({ where: { tenantId, id } });
+  }
+
   async listMetadata(tenantId: string, subjectId: string): Promise<TemplateMetadata[]> {
     return this.db.template.findMany({ where: { tenantId, subjectId }, select: METADATA, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   }

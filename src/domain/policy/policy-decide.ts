@@ -47,11 +47,15 @@ export type PolicyDecision =
 /** Operations that compare faces; a legal hold stops them. */
 const MATCHING: readonly Operation[] = ["verify", "identify"];
 
-export function decide(req: DecisionRequest): PolicyDecision {
-  const { policy, operation, purpose, subject, now } = req;
-  const denials: { reason: DenyReason; why: string }[] = [];
-  const deny = (reason: DenyReason, why: string) => denials.push({ reason, why });
+interface Denial {
+  reason: DenyReason;
+  why: string;
+}
 
+/** The rules that depend on the purpose and operation only (what 1:N checks before looking at anyone). */
+function purposeDenials(policy: EffectivePolicy, operation: Operation, purpose: string): Denial[] {
+  const denials: Denial[] = [];
+  const deny = (reason: DenyReason, why: string) => denials.push({ reason, why });
   const rule = policy.purposes.get(purpose);
   if (!rule) deny("PURPOSE_NOT_DECLARED", `the purpose ${purpose} is not declared in policy ${policy.version}`);
   else {
@@ -65,6 +69,31 @@ export function decide(req: DecisionRequest): PolicyDecision {
       deny("DENIED_BY_RULE", d.because);
     }
   }
+  return denials;
+}
+
+export type PurposeDecision =
+  | { effect: "permit"; policyVersion: string; purpose: PurposePolicy }
+  | { effect: "deny"; policyVersion: string; reason: DenyReason; reasons: DenyReason[]; explanation: string };
+
+/** Whether the operation is allowed for the purpose at all, before any subject is considered. */
+export function decidePurpose(policy: EffectivePolicy, operation: Operation, purpose: string): PurposeDecision {
+  const denials = purposeDenials(policy, operation, purpose);
+  const rule = policy.purposes.get(purpose);
+  if (denials.length > 0 || !rule) return denied(policy, denials);
+  return { effect: "permit", policyVersion: policy.version, purpose: rule };
+}
+
+function denied(policy: EffectivePolicy, denials: Denial[]): { effect: "deny"; policyVersion: string; reason: DenyReason; reasons: DenyReason[]; explanation: string } {
+  const first = denials[0] ?? { reason: "CONSENT_REQUIRED" as const, why: "no covering consent" };
+  return { effect: "deny", policyVersion: policy.version, reason: first.reason, reasons: denials.map((d) => d.reason), explanation: denials.map((d) => d.why).join("; ") };
+}
+
+export function decide(req: DecisionRequest): PolicyDecision {
+  const { policy, operation, purpose, subject, now } = req;
+  const denials = purposeDenials(policy, operation, purpose);
+  const deny = (reason: DenyReason, why: string) => denials.push({ reason, why });
+  const rule = policy.purposes.get(purpose);
 
   const consent = activeConsentFor(subject.consents, purpose, now);
   if (!consent) deny("CONSENT_REQUIRED", `the subject has no active consent for ${purpose}`);
@@ -79,10 +108,7 @@ export function decide(req: DecisionRequest): PolicyDecision {
   }
   if (subject.legalHold && MATCHING.includes(operation)) deny("LEGAL_HOLD", "the subject is under legal hold; matching is suspended");
 
-  if (denials.length > 0 || !rule || !consent) {
-    const first = denials[0] ?? { reason: "CONSENT_REQUIRED" as const, why: "no covering consent" };
-    return { effect: "deny", policyVersion: policy.version, reason: first.reason, reasons: denials.map((d) => d.reason), explanation: denials.map((d) => d.why).join("; ") };
-  }
+  if (denials.length > 0 || !rule || !consent) return denied(policy, denials);
   return { effect: "permit", policyVersion: policy.version, purpose: rule, consent };
 }
 

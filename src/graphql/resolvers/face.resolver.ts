@@ -1,7 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
 import { readImageInput } from "../image-bytes.js";
-import { EnrollmentType, VerificationType } from "../types/face.type.js";
+import { EnrollmentType, IdentificationType, VerificationType } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
 import { GalleryType } from "../types/subject.type.js";
 
@@ -38,5 +38,19 @@ export class FaceResolver {
   ): Promise<VerificationType> {
     const actor = await ctx.tenantActor();
     return ctx.services.verification.verify(actor, { subjectId, purpose, image: () => readImageInput(image, ctx.services.maxImageBytes) });
+  }
+
+  @Mutation(() => IdentificationType, {
+    description: "1:N: who in the gallery is the (largest) face in the photo? Only where the policy allows identification for the purpose, and only among subjects whose consent covers it.",
+  })
+  async identifyFace(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("galleryId", () => ID) galleryId: string,
+    @Arg("purpose", () => String) purpose: string,
+    @Arg("image", () => ImageInput) image: ImageInput,
+    @Arg("topK", () => Int, { defaultValue: 5, description: "At most this many candidates (1 to 100)." }) topK: number,
+  ): Promise<IdentificationType> {
+    const actor = await ctx.tenantActor();
+    return ctx.services.identification.identify(actor, { galleryId, purpose, topK, image: () => readImageInput(image, ctx.services.maxImageBytes) });
   }
 }

@@ -34,3 +34,25 @@ export class VerificationType {
   @Field(() => DetectedFaceType, { description: "The face used (the largest one in the image)." }) face!: DetectedFaceType;
   @Field(() => Int) comparedTemplates!: number;
 }
+
+@ObjectType("IdentificationCandidate")
+export class IdentificationCandidateType {
+  @Field(() => ID) subjectId!: string;
+  @Field(() => Int, { description: "1 = best." }) rank!: number;
+  @Field(() => Float, { description: "Cosine similarity of the subject's best template." }) score!: number;
+  @Field(() => Boolean, { description: "Above the threshold but below the high-risk floor: have a person confirm before acting." })
+  humanReviewRequired!: boolean;
+}
+
+@ObjectType("Identification")
+export class IdentificationType {
+  @Field(() => ID, { description: "Id of the recorded decision (also in the audit trail)." }) decisionId!: string;
+  @Field(() => Boolean, { description: "False is an explicit no-match: nobody in the gallery scored at or above the threshold." }) match!: boolean;
+  @Field(() => [IdentificationCandidateType], { description: "Subjects above the threshold, best first, among those whose consent covers the purpose." })
+  candidates!: IdentificationCandidateType[];
+  @Field(() => Float) threshold!: number;
+  @Field(() => Float, { description: "Candidates below this score carry humanReviewRequired." }) reviewThreshold!: number;
+  @Field(() => String) modelId!: string;
+  @Field(() => DetectedFaceType, { description: "The face used (the largest one in the image)." }) face!: DetectedFaceType;
+  @Field(() => Int, { description: "Templates in the gallery's index when searched." }) searchedTemplates!: number;
+}

@@ -1,0 +1,164 @@
+/**
+ * The in-memory matching indexes, one per gallery: built at start by decrypting the
+ * gallery's templates (each subject's data key from the vault), kept current on every
+ * enrollment and every destruction (withdrawal, expiry, retention, erasure), and told of
+ * the other processes' changes through the index sync (Redis). Also an erasure
+ * participant: erasing a subject drops their vectors here and everywhere else.
+ */
+import { ExactIndex, type Candidate, type IndexEntry } from "../domain/matching/exact-index.js";
+import type { IndexChange, IndexSync } from "../domain/index-sync.port.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { StoredTemplate, TemplateRef } from "../domain/template.js";
+import type { TemplateCrypto } from "../domain/template-crypto.port.js";
+import type { Logger } from "../observability/logger.js";
+import type { ErasureParticipant } from "./erasure.service.js";
+
+/** What services tell the index about templates, after their transaction committed. */
+export interface TemplateEvents {
+  added(template: TemplateRef & { galleryId: string }, vector: Float32Array): Promise<void>;
+  removed(refs: readonly TemplateRef[]): Promise<void>;
+}
+
+interface GalleryIndex {
+  tenantId: string;
+  /** Created with the first vector (its length fixes the dimension). */
+  index: ExactIndex | null;
+}
+
+export class MatchingIndexService implements TemplateEvents, ErasureParticipant {
+  readonly store = "index" as const;
+  private readonly galleries = new Map<string, GalleryIndex>();
+  /** template id → gallery, for removals that know only the template. */
+  private readonly galleryOfTemplate = new Map<string, string>();
+
+  constructor(
+    private readonly db: Store,
+    private readonly vault: KeyVault,
+    private readonly crypto: TemplateCrypto,
+    private readonly sync: IndexSync,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads every gallery of every tenant, and starts listening to the other processes. */
+  async start(): Promise<{ galleries: number; templates: number }> {
+    let templates = 0;
+    for (const tenant of await this.db.tenants.list()) {
+      for (const gallery of await this.db.galleries.list(tenant.id)) templates += await this.loadGallery(tenant.id, gallery.id);
+    }
+    await this.sync.subscribe((change) => void this.apply(change).catch((e: unknown) => this.log.error("could not apply an index change", { op: change.op, error: e })));
+    return { galleries: this.galleries.size, templates };
+  }
+
+  size(galleryId: string): number {
+    return this.galleries.get(galleryId)?.index?.size ?? 0;
+  }
+
+  /** The best template per subject in the gallery, at least `minScore`, passing `filter`. */
+  search(galleryId: string, probe: Float32Array, k: number, minScore: number, filter?: (e: IndexEntry) => boolean): Candidate[] {
+    const g = this.galleries.get(galleryId);
+    if (!g?.index) return [];
+    return g.index.search(probe, k, minScore, filter);
+  }
+
+  async added(t: TemplateRef & { galleryId: string }, vector: Float32Array): Promise<void> {
+    this.addLocal(t.tenantId, t.galleryId, { templateId: t.id, subjectId: t.subjectId, purpose: t.purpose }, vector);
+    await this.sync.publish({ op: "add", tenantId: t.tenantId, galleryId: t.galleryId, templateId: t.id });
+  }
+
+  async removed(refs: readonly TemplateRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    for (const r of refs) this.removeLocal(r.id);
+    const byTenant = new Map<string, string[]>();
+    for (const r of refs) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r.id]);
+    for (const [tenantId, templateIds] of byTenant) await this.sync.publish({ op: "remove", tenantId, templateIds });
+  }
+
+  async eraseSubject(tenantId: string, subjectId: string): Promise<number> {
+    const n = this.removeSubjectLocal(tenantId, subjectId);
+    await this.sync.publish({ op: "removeSubject", tenantId, subjectId });
+    return n;
+  }
+
+  /** Zeroes every vector held. */
+  close(): void {
+    for (const g of this.galleries.values()) g.index?.clear();
+    this.galleries.clear();
+    this.galleryOfTemplate.clear();
+  }
+
+  private async apply(change: IndexChange): Promise<void> {
+    if (change.op === "remove") for (const id of change.templateIds) this.removeLocal(id);
+    else if (change.op === "removeSubject") this.removeSubjectLocal(change.tenantId, change.subjectId);
+    else {
+      const t = await this.db.templates.findById(change.tenantId, change.templateId);
+      if (!t) return;
+      const [vector] = await this.decrypt(t.tenantId, t.subjectId, [t]);
+      if (vector) {
+        this.addLocal(t.tenantId, t.galleryId, { templateId: t.id, subjectId: t.subjectId, purpose: t.purpose }, vector);
+        vector.fill(0);
+      }
+    }
+  }
+
+  private async loadGallery(tenantId: string, galleryId: string): Promise<number> {
+    this.galleries.set(galleryId, { tenantId, index: null });
+    const templates = await this.db.templates.listForGallery(tenantId, galleryId);
+    const bySubject = new Map<string, StoredTemplate[]>();
+    for (const t of templates) bySubject.set(t.subjectId, [...(bySubject.get(t.subjectId) ?? []), t]);
+    let n = 0;
+    for (const [subjectId, list] of bySubject) {
+      const vectors = await this.decrypt(tenantId, subjectId, list);
+      vectors.forEach((v, i) => {
+        const t = list[i]!;
+        this.addLocal(tenantId, galleryId, { templateId: t.id, subjectId, purpose: t.purpose }, v);
+        v.fill(0);
+        n++;
+      });
+    }
+    return n;
+  }
+
+  /** Decrypts templates of one subject; none when the subject's key is gone (crypto-shredded). */
+  private async decrypt(tenantId: string, subjectId: string, list: readonly StoredTemplate[]): Promise<Float32Array[]> {
+    const wrapped = await this.vault.get(tenantId, subjectId);
+    if (!wrapped) return [];
+    const key = this.crypto.unwrapDataKey(tenantId, subjectId, wrapped);
+    try {
+      return list.map((t) => this.crypto.open(key, t.ciphertext, { tenantId, subjectId, templateId: t.id, modelId: t.modelId }));
+    } finally {
+      key.destroy();
+    }
+  }
+
+  private addLocal(tenantId: string, galleryId: string, entry: IndexEntry, vector: Float32Array): void {
+    let g = this.galleries.get(galleryId);
+    if (!g) {
+      g = { tenantId, index: null };
+      this.galleries.set(galleryId, g);
+    }
+    g.index ??= new ExactIndex(vector.length);
+    g.index.add(entry, vector);
+    this.galleryOfTemplate.set(entry.templateId, galleryId);
+  }
+
+  private removeLocal(templateId: string): void {
+    const galleryId = this.galleryOfTemplate.get(templateId);
+    if (galleryId === undefined) return;
+    this.galleries.get(galleryId)?.index?.remove(templateId);
+    this.galleryOfTemplate.delete(templateId);
+  }
+
+  private removeSubjectLocal(tenantId: string, subjectId: string): number {
+    let n = 0;
+    for (const g of this.galleries.values()) {
+      if (g.tenantId !== tenantId || !g.index) continue;
+      n += g.index.removeSubject(subjectId);
+    }
+    for (const [templateId, galleryId] of [...this.galleryOfTemplate]) {
+      const g = this.galleries.get(galleryId);
+      if (g?.index && !g.index.has(templateId)) this.galleryOfTemplate.delete(templateId);
+    }
+    return n;
+  }
+}
