@@ -14,6 +14,7 @@ import { openDatabase, type Database } from "../adapters/db/database.js";
 import { BullMqQueue } from "../adapters/jobs/bullmq.queue.js";
 import { InProcessQueue } from "../adapters/jobs/in-process.queue.js";
 import { RedisIndexSync } from "../adapters/jobs/redis-index-sync.js";
+import { HnswIndex } from "../adapters/index/hnsw.index.js";
 import { localIndexSync } from "../domain/index-sync.port.js";
 import { openKeyVault } from "../adapters/keys/sql-key-vault.js";
 import { loadPolicies } from "../adapters/policy/policy-files.js";
@@ -87,6 +88,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     vault,
     jobs,
     indexSync,
+    indexOptions: { exactMax: config.indexExactMax, approximate: (dim) => new HnswIndex(dim) },
     policies,
     engine,
     crypto: new EnvelopeCrypto(masterKey),

@@ -21,7 +21,7 @@ import { EnrollmentService } from "../services/enrollment.service.js";
 import { ErasureService, type ErasureParticipant } from "../services/erasure.service.js";
 import { GalleryService } from "../services/gallery.service.js";
 import { IdentificationService, type IdentifyThresholdsFor } from "../services/identification.service.js";
-import { MatchingIndexService } from "../services/matching-index.service.js";
+import { MatchingIndexService, type IndexOptions } from "../services/matching-index.service.js";
 import { KeyRotationService } from "../services/key-rotation.service.js";
 import { PolicyService } from "../services/policy.service.js";
 import { RetentionService } from "../services/retention.service.js";
@@ -34,6 +34,7 @@ export interface ServiceDeps {
   vault: KeyVault;
   jobs: JobQueue;
   indexSync: IndexSync;
+  indexOptions: IndexOptions;
   policies: PolicySet;
   engine: FaceEngine;
   crypto: TemplateCrypto;
@@ -62,7 +63,7 @@ export interface Health {
 export function createServices(d: ServiceDeps) {
   const audit = new AuditService(d.store, d.clock, d.ids, d.log);
   const policy = new PolicyService(d.policies, d.clock, d.log);
-  const index = new MatchingIndexService(d.store, d.vault, d.crypto, d.indexSync, d.log);
+  const index = new MatchingIndexService(d.store, d.vault, d.crypto, d.indexSync, d.log, d.indexOptions);
   const erasure = new ErasureService(d.store, audit, d.vault, d.jobs, [index, ...(d.erasureParticipants ?? [])], d.clock);
   const consents = new ConsentService(d.store, audit, policy, d.jobs, index, d.clock, d.ids);
   const retention = new RetentionService(d.store, audit, index, d.clock);

@@ -25,6 +25,8 @@ export interface Config {
   policyDir: string;
   /** How often the retention sweep runs. */
   retentionSweepSeconds: number;
+  /** Above this many templates per gallery and purpose, 1:N uses the approximate (HNSW) index. */
+  indexExactMax: number;
   keys: {
     /** Base64 master key from KEK_MASTER_KEY, or undefined. */
     masterKey: string | undefined;
@@ -117,6 +119,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     redis: redisUrl === undefined ? undefined : { url: redisUrl, prefix: redisPrefix },
     policyDir: path.resolve(cwd, str("POLICY_DIR", path.join(projectRoot(), "policies"))),
     retentionSweepSeconds: int("RETENTION_SWEEP_SECONDS", 3600, 1, 7 * 86_400),
+    indexExactMax: int("INDEX_EXACT_MAX", 20_000, 1, 100_000_000),
     keys: { masterKey, masterKeyFile: masterKeyFile === undefined ? undefined : path.resolve(cwd, masterKeyFile) },
     adminToken,
     inference: {

@@ -43,4 +43,9 @@ export class GalleryService {
     const { tenantId } = requireScope(actor, "subjects:read");
     return this.store.galleries.list(tenantId);
   }
+
+  async get(actor: Actor, galleryId: string): Promise<Gallery> {
+    const { tenantId } = requireScope(actor, "subjects:read");
+    return findGalleryOrThrow(this.store, tenantId, galleryId);
+  }
 }

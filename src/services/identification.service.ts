@@ -75,38 +75,43 @@ export class IdentificationService {
       const reviewThreshold = Math.max(threshold, base.review);
 
       const capture = await this.engine.capture(await input.image(), "largest");
-      let hits;
-      const searchedTemplates = this.index.size(gallery.id);
+      const searchedTemplates = this.index.size(gallery.id, purpose);
       try {
-        hits = this.index.search(gallery.id, capture.embedding, Number.MAX_SAFE_INTEGER, threshold, (e) => e.purpose === purpose);
+        return await this.store.transaction(async (tx) => {
+          const policy = await this.policy.policyOf(tx, caller.tenantId);
+          const candidates: IdentificationCandidate[] = [];
+          const seen = new Set<string>();
+          // Ask the index for more subjects than wanted (some may lack consent), and again for more while it had more to give.
+          for (let want = Math.max(4 * input.topK, 50); ; want *= 4) {
+            const hits = this.index.search(gallery.id, purpose, capture.embedding, want, threshold);
+            for (const hit of hits) {
+              if (candidates.length === input.topK) break;
+              if (seen.has(hit.subjectId)) continue;
+              seen.add(hit.subjectId);
+              if (!(await this.policy.permits(tx, caller.tenantId, caller.label, policy, hit.subjectId, "identify", purpose))) continue;
+              candidates.push({ subjectId: hit.subjectId, rank: candidates.length + 1, score: hit.score, humanReviewRequired: hit.score < reviewThreshold });
+            }
+            if (candidates.length === input.topK || hits.length < want || want >= searchedTemplates) break;
+          }
+          const decision: IdentificationDecision = {
+            id: decisionId,
+            tenantId: caller.tenantId,
+            galleryId: gallery.id,
+            purpose,
+            modelId: gallery.modelId,
+            threshold,
+            reviewThreshold,
+            candidates,
+            actor: caller.label,
+            createdAt: this.clock.now(),
+          };
+          await tx.identifications.create(decision);
+          await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+          return { decisionId, match: candidates.length > 0, candidates, threshold, reviewThreshold, modelId: gallery.modelId, face: capture.face, searchedTemplates };
+        });
       } finally {
         capture.embedding.fill(0);
       }
-
-      return this.store.transaction(async (tx) => {
-        const policy = await this.policy.policyOf(tx, caller.tenantId);
-        const candidates: IdentificationCandidate[] = [];
-        for (const hit of hits) {
-          if (candidates.length === input.topK) break;
-          if (!(await this.policy.permits(tx, caller.tenantId, caller.label, policy, hit.subjectId, "identify", purpose))) continue;
-          candidates.push({ subjectId: hit.subjectId, rank: candidates.length + 1, score: hit.score, humanReviewRequired: hit.score < reviewThreshold });
-        }
-        const decision: IdentificationDecision = {
-          id: decisionId,
-          tenantId: caller.tenantId,
-          galleryId: gallery.id,
-          purpose,
-          modelId: gallery.modelId,
-          threshold,
-          reviewThreshold,
-          candidates,
-          actor: caller.label,
-          createdAt: this.clock.now(),
-        };
-        await tx.identifications.create(decision);
-        await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
-        return { decisionId, match: candidates.length > 0, candidates, threshold, reviewThreshold, modelId: gallery.modelId, face: capture.face, searchedTemplates };
-      });
     });
   }
 }

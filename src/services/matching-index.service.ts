@@ -1,11 +1,15 @@
 /**
- * The in-memory matching indexes, one per gallery: built at start by decrypting the
+ * The in-memory matching indexes, one per gallery and purpose (templates are bound to
+ * their purpose, so a search never crosses purposes): exact search up to
+ * `exactMax` templates, then an approximate graph index (HNSW) built from the exact one;
+ * the kind in use is reported per gallery. Built at start by decrypting the
  * gallery's templates (each subject's data key from the vault), kept current on every
  * enrollment and every destruction (withdrawal, expiry, retention, erasure), and told of
  * the other processes' changes through the index sync (Redis). Also an erasure
  * participant: erasing a subject drops their vectors here and everywhere else.
  */
 import { ExactIndex, type Candidate, type IndexEntry } from "../domain/matching/exact-index.js";
+import type { ApproximateIndexFactory, IndexKind, VectorIndex } from "../domain/matching/vector-index.js";
 import type { IndexChange, IndexSync } from "../domain/index-sync.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { Store } from "../domain/repositories.port.js";
@@ -22,8 +26,21 @@ export interface TemplateEvents {
 
 interface GalleryIndex {
   tenantId: string;
-  /** Created with the first vector (its length fixes the dimension). */
-  index: ExactIndex | null;
+  /** One index per purpose, created with its first vector (whose length fixes the dimension). */
+  byPurpose: Map<string, VectorIndex>;
+}
+
+export interface IndexOptions {
+  /** Above this many templates (per gallery and purpose) the approximate index takes over. */
+  exactMax: number;
+  /** null: always exact. */
+  approximate: ApproximateIndexFactory | null;
+}
+
+export interface IndexInfo {
+  purpose: string;
+  kind: IndexKind;
+  templates: number;
 }
 
 export class MatchingIndexService implements TemplateEvents, ErasureParticipant {
@@ -38,6 +55,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
     private readonly crypto: TemplateCrypto,
     private readonly sync: IndexSync,
     private readonly log: Logger,
+    private readonly opts: IndexOptions = { exactMax: Number.POSITIVE_INFINITY, approximate: null },
   ) {}
 
   /** Loads every gallery of every tenant, and starts listening to the other processes. */
@@ -50,15 +68,23 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
     return { galleries: this.galleries.size, templates };
   }
 
-  size(galleryId: string): number {
-    return this.galleries.get(galleryId)?.index?.size ?? 0;
+  /** Templates held for the gallery (for one purpose, or all). */
+  size(galleryId: string, purpose?: string): number {
+    const g = this.galleries.get(galleryId);
+    if (!g) return 0;
+    if (purpose !== undefined) return g.byPurpose.get(purpose)?.size ?? 0;
+    return [...g.byPurpose.values()].reduce((n, ix) => n + ix.size, 0);
   }
 
-  /** The best template per subject in the gallery, at least `minScore`, passing `filter`. */
-  search(galleryId: string, probe: Float32Array, k: number, minScore: number, filter?: (e: IndexEntry) => boolean): Candidate[] {
+  /** Which kind of index serves each purpose of the gallery. */
+  info(galleryId: string): IndexInfo[] {
     const g = this.galleries.get(galleryId);
-    if (!g?.index) return [];
-    return g.index.search(probe, k, minScore, filter);
+    return g ? [...g.byPurpose].map(([purpose, ix]) => ({ purpose, kind: ix.kind, templates: ix.size })).sort((a, b) => (a.purpose < b.purpose ? -1 : 1)) : [];
+  }
+
+  /** The best template per subject among the gallery's templates for `purpose`, at least `minScore`. */
+  search(galleryId: string, purpose: string, probe: Float32Array, k: number, minScore: number): Candidate[] {
+    return this.galleries.get(galleryId)?.byPurpose.get(purpose)?.search(probe, k, minScore) ?? [];
   }
 
   async added(t: TemplateRef & { galleryId: string }, vector: Float32Array): Promise<void> {
@@ -82,7 +108,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
 
   /** Zeroes every vector held. */
   close(): void {
-    for (const g of this.galleries.values()) g.index?.clear();
+    for (const g of this.galleries.values()) for (const ix of g.byPurpose.values()) ix.clear();
     this.galleries.clear();
     this.galleryOfTemplate.clear();
   }
@@ -102,7 +128,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
   }
 
   private async loadGallery(tenantId: string, galleryId: string): Promise<number> {
-    this.galleries.set(galleryId, { tenantId, index: null });
+    this.galleries.set(galleryId, { tenantId, byPurpose: new Map() });
     const templates = await this.db.templates.listForGallery(tenantId, galleryId);
     const bySubject = new Map<string, StoredTemplate[]>();
     for (const t of templates) bySubject.set(t.subjectId, [...(bySubject.get(t.subjectId) ?? []), t]);
@@ -134,30 +160,41 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
   private addLocal(tenantId: string, galleryId: string, entry: IndexEntry, vector: Float32Array): void {
     let g = this.galleries.get(galleryId);
     if (!g) {
-      g = { tenantId, index: null };
+      g = { tenantId, byPurpose: new Map() };
       this.galleries.set(galleryId, g);
     }
-    g.index ??= new ExactIndex(vector.length);
-    g.index.add(entry, vector);
+    let ix = g.byPurpose.get(entry.purpose);
+    if (!ix) {
+      ix = new ExactIndex(vector.length);
+      g.byPurpose.set(entry.purpose, ix);
+    }
+    ix.add(entry, vector);
     this.galleryOfTemplate.set(entry.templateId, galleryId);
+    if (ix instanceof ExactIndex && ix.size > this.opts.exactMax && this.opts.approximate) {
+      const approximate = this.opts.approximate(ix.dim);
+      for (const [e, v] of ix.entriesWithVectors()) approximate.add(e, v);
+      ix.clear();
+      g.byPurpose.set(entry.purpose, approximate);
+      this.log.info("matching index switched to approximate search", { galleryId, purpose: entry.purpose, kind: approximate.kind, templates: approximate.size });
+    }
   }
 
   private removeLocal(templateId: string): void {
     const galleryId = this.galleryOfTemplate.get(templateId);
     if (galleryId === undefined) return;
-    this.galleries.get(galleryId)?.index?.remove(templateId);
+    for (const ix of this.galleries.get(galleryId)?.byPurpose.values() ?? []) if (ix.remove(templateId)) break;
     this.galleryOfTemplate.delete(templateId);
   }
 
   private removeSubjectLocal(tenantId: string, subjectId: string): number {
     let n = 0;
     for (const g of this.galleries.values()) {
-      if (g.tenantId !== tenantId || !g.index) continue;
-      n += g.index.removeSubject(subjectId);
+      if (g.tenantId !== tenantId) continue;
+      for (const ix of g.byPurpose.values()) n += ix.removeSubject(subjectId);
     }
     for (const [templateId, galleryId] of [...this.galleryOfTemplate]) {
       const g = this.galleries.get(galleryId);
-      if (g?.index && !g.index.has(templateId)) this.galleryOfTemplate.delete(templateId);
+      if (g && ![...g.byPurpose.values()].some((ix) => ix.has(templateId))) this.galleryOfTemplate.delete(templateId);
     }
     return n;
   }

@@ -56,7 +56,7 @@ describe("1:N identification on ../shared/faces (PostgreSQL + Redis, two process
   const as = (q: string, v: Record<string, unknown> = {}, url = t.url) => gql(url, q, v, tenant.headers);
 
   beforeAll(async () => {
-    t = await startTestApp("postgres", { REDIS_URL, REDIS_PREFIX: prefix });
+    t = await startTestApp("postgres", { REDIS_URL, REDIS_PREFIX: prefix, INDEX_EXACT_MAX: "3" });
     tenant = await t.createTenant("ident-tenant");
     galleryId = (await as(`mutation { createGallery(name: "members") { id } }`)).data!["createGallery"].id;
     for (const [name, photo] of Object.entries(ENROLLED)) {
@@ -72,7 +72,9 @@ describe("1:N identification on ../shared/faces (PostgreSQL + Redis, two process
     await t?.stop();
   });
 
-  it("puts the right person at rank 1 for every photo not enrolled", async () => {
+  it("puts the right person at rank 1 for every photo not enrolled (through the HNSW index past INDEX_EXACT_MAX=3)", async () => {
+    const info = await as(`query($g: ID!) { galleryIndex(galleryId: $g) { purpose kind templates } }`, { g: galleryId });
+    expect(info.data!["galleryIndex"]).toEqual([{ purpose: "access_control", kind: "HNSW", templates: 5 }]);
     for (const [name, photo] of PROBES) {
       const r = (await as(IDENTIFY, { g: galleryId, p: "access_control", img: b64(await readFace(photo)), k: 3 })).data!["identifyFace"];
       expect(r.match, photo).toBe(true);
@@ -101,7 +103,7 @@ describe("1:N identification on ../shared/faces (PostgreSQL + Redis, two process
   });
 
   it("a second process sees enrollments, and drops a subject within 5 s of its consent being withdrawn in the first", async () => {
-    second = await startApp(testConfig({ PORT: "0", ...t.db.env, REDIS_URL, REDIS_PREFIX: prefix, ADMIN_TOKEN: t.app.adminToken }), { engine: await sharedEngine() });
+    second = await startApp(testConfig({ PORT: "0", ...t.db.env, REDIS_URL, REDIS_PREFIX: prefix, ADMIN_TOKEN: t.app.adminToken, INDEX_EXACT_MAX: "3" }), { engine: await sharedEngine() });
     expect(second.services.index.size(galleryId)).toBe(5);
     const img = b64(await readFace("biden/biden-2.jpg"));
     const before = (await as(IDENTIFY, { g: galleryId, p: "access_control", img }, second.url)).data!["identifyFace"];

@@ -4,6 +4,7 @@
  * template overwrites its vector with zeros at once (no biometric data lingers in freed
  * memory). Pure TypeScript, no I/O.
  */
+import type { VectorIndex } from "./vector-index.js";
 
 export interface IndexEntry {
   templateId: string;
@@ -18,7 +19,8 @@ export interface Candidate {
   score: number;
 }
 
-export class ExactIndex {
+export class ExactIndex implements VectorIndex {
+  readonly kind = "EXACT" as const;
   private data: Float32Array;
   private entries: IndexEntry[] = [];
   private readonly slotOf = new Map<string, number>();
@@ -99,6 +101,11 @@ export class ExactIndex {
       if (!current || dot > current.score) best.set(e.subjectId, { subjectId: e.subjectId, templateId: e.templateId, purpose: e.purpose, score: dot });
     }
     return [...best.values()].sort((a, b) => b.score - a.score || (a.subjectId < b.subjectId ? -1 : 1)).slice(0, k);
+  }
+
+  /** Every entry with a view of its vector (to move them into another index). */
+  *entriesWithVectors(): Generator<[IndexEntry, Float32Array]> {
+    for (let slot = 0; slot < this.entries.length; slot++) yield [this.entries[slot]!, this.data.subarray(slot * this.dim, (slot + 1) * this.dim)];
   }
 
   /** Zeroes every vector and empties the index. */

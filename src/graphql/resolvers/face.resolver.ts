@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
 import { readImageInput } from "../image-bytes.js";
-import { EnrollmentType, IdentificationType, VerificationType } from "../types/face.type.js";
+import { EnrollmentType, GalleryIndexType, IdentificationType, VerificationType } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
 import { GalleryType } from "../types/subject.type.js";
 
@@ -52,5 +52,11 @@ export class FaceResolver {
   ): Promise<IdentificationType> {
     const actor = await ctx.tenantActor();
     return ctx.services.identification.identify(actor, { galleryId, purpose, topK, image: () => readImageInput(image, ctx.services.maxImageBytes) });
+  }
+
+  @Query(() => [GalleryIndexType], { description: "How the gallery's templates are searched, per purpose: EXACT up to INDEX_EXACT_MAX templates, HNSW beyond." })
+  async galleryIndex(@Ctx() ctx: GraphQLContext, @Arg("galleryId", () => ID) galleryId: string): Promise<GalleryIndexType[]> {
+    const gallery = await ctx.services.galleries.get(await ctx.tenantActor(), galleryId);
+    return ctx.services.index.info(gallery.id);
   }
 }

@@ -56,3 +56,10 @@ export class IdentificationType {
   @Field(() => DetectedFaceType, { description: "The face used (the largest one in the image)." }) face!: DetectedFaceType;
   @Field(() => Int, { description: "Templates in the gallery's index when searched." }) searchedTemplates!: number;
 }
+
+@ObjectType("GalleryIndex")
+export class GalleryIndexType {
+  @Field(() => String) purpose!: string;
+  @Field(() => String, { description: "EXACT or HNSW." }) kind!: string;
+  @Field(() => Int) templates!: number;
+}
