@@ -29,7 +29,8 @@ import type { GraphQLContext } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/error-mapping.js";
 import { buildGraphQLSchema } from "../graphql/schema.js";
 import { startHttpServer, type RunningServer } from "../http/server.js";
-import { verifyThresholdFor } from "../inference/calibration.js";
+import { loadCalibration } from "../inference/calibration.js";
+import { MatchThresholds } from "../services/match-thresholds.js";
 import { FacePipeline } from "../inference/face-pipeline.js";
 import { projectRoot } from "../inference/model-manifest.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -66,9 +67,17 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   // Policies first: a bad policy file stops the server before anything else starts.
   const policies = await loadPolicies(config.policyDir);
   const engine = overrides.engine ?? (await FacePipeline.load(config.inference));
-  const threshold = config.verify.threshold ?? (await verifyThresholdFor(engine.modelId, config.verify.targetFalseMatchRate));
-  // 1:N: the same calibrated threshold decides; below the FMR 1e-4 point a person reviews.
-  const reviewThreshold = Math.max(threshold, await verifyThresholdFor(engine.modelId, 1e-4).catch(() => threshold));
+  // Thresholds come from the model's measured impostor scores (or VERIFY_THRESHOLD).
+  const calibration = await loadCalibration(engine.modelId).catch((e: unknown) => {
+    if (config.verify.threshold === undefined) throw e;
+    return null;
+  });
+  const thresholds = new MatchThresholds((modelId) => (modelId === calibration?.modelId ? calibration.impostorScores : null), {
+    targetFmr: config.verify.targetFalseMatchRate,
+    targetFpir: config.identify.targetFpir,
+    fixedVerifyThreshold: config.verify.threshold,
+  });
+  const threshold = thresholds.verify(engine.modelId, null);
   const masterKey = await resolveMasterKey(config, log);
   const admin = await resolveAdminToken(config, log);
   const database = await openDatabase(config.database);
@@ -98,14 +107,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ids: overrides.ids ?? randomIds,
     log,
     adminToken: admin.token,
-    thresholdFor: (modelId) => {
-      if (modelId !== engine.modelId) throw new Error(`no verify threshold for model ${modelId}`);
-      return threshold;
-    },
-    identifyThresholdsFor: (modelId) => {
-      if (modelId !== engine.modelId) throw new Error(`no identification thresholds for model ${modelId}`);
-      return { threshold, review: reviewThreshold };
-    },
+    thresholds,
     maxImageBytes: config.inference.decode.maxBytes,
     databaseKind: database.kind,
     ping: () => database.ping(),

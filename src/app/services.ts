@@ -20,14 +20,15 @@ import { DataSubjectRequestService } from "../services/data-subject-request.serv
 import { EnrollmentService } from "../services/enrollment.service.js";
 import { ErasureService, type ErasureParticipant } from "../services/erasure.service.js";
 import { GalleryService } from "../services/gallery.service.js";
-import { IdentificationService, type IdentifyThresholdsFor } from "../services/identification.service.js";
+import { IdentificationService } from "../services/identification.service.js";
+import type { MatchThresholds } from "../services/match-thresholds.js";
 import { MatchingIndexService, type IndexOptions } from "../services/matching-index.service.js";
 import { KeyRotationService } from "../services/key-rotation.service.js";
 import { PolicyService } from "../services/policy.service.js";
 import { RetentionService } from "../services/retention.service.js";
 import { SubjectService } from "../services/subject.service.js";
 import { TenantService } from "../services/tenant.service.js";
-import { VerificationService, type ThresholdFor } from "../services/verification.service.js";
+import { VerificationService } from "../services/verification.service.js";
 
 export interface ServiceDeps {
   store: Store;
@@ -43,8 +44,7 @@ export interface ServiceDeps {
   ids: IdGenerator;
   log: Logger;
   adminToken: string;
-  thresholdFor: ThresholdFor;
-  identifyThresholdsFor: IdentifyThresholdsFor;
+  thresholds: MatchThresholds;
   maxImageBytes: number;
   databaseKind: string;
   /** Stores outside the database holding data derived from subjects (caches, indexes). */
@@ -78,6 +78,7 @@ export function createServices(d: ServiceDeps) {
 
   return {
     clock: d.clock,
+    thresholds: d.thresholds,
     maxImageBytes: d.maxImageBytes,
     jobs: d.jobs,
     audit,
@@ -88,8 +89,8 @@ export function createServices(d: ServiceDeps) {
     galleries: new GalleryService(d.store, audit, d.clock, d.ids, d.engine.modelId),
     enrollment: new EnrollmentService(d.store, audit, policy, d.engine, d.crypto, d.vault, index, d.clock, d.ids),
     index,
-    identification: new IdentificationService(d.store, audit, policy, d.engine, index, d.identifyThresholdsFor, d.clock, d.ids),
-    verification: new VerificationService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.thresholdFor, d.clock, d.ids),
+    identification: new IdentificationService(d.store, audit, policy, d.engine, index, d.thresholds, d.clock, d.ids),
+    verification: new VerificationService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.thresholds, d.clock, d.ids),
     retention,
     erasure,
     keyRotation,

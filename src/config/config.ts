@@ -42,6 +42,10 @@ export interface Config {
     /** Target false-match rate used to pick the threshold from the calibration file. */
     targetFalseMatchRate: number;
   };
+  identify: {
+    /** Default target false-positive identification rate of galleries that set none. */
+    targetFpir: number;
+  };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -136,6 +140,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       },
     },
     verify: { threshold: verifyThreshold, targetFalseMatchRate: fraction("VERIFY_TARGET_FMR", 1e-3) },
+    identify: { targetFpir: fraction("IDENTIFY_TARGET_FPIR", 1e-2) },
     logLevel: logLevel as Config["logLevel"],
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -6,5 +6,9 @@ export interface Gallery {
   name: string;
   /** Every template in the gallery was made with this model; probes must be too. */
   modelId: string;
+  /** Target false-match rate for 1:1 against this gallery's templates (null: server default). */
+  targetFmr: number | null;
+  /** Target false-positive identification rate for 1:N in this gallery (null: server default). */
+  targetFpir: number | null;
   createdAt: Date;
 }

@@ -55,6 +55,7 @@ export interface GalleryRepository {
   find(tenantId: string, id: string): Promise<Gallery | null>;
   findByName(tenantId: string, name: string): Promise<Gallery | null>;
   list(tenantId: string): Promise<Gallery[]>;
+  setRates(tenantId: string, id: string, targetFmr: number | null, targetFpir: number | null): Promise<void>;
 }
 
 export interface TemplateRepository {

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { thresholdForFalseMatchRate } from "../domain/matching/threshold.js";
+import { thresholdForRate } from "../domain/matching/threshold.js";
 import { projectRoot } from "./model-manifest.js";
 
 export interface Calibration {
@@ -35,5 +35,5 @@ export async function loadCalibration(modelId: string): Promise<Calibration> {
 }
 
 export async function verifyThresholdFor(modelId: string, targetFmr: number): Promise<number> {
-  return thresholdForFalseMatchRate((await loadCalibration(modelId)).impostorScores, targetFmr);
+  return thresholdForRate((await loadCalibration(modelId)).impostorScores, targetFmr);
 }

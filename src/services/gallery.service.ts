@@ -1,4 +1,8 @@
-/** Galleries: named template sets, pinned at creation to the engine's current embedding model. */
+/**
+ * Galleries: named template sets, pinned at creation to the engine's current embedding
+ * model, with the error rates their thresholds are derived from (a target false-match
+ * rate for 1:1, a false-positive identification rate for 1:N).
+ */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
 import type { Gallery } from "../domain/gallery.js";
@@ -13,6 +17,18 @@ export async function findGalleryOrThrow(repos: Repositories, tenantId: string, 
   return gallery;
 }
 
+export interface GalleryRates {
+  targetFmr: number | null;
+  targetFpir: number | null;
+}
+
+function checkRates(r: GalleryRates): void {
+  const problems: string[] = [];
+  if (r.targetFmr !== null && !(r.targetFmr >= 1e-9 && r.targetFmr <= 0.1)) problems.push("targetFmr must be from 1e-9 to 0.1");
+  if (r.targetFpir !== null && !(r.targetFpir >= 1e-6 && r.targetFpir <= 0.5)) problems.push("targetFpir must be from 1e-6 to 0.5");
+  if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
+}
+
 export class GalleryService {
   constructor(
     private readonly store: Store,
@@ -22,16 +38,17 @@ export class GalleryService {
     private readonly currentModelId: string,
   ) {}
 
-  async create(actor: Actor, name: string): Promise<Gallery> {
+  async create(actor: Actor, name: string, rates: GalleryRates = { targetFmr: null, targetFpir: null }): Promise<Gallery> {
     const caller = callerOf(actor);
     const galleryId = this.ids.next("gal");
     return this.audit.failuresOf({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", targetId: galleryId }, async () => {
       requireScope(actor, "galleries:write");
       const trimmed = name.trim();
       if (trimmed.length < 1 || trimmed.length > 100) throw new DomainError("INVALID_INPUT", "gallery name must be 1 to 100 characters");
+      checkRates(rates);
       return this.store.transaction(async (tx) => {
         if (await tx.galleries.findByName(caller.tenantId, trimmed)) throw new DomainError("ALREADY_EXISTS", "a gallery with this name exists");
-        const gallery: Gallery = { id: galleryId, tenantId: caller.tenantId, name: trimmed, modelId: this.currentModelId, createdAt: this.clock.now() };
+        const gallery: Gallery = { id: galleryId, tenantId: caller.tenantId, name: trimmed, modelId: this.currentModelId, ...rates, createdAt: this.clock.now() };
         await tx.galleries.create(gallery);
         await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", outcome: "SUCCESS", targetId: galleryId });
         return gallery;
@@ -47,5 +64,39 @@ export class GalleryService {
   async get(actor: Actor, galleryId: string): Promise<Gallery> {
     const { tenantId } = requireScope(actor, "subjects:read");
     return findGalleryOrThrow(this.store, tenantId, galleryId);
+  }
+
+  /** Sets the gallery's target error rates; thresholds follow at the next verification or identification. */
+  async configure(actor: Actor, galleryId: string, rates: GalleryRates): Promise<Gallery> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "CONFIGURE_GALLERY", targetId: galleryId };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "galleries:write");
+      checkRates(rates);
+      return this.store.transaction(async (tx) => {
+        const gallery = await findGalleryOrThrow(tx, caller.tenantId, galleryId);
+        await tx.galleries.setRates(caller.tenantId, galleryId, rates.targetFmr, rates.targetFpir);
+        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: `fmr=${rates.targetFmr ?? "default"} fpir=${rates.targetFpir ?? "default"}` });
+        return { ...gallery, ...rates };
+      });
+    });
+  }
+
+  /**
+   * Moving a gallery to another embedding model needs every face again: raw images are
+   * not kept, so each subject with templates in it must re-enroll (with consent).
+   */
+  async reenrollmentPlan(actor: Actor, galleryId: string) {
+    const { tenantId } = requireScope(actor, "subjects:read");
+    const gallery = await findGalleryOrThrow(this.store, tenantId, galleryId);
+    const templates = await this.store.templates.listForGallery(tenantId, galleryId);
+    const modelChangeNeeded = gallery.modelId !== this.currentModelId;
+    return {
+      galleryModelId: gallery.modelId,
+      serverModelId: this.currentModelId,
+      modelChangeNeeded,
+      rawImagesKept: false,
+      subjectsToReenroll: modelChangeNeeded ? [...new Set(templates.map((t) => t.subjectId))].sort() : [],
+    };
   }
 }

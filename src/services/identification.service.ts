@@ -19,6 +19,7 @@ import type { AuditService } from "./audit.service.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import type { MatchingIndexService } from "./matching-index.service.js";
 import type { PolicyService } from "./policy.service.js";
+import type { MatchThresholds } from "./match-thresholds.js";
 
 export interface IdentifyInput {
   galleryId: string;
@@ -40,8 +41,6 @@ export interface IdentifyResult {
   searchedTemplates: number;
 }
 
-/** Score thresholds of an embedding model for 1:N: the decision threshold and the high-risk floor below which a person reviews. */
-export type IdentifyThresholdsFor = (modelId: string) => { threshold: number; review: number };
 
 export const MAX_TOP_K = 100;
 
@@ -52,7 +51,7 @@ export class IdentificationService {
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly index: MatchingIndexService,
-    private readonly thresholdsFor: IdentifyThresholdsFor,
+    private readonly thresholds: MatchThresholds,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -70,12 +69,12 @@ export class IdentificationService {
         throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId} but probes are embedded with ${this.engine.modelId}; its subjects must re-enroll`);
       }
       const rule = await this.policy.authorizePurpose(this.store, caller, "identify", purpose);
-      const base = this.thresholdsFor(gallery.modelId);
+      const searchedTemplates = this.index.size(gallery.id, purpose);
+      const base = this.thresholds.identify(gallery.modelId, gallery.targetFpir, searchedTemplates);
       const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
       const reviewThreshold = Math.max(threshold, base.review);
 
       const capture = await this.engine.capture(await input.image(), "largest");
-      const searchedTemplates = this.index.size(gallery.id, purpose);
       try {
         return await this.store.transaction(async (tx) => {
           const policy = await this.policy.policyOf(tx, caller.tenantId);

@@ -17,6 +17,7 @@ import type { Store } from "../domain/repositories.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { VerificationDecision } from "../domain/verification.js";
+import type { MatchThresholds } from "./match-thresholds.js";
 import { callerOf, requireScope } from "./access.js";
 import type { AuditService } from "./audit.service.js";
 import type { PolicyService } from "./policy.service.js";
@@ -40,8 +41,6 @@ export interface VerifyResult {
   comparedTemplates: number;
 }
 
-/** The verify threshold for an embedding model (from its calibration, or configured). */
-export type ThresholdFor = (modelId: string) => number;
 
 export class VerificationService {
   constructor(
@@ -51,7 +50,7 @@ export class VerificationService {
     private readonly engine: FaceEngine,
     private readonly crypto: TemplateCrypto,
     private readonly vault: KeyVault,
-    private readonly thresholdFor: ThresholdFor,
+    private readonly thresholds: MatchThresholds,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -76,7 +75,10 @@ export class VerificationService {
       const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
       const references: Float32Array[] = [];
       let result;
-      const threshold = Math.max(this.thresholdFor(modelId), rule.minMatchThreshold ?? -1);
+      // The strictest target FMR among the galleries holding the compared templates.
+      const galleries = await Promise.all([...new Set(templates.map((t) => t.galleryId))].map((id) => this.store.galleries.find(caller.tenantId, id)));
+      const rates = galleries.map((g) => g?.targetFmr ?? null).filter((r): r is number => r !== null);
+      const threshold = Math.max(this.thresholds.verify(modelId, rates.length > 0 ? Math.min(...rates) : null), rule.minMatchThreshold ?? -1);
       try {
         for (const t of templates) {
           references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));

@@ -102,6 +102,41 @@ describe("1:N identification on ../shared/faces (PostgreSQL + Redis, two process
     expect(errorOf(await as(IDENTIFY, { g: galleryId, p: "access_control", img, k: 0 }))).toMatchObject({ code: "BAD_USER_INPUT" });
   });
 
+  it("turns gallery error rates into thresholds: stricter rates, higher thresholds; a review floor above the threshold", async () => {
+    const img = b64(await readFace("obama/obama-2.jpg"));
+    const loose = (await as(IDENTIFY, { g: galleryId, p: "access_control", img })).data!["identifyFace"];
+    const c = await as(`mutation($g: ID!) { configureGallery(galleryId: $g, targetFpir: 0.0001) { targetFpir } }`, { g: galleryId });
+    expect(c.data!["configureGallery"].targetFpir).toBe(0.0001);
+    const strict = (await as(IDENTIFY, { g: galleryId, p: "access_control", img })).data!["identifyFace"];
+    expect(strict.threshold).toBeGreaterThan(loose.threshold);
+    expect(strict.reviewThreshold).toBeGreaterThan(strict.threshold);
+    for (const cand of strict.candidates) expect(cand.humanReviewRequired).toBe(cand.score < strict.reviewThreshold);
+    expect(nameOf.get(strict.candidates[0].subjectId)).toBe("obama");
+    await as(`mutation($g: ID!) { configureGallery(galleryId: $g) { targetFpir } }`, { g: galleryId });
+    expect(errorOf(await as(`mutation($g: ID!) { configureGallery(galleryId: $g, targetFpir: 0.9) { id } }`, { g: galleryId }))).toMatchObject({ code: "BAD_USER_INPUT" });
+
+    // 1:1 against a gallery with a stricter target false-match rate uses a higher threshold.
+    const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "access_control", image: $img) { match threshold } }`;
+    const before = (await as(VERIFY, { s: subjectOf.get("obama"), img })).data!["verifyFace"];
+    const strictGallery = (await as(`mutation { createGallery(name: "strict", targetFmr: 0.000001) { id targetFmr } }`)).data!["createGallery"];
+    expect(strictGallery.targetFmr).toBe(0.000001);
+    await as(ENROLL, { s: subjectOf.get("obama"), g: strictGallery.id, p: "access_control", img: b64(await readFace("obama/obama-3.jpg")) });
+    const after = (await as(VERIFY, { s: subjectOf.get("obama"), img })).data!["verifyFace"];
+    expect(after.threshold).toBeGreaterThan(before.threshold);
+    expect(after.match).toBe(true);
+  });
+
+  it("reports which subjects must re-enroll to move a gallery to the current model", async () => {
+    const current = (await as(`query($g: ID!) { reenrollmentPlan(galleryId: $g) { modelChangeNeeded subjectsToReenroll } }`, { g: galleryId })).data!["reenrollmentPlan"];
+    expect(current).toEqual({ modelChangeNeeded: false, subjectsToReenroll: [] });
+    const s = subjectOf.get("kit_harington")!;
+    await t.sql(`INSERT INTO "Template" ("id", "tenantId", "subjectId", "galleryId", "purpose", "modelId", "ciphertext", "detectionScore", "faceWidth", "faceHeight", "createdAt", "retainUntil")
+      VALUES ('tpl_old', '${tenant.tenantId}', '${s}', 'gal_old', 'access_control', 'human-faceres', '\\x00', 0.9, 100, 100, now(), now() + interval '1 day')`);
+    const plan = (await as(`query { reenrollmentPlan(galleryId: "gal_old") { galleryModelId modelChangeNeeded rawImagesKept subjectsToReenroll } }`)).data!["reenrollmentPlan"];
+    expect(plan).toEqual({ galleryModelId: "human-faceres", modelChangeNeeded: true, rawImagesKept: false, subjectsToReenroll: [s] });
+    await t.sql(`DELETE FROM "Template" WHERE "id" = 'tpl_old'`);
+  });
+
   it("a second process sees enrollments, and drops a subject within 5 s of its consent being withdrawn in the first", async () => {
     second = await startApp(testConfig({ PORT: "0", ...t.db.env, REDIS_URL, REDIS_PREFIX: prefix, ADMIN_TOKEN: t.app.adminToken, INDEX_EXACT_MAX: "3" }), { engine: await sharedEngine() });
     expect(second.services.index.size(galleryId)).toBe(5);

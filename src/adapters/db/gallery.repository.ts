@@ -17,6 +17,10 @@ export class PrismaGalleryRepository implements GalleryRepository {
     return this.db.gallery.findFirst({ where: { tenantId, name } });
   }
 
+  async setRates(tenantId: string, id: string, targetFmr: number | null, targetFpir: number | null): Promise<void> {
+    await this.db.gallery.updateMany({ where: { id, tenantId }, data: { targetFmr, targetFpir } });
+  }
+
   async list(tenantId: string): Promise<Gallery[]> {
     return this.db.gallery.findMany({ where: { tenantId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   }

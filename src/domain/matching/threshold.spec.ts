@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { acceptanceRate, thresholdForFalseMatchRate } from "./threshold.js";
+import { normalQuantile } from "../../math/normal.js";
+import { acceptanceRate, fmrForFpir, thresholdForFalseMatchRate, thresholdForRate } from "./threshold.js";
 import { verifyAgainst } from "./decide.js";
 
 describe("thresholdForFalseMatchRate", () => {
@@ -49,5 +50,27 @@ describe("verifyAgainst", () => {
 
   it("needs at least one reference", () => {
     expect(() => verifyAgainst(a, [], 0.5)).toThrow(RangeError);
+  });
+});
+
+describe("thresholds from rates beyond the measured resolution", () => {
+  // 2,000 impostor scores drawn from N(0, 0.1) by a fixed quantile grid.
+  const impostors = Array.from({ length: 2000 }, (_, i) => 0.1 * normalQuantile((i + 0.5) / 2000));
+
+  it("is empirical where enough impostors lie above it", () => {
+    expect(thresholdForRate(impostors, 0.01)).toBe(thresholdForFalseMatchRate(impostors, 0.01));
+  });
+
+  it("extrapolates with a normal fit for rates the data cannot resolve, growing as the rate shrinks", () => {
+    const t6 = thresholdForRate(impostors, 1e-6);
+    expect(t6).toBeCloseTo(0.1 * 4.7534, 2);
+    expect(thresholdForRate(impostors, 1e-8)).toBeGreaterThan(t6);
+    expect(t6).toBeGreaterThan(thresholdForRate(impostors, 1e-3));
+  });
+
+  it("turns an FPIR over N subjects into a per-comparison FMR", () => {
+    expect(fmrForFpir(0.01, 1)).toBeCloseTo(0.01, 12);
+    expect(fmrForFpir(0.01, 1_000_000)).toBeCloseTo(1.005e-8, 10);
+    expect(1 - (1 - fmrForFpir(0.05, 1000)) ** 1000).toBeCloseTo(0.05, 10);
   });
 });

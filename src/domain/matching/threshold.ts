@@ -2,6 +2,7 @@
  * Score thresholds from measured impostor distributions. A comparison is a match when
  * its score is >= the threshold. Pure functions.
  */
+import { normalQuantile } from "../../math/normal.js";
 
 /**
  * The smallest threshold (rounded up to 1e-4) at which at most `targetFmr` of the given
@@ -24,4 +25,32 @@ export function thresholdForFalseMatchRate(impostorScores: readonly number[], ta
 export function acceptanceRate(scores: readonly number[], threshold: number): number {
   if (scores.length === 0) return 0;
   return scores.filter((s) => s >= threshold).length / scores.length;
+}
+
+/**
+ * The threshold for a target false-match rate, also below what the measured impostors can
+ * resolve: empirical while the rate leaves at least `minTail` impostors above the
+ * threshold, otherwise a normal fit to the impostor scores (mean + sd · z(1 − rate)),
+ * never lower than the empirical threshold (so no measured impostor is ever accepted
+ * below a rate the data cannot show).
+ */
+export function thresholdForRate(impostorScores: readonly number[], rate: number, minTail = 5): number {
+  if (!(rate > 0 && rate < 1)) throw new RangeError(`rate must be in (0, 1), got ${rate}`);
+  const n = impostorScores.length;
+  if (rate * n >= minTail) return thresholdForFalseMatchRate(impostorScores, rate);
+  const mean = impostorScores.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(impostorScores.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  const fitted = Math.ceil((mean + sd * normalQuantile(1 - rate)) * 1e4) / 1e4;
+  return Math.max(fitted, thresholdForFalseMatchRate(impostorScores, rate));
+}
+
+/**
+ * The per-comparison false-match rate that gives a false-positive identification rate of
+ * `fpir` when a probe of someone not enrolled is compared with `gallerySize` subjects
+ * (independent comparisons: FPIR = 1 − (1 − FMR)^N).
+ */
+export function fmrForFpir(fpir: number, gallerySize: number): number {
+  if (!(fpir > 0 && fpir < 1)) throw new RangeError(`FPIR must be in (0, 1), got ${fpir}`);
+  const n = Math.max(1, gallerySize);
+  return -Math.expm1(Math.log1p(-fpir) / n);
 }

@@ -1,15 +1,35 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Float, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
 import { readImageInput } from "../image-bytes.js";
 import { EnrollmentType, GalleryIndexType, IdentificationType, VerificationType } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
-import { GalleryType } from "../types/subject.type.js";
+import { GalleryType, ReenrollmentPlanType } from "../types/subject.type.js";
 
 @Resolver()
 export class FaceResolver {
-  @Mutation(() => GalleryType, { description: "Creates a gallery pinned to the current embedding model." })
-  async createGallery(@Ctx() ctx: GraphQLContext, @Arg("name", () => String) name: string): Promise<GalleryType> {
-    return ctx.services.galleries.create(await ctx.tenantActor(), name);
+  @Mutation(() => GalleryType, { description: "Creates a gallery pinned to the current embedding model, with the error rates its thresholds derive from." })
+  async createGallery(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("name", () => String) name: string,
+    @Arg("targetFmr", () => Float, { nullable: true, description: "1:1 target false-match rate (1e-9 to 0.1)." }) targetFmr?: number | null,
+    @Arg("targetFpir", () => Float, { nullable: true, description: "1:N target false-positive identification rate (1e-6 to 0.5)." }) targetFpir?: number | null,
+  ): Promise<GalleryType> {
+    return ctx.services.galleries.create(await ctx.tenantActor(), name, { targetFmr: targetFmr ?? null, targetFpir: targetFpir ?? null });
+  }
+
+  @Mutation(() => GalleryType, { description: "Sets a gallery's target error rates (null: the server defaults)." })
+  async configureGallery(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("galleryId", () => ID) galleryId: string,
+    @Arg("targetFmr", () => Float, { nullable: true }) targetFmr?: number | null,
+    @Arg("targetFpir", () => Float, { nullable: true }) targetFpir?: number | null,
+  ): Promise<GalleryType> {
+    return ctx.services.galleries.configure(await ctx.tenantActor(), galleryId, { targetFmr: targetFmr ?? null, targetFpir: targetFpir ?? null });
+  }
+
+  @Query(() => ReenrollmentPlanType, { description: "Which subjects must re-enroll for the gallery to move to the server's current model." })
+  async reenrollmentPlan(@Ctx() ctx: GraphQLContext, @Arg("galleryId", () => ID) galleryId: string): Promise<ReenrollmentPlanType> {
+    return ctx.services.galleries.reenrollmentPlan(await ctx.tenantActor(), galleryId);
   }
 
   @Query(() => [GalleryType])

@@ -65,5 +65,19 @@ export class GalleryType {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { description: "The embedding model every template in the gallery uses." }) modelId!: string;
+  @Field(() => Float, { nullable: true, description: "Target false-match rate of 1:1 against this gallery (null: server default VERIFY_TARGET_FMR)." })
+  targetFmr!: number | null;
+  @Field(() => Float, { nullable: true, description: "Target false-positive identification rate of 1:N (null: server default IDENTIFY_TARGET_FPIR)." })
+  targetFpir!: number | null;
   @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType("ReenrollmentPlan", { description: "What moving a gallery to the server's current embedding model takes." })
+export class ReenrollmentPlanType {
+  @Field(() => String) galleryModelId!: string;
+  @Field(() => String) serverModelId!: string;
+  @Field(() => Boolean, { description: "The gallery is pinned to another model than the server embeds with." }) modelChangeNeeded!: boolean;
+  @Field(() => Boolean, { description: "Raw images are not kept, so templates cannot be re-embedded: subjects must re-enroll." }) rawImagesKept!: boolean;
+  @Field(() => [ID], { description: "Subjects with templates in the gallery who must enroll again (with consent) under the new model." })
+  subjectsToReenroll!: string[];
 }

@@ -1,0 +1,47 @@
+/**
+ * Score thresholds from error rates: 1:1 from a target false-match rate, 1:N from a
+ * target false-positive identification rate and the gallery's size (FMR per comparison =
+ * 1 − (1 − FPIR)^(1/N)), both read off the model's measured impostor scores
+ * (models/calibration), extrapolated with a normal fit below what they resolve. The
+ * high-risk floor of 1:N is the threshold for a ten times lower FPIR: candidates under it
+ * need a person's review. VERIFY_THRESHOLD, when set, fixes the 1:1 threshold.
+ */
+import { fmrForFpir, thresholdForRate } from "../domain/matching/threshold.js";
+
+export interface RateDefaults {
+  targetFmr: number;
+  targetFpir: number;
+  /** A fixed 1:1 threshold overriding the calibration (VERIFY_THRESHOLD). */
+  fixedVerifyThreshold: number | undefined;
+}
+
+export class MatchThresholds {
+  constructor(
+    /** Impostor scores of a model, or null when it has no calibration. */
+    private readonly impostorsFor: (modelId: string) => readonly number[] | null,
+    readonly defaults: RateDefaults,
+  ) {}
+
+  verify(modelId: string, targetFmr: number | null): number {
+    if (this.defaults.fixedVerifyThreshold !== undefined) return this.defaults.fixedVerifyThreshold;
+    return thresholdForRate(this.impostors(modelId), targetFmr ?? this.defaults.targetFmr);
+  }
+
+  identify(modelId: string, targetFpir: number | null, gallerySize: number): { threshold: number; review: number; fpir: number } {
+    const fpir = targetFpir ?? this.defaults.targetFpir;
+    const impostors = this.impostorsFor(modelId);
+    if (!impostors) {
+      const fixed = this.verify(modelId, null);
+      return { threshold: fixed, review: fixed, fpir };
+    }
+    const threshold = thresholdForRate(impostors, fmrForFpir(fpir, gallerySize));
+    const review = thresholdForRate(impostors, fmrForFpir(fpir / 10, gallerySize));
+    return { threshold, review: Math.max(threshold, review), fpir };
+  }
+
+  private impostors(modelId: string): readonly number[] {
+    const scores = this.impostorsFor(modelId);
+    if (!scores) throw new Error(`no calibration for model ${modelId}; run \`npm run calibrate\` or set VERIFY_THRESHOLD`);
+    return scores;
+  }
+}
