@@ -7,10 +7,11 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
-import { decide, decidePurpose } from "../domain/policy/policy-decide.js";
+import { decide, decidePurpose, type PolicyDecision, type PurposeDecision } from "../domain/policy/policy-decide.js";
 import type { PolicySet } from "../domain/policy/policy-set.js";
 import type { EffectivePolicy, Operation, PurposePolicy } from "../domain/policy/policy.js";
 import type { Repositories } from "../domain/repositories.port.js";
+import type { Subject } from "../domain/subject.js";
 import type { Logger } from "../observability/logger.js";
 import type { TenantCaller } from "./access.js";
 import { findSubjectOrThrow } from "./subject.service.js";
@@ -58,28 +59,27 @@ export class PolicyService {
   /** Purpose-level rules only (1:N asks this before searching); throws on deny. */
   async authorizePurpose(repos: Repositories, caller: TenantCaller, operation: Operation, purpose: string): Promise<PurposePolicy> {
     const policy = await this.policyOf(repos, caller.tenantId);
-    const decision = decidePurpose(policy, operation, purpose);
-    this.log.info("policy decision", {
-      tenantId: caller.tenantId,
-      actor: caller.label,
-      operation,
-      purpose,
-      effect: decision.effect,
-      policyVersion: decision.policyVersion,
-      ...(decision.effect === "deny" ? { reasons: decision.reasons } : {}),
-    });
-    if (decision.effect === "deny") {
-      throw new DomainError(decision.reason, decision.explanation, { reasons: decision.reasons.join(","), policyVersion: decision.policyVersion });
-    }
-    return decision.purpose;
+    return this.enforce(decidePurpose(policy, operation, purpose), caller, null, operation, purpose);
   }
 
   /** Whether the operation is permitted for this subject (no throw, no log: 1:N filters candidates with it). */
   async permits(repos: Repositories, tenantId: string, actorLabel: string, policy: EffectivePolicy, subjectId: string, operation: Operation, purpose: string): Promise<boolean> {
     const subject = await repos.subjects.find(tenantId, subjectId);
     if (!subject) return false;
-    const consents = await repos.consents.listForSubject(tenantId, subjectId);
-    const d = decide({
+    return (await this.decideFor(repos, tenantId, actorLabel, policy, subject, operation, purpose)).effect === "permit";
+  }
+
+  /** Permit → the purpose's rules; deny → throws with the first reason (all of them in `reasons`). */
+  async authorize(repos: Repositories, caller: TenantCaller, subjectId: string, operation: Operation, purpose: string): Promise<PurposePolicy> {
+    const policy = await this.policyOf(repos, caller.tenantId);
+    const subject = await findSubjectOrThrow(repos, caller.tenantId, subjectId);
+    const decision = await this.decideFor(repos, caller.tenantId, caller.label, policy, subject, operation, purpose);
+    return this.enforce(decision, caller, subjectId, operation, purpose);
+  }
+
+  private async decideFor(repos: Repositories, tenantId: string, actorLabel: string, policy: EffectivePolicy, subject: Subject, operation: Operation, purpose: string): Promise<PolicyDecision> {
+    const consents = await repos.consents.listForSubject(tenantId, subject.id);
+    return decide({
       actor: actorLabel,
       policy,
       subject: { id: subject.id, legalHold: subject.legalHoldSince !== null, dateOfBirth: subject.dateOfBirth, consents },
@@ -87,26 +87,14 @@ export class PolicyService {
       purpose,
       now: this.clock.now(),
     });
-    return d.effect === "permit";
   }
 
-  /** Permit → the purpose's rules; deny → throws with the first reason (all of them in `reasons`). */
-  async authorize(repos: Repositories, caller: TenantCaller, subjectId: string, operation: Operation, purpose: string): Promise<PurposePolicy> {
-    const policy = await this.policyOf(repos, caller.tenantId);
-    const subject = await findSubjectOrThrow(repos, caller.tenantId, subjectId);
-    const consents = await repos.consents.listForSubject(caller.tenantId, subjectId);
-    const decision = decide({
-      actor: caller.label,
-      policy,
-      subject: { id: subject.id, legalHold: subject.legalHoldSince !== null, dateOfBirth: subject.dateOfBirth, consents },
-      operation,
-      purpose,
-      now: this.clock.now(),
-    });
+  /** Logs the decision (subject masked) and throws FORBIDDEN with the policy's reasons on deny. */
+  private enforce(decision: PolicyDecision | PurposeDecision, caller: TenantCaller, subjectId: string | null, operation: Operation, purpose: string): PurposePolicy {
     this.log.info("policy decision", {
       tenantId: caller.tenantId,
       actor: caller.label,
-      subject: maskSubject(subjectId),
+      ...(subjectId === null ? {} : { subject: maskSubject(subjectId) }),
       operation,
       purpose,
       effect: decision.effect,
