@@ -83,10 +83,13 @@ export class HnswIndex implements VectorIndex {
     return ids.length;
   }
 
-  search(probe: ArrayLike<number>, k: number, minScore: number): Candidate[] {
+  /**
+   * `breadth`: how many neighbours to collect (at least 4 per subject wanted, since a
+   * subject may have several templates); a wider search also explores more of the graph.
+   */
+  search(probe: ArrayLike<number>, k: number, minScore: number, breadth = Math.max(4 * k, 64)): Candidate[] {
     if (this.size === 0) return [];
-    // Several templates may belong to one subject: ask for more neighbours than subjects wanted.
-    const n = Math.min(this.size, Math.max(4 * k, 32));
+    const n = Math.min(this.size, Math.max(breadth, k));
     const found = this.index.search(probe instanceof Float32Array ? probe : Float32Array.from(probe), n, 1);
     const best = new Map<string, Candidate>();
     for (let i = 0; i < found.keys.length; i++) {
