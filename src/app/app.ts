@@ -115,7 +115,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   const loaded = await services.index.start();
-  log.info("matching indexes loaded", loaded);
+  log.info("matching indexes loaded", { galleries: loaded.galleries, indexedFaces: loaded.templates });
   if (jobs instanceof BullMqQueue) jobs.start();
   await jobs.repeat("retention.sweep", {}, config.retentionSweepSeconds * 1000);
   await jobs.enqueue("retention.sweep", {});

@@ -175,7 +175,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
       for (const [e, v] of ix.entriesWithVectors()) approximate.add(e, v);
       ix.clear();
       g.byPurpose.set(entry.purpose, approximate);
-      this.log.info("matching index switched to approximate search", { galleryId, purpose: entry.purpose, kind: approximate.kind, templates: approximate.size });
+      this.log.info("matching index switched to approximate search", { galleryId, purpose: entry.purpose, kind: approximate.kind, indexedFaces: approximate.size });
     }
   }
 
