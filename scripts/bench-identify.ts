@@ -4,7 +4,8 @@
  * For each gallery size: build time and memory of the exact index and of the HNSW index
  * (usearch, int8), p50/p99 query latency on one core, throughput on two cores, and
  * recall@1 / recall@10 of HNSW against exact search. Usage:
- *   npm run bench:identify [-- --sizes 10000,100000,1000000 --queries 200 --dim 512]
+ *   npm run bench:identify [-- --sizes 10000,100000,1000000 --queries 200 --dim 512
+ *                               --m 16 --ef-add 128 --ef 96 --quant i8|f16 --breadth 64,256]
  */
 import os from "node:os";
 import { DEFAULT_HNSW, HnswIndex } from "../src/adapters/index/hnsw.index.js";
@@ -22,6 +23,7 @@ const hnswOptions = {
   connectivity: Number(args.get("m") ?? DEFAULT_HNSW.connectivity),
   expansionAdd: Number(args.get("ef-add") ?? DEFAULT_HNSW.expansionAdd),
   expansionSearch: Number(args.get("ef") ?? DEFAULT_HNSW.expansionSearch),
+  quantization: (args.get("quant") ?? DEFAULT_HNSW.quantization) === "f16" ? ("f16" as const) : ("i8" as const),
 };
 
 let seed = 12345;
@@ -113,7 +115,7 @@ const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const entry = (s: number): IndexEntry => ({ templateId: `t${s}`, subjectId: `s${s}`, purpose: "bench" });
 
-console.log(`${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, dim ${dim}, ${queries} queries per size, Node ${process.version}, HNSW M=${hnswOptions.connectivity} efConstruction=${hnswOptions.expansionAdd} ef=${hnswOptions.expansionSearch}, int8`);
+console.log(`${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, dim ${dim}, ${queries} queries per size, Node ${process.version}, HNSW M=${hnswOptions.connectivity} efConstruction=${hnswOptions.expansionAdd} ef=${hnswOptions.expansionSearch}, ${hnswOptions.quantization}`);
 console.log("size        index      build s   memory MB   p50 ms   p99 ms   2-core q/s   recall@1  recall@10   (HNSW/n: n neighbours collected per query)");
 for (const n of sizes) {
   const { data, latent } = makeGallery(n);

@@ -20,9 +20,11 @@ export interface HnswOptions {
   expansionAdd: number;
   /** Candidate list size while searching (ef). */
   expansionSearch: number;
+  /** How vectors are stored: int8 (1 byte per dimension) or float16 (2 bytes, smaller score error). */
+  quantization: "i8" | "f16";
 }
 
-export const DEFAULT_HNSW: HnswOptions = { connectivity: 16, expansionAdd: 128, expansionSearch: 96 };
+export const DEFAULT_HNSW: HnswOptions = { connectivity: 16, expansionAdd: 128, expansionSearch: 96, quantization: "i8" };
 
 export class HnswIndex implements VectorIndex {
   readonly kind = "HNSW" as const;
@@ -118,7 +120,7 @@ export class HnswIndex implements VectorIndex {
     return new Index({
       dimensions: this.dim,
       metric: MetricKind.Cos,
-      quantization: ScalarKind.I8,
+      quantization: this.opts.quantization === "f16" ? ScalarKind.F16 : ScalarKind.I8,
       connectivity: this.opts.connectivity,
       expansion_add: this.opts.expansionAdd,
       expansion_search: this.opts.expansionSearch,
