@@ -122,6 +122,12 @@ for (const n of sizes) {
   const owners = Array.from({ length: queries }, () => Math.floor(rand() * n));
   const probes = owners.map((s) => makeProbe(latent, s));
   const truth = probes.map((p) => exactTopK(data, n, p, 10));
+  {
+    // How separable the gallery is at this size: the owner's rank and the exact top-1/top-2 gap.
+    const ownerFirst = truth.filter((t, q) => t[0] === owners[q]).length / queries;
+    const gaps = probes.map((p, q) => dot(p, 0, data, truth[q]![0]! * dim) - dot(p, 0, data, truth[q]![1]! * dim)).sort((a, b) => a - b);
+    console.log(`${String(n).padEnd(11)} exact search: owner ranked first for ${(ownerFirst * 100).toFixed(1)} % of probes; top-1/top-2 score gap median ${gaps[Math.floor(queries / 2)]!.toFixed(4)}, under 0.01 for ${((gaps.filter((g) => g < 0.01).length / queries) * 100).toFixed(1)} %`);
+  }
   if (n === sizes[0]) {
     const genuine = probes.map((p, q) => dot(p, 0, data, owners[q]! * dim));
     const impostor = Array.from({ length: 2000 }, () => dot(data, Math.floor(rand() * n) * dim, data, Math.floor(rand() * n) * dim));
