@@ -26,8 +26,22 @@ const hnswOptions = {
   quantization: (args.get("quant") ?? DEFAULT_HNSW.quantization) === "f16" ? ("f16" as const) : ("i8" as const),
 };
 
-let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+// xoshiro128** (32-bit integer arithmetic, period 2^128): a million 512-D vectors draw over
+// 10^9 numbers, far past what a 31-bit LCG in doubles can give without repeating itself.
+const state = Uint32Array.of(0x9e3779b9, 0x243f6a88, 0xb7e15162, 0x12345678);
+const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
+function rand(): number {
+  const [a, b, c, d] = state as unknown as [number, number, number, number];
+  const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+  const t = b << 9;
+  state[2] = c ^ a;
+  state[3] = d ^ b;
+  state[1] = b ^ state[2]!;
+  state[0] = a ^ state[3]!;
+  state[2] = state[2]! ^ t;
+  state[3] = rotl(state[3]!, 11);
+  return result / 4294967296;
+}
 const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
 
 function normalizeInto(out: Float32Array, offset: number, v: Float32Array): void {
