@@ -76,6 +76,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     }
     return n;
   };
+  const list = (key: string, fallback: string[]): string[] => {
+    const raw = optional(key);
+    if (raw === undefined) return fallback;
+    const items = raw.split(",").map((x) => x.trim()).filter((x) => x !== "");
+    if (items.length === 0) problems.push(`${key}: must name at least one model (comma-separated ids)`);
+    return items.length === 0 ? fallback : items;
+  };
   const int = (key: string, fallback: number, min: number, max: number) =>
     num(key, fallback, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer from ${min} to ${max}`);
   const fraction = (key: string, fallback: number) => num(key, fallback, (n) => n > 0 && n < 1, "a number between 0 and 1 (exclusive)");
@@ -137,6 +144,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
         maxPixels: int("MAX_IMAGE_PIXELS", 40_000_000, 1, 1_000_000_000),
         maxBytes: int("MAX_IMAGE_BYTES", 15 * 1024 * 1024, 1, 1024 * 1024 * 1024),
         minSide: int("MIN_IMAGE_SIDE", 32, 1, 10_000),
+      },
+      checks: {
+        eyeStateModel: str("EYE_STATE_MODEL", "faceplugin-eye-state"),
+        livenessModels: list("LIVENESS_MODELS", ["faceplugin-liveness"]),
+        emotionModel: str("EMOTION_MODEL", "human-emotion"),
+        ageModel: str("AGE_MODEL", "faceplugin-age"),
+        genderModel: str("GENDER_MODEL", "faceplugin-gender"),
       },
     },
     verify: { threshold: verifyThreshold, targetFalseMatchRate: fraction("VERIFY_TARGET_FMR", 1e-3) },

@@ -25,6 +25,70 @@ export type FacePick =
   /** The face nearest the image centre (how LFW labels its images). */
   | "center";
 
+/** What to measure besides the embedding (each costs a few ms; see models/README.md). */
+export interface CaptureChecks {
+  /** Capture-quality measures (size, blur, exposure, pose, eyes, frame). */
+  quality?: boolean;
+  /** Passive liveness (presentation-attack detection) score. */
+  liveness?: boolean;
+  /** Age, gender, expression, head pose. */
+  attributes?: boolean;
+}
+
+/** Raw capture-quality measures of one face; src/domain/quality.ts judges them. */
+export interface FaceMeasures {
+  /** Distance between the eye centres in image pixels. */
+  interEyeDistance: number;
+  /**
+   * Focus: variance of the Laplacian of the aligned 112×112 gray face crop divided by the
+   * variance of its gray levels (so that exposure does not change it); blur lowers it.
+   */
+  sharpness: number;
+  /** Mean gray level of the aligned face crop, 0–255. */
+  brightness: number;
+  /** Standard deviation of its gray levels. */
+  contrast: number;
+  /** Fractions of its pixels crushed to black (≤ 16) and burnt to white (≥ 239). */
+  darkFraction: number;
+  brightFraction: number;
+  /** Head pose in degrees (yaw > 0: turned to the subject's left; pitch > 0: chin up; roll > 0: image-right eye lower). */
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** Probability that each eye is closed (image-left eye first). */
+  leftEyeClosed: number;
+  rightEyeClosed: number;
+  /** Inner-lip gap over mouth width (about 0 closed, above 0.3 wide open). */
+  mouthOpen: number;
+  /** Fraction of the face's 468 mesh points that fall outside the image. */
+  outsideFrame: number;
+  /** Detector confidence in [0, 1]. */
+  detectionScore: number;
+}
+
+/** The FER-2013 expression classes, in the order the expression model outputs them. */
+export const EXPRESSIONS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"] as const;
+export type Expression = (typeof EXPRESSIONS)[number];
+
+export interface FaceAttributes {
+  /** Estimated age in years. */
+  age: number;
+  gender: "female" | "male";
+  /** Probability of the reported gender, 0.5–1. */
+  genderConfidence: number;
+  expression: Expression;
+  /** Probability per expression class. */
+  expressionScores: Record<Expression, number>;
+  pose: { yaw: number; pitch: number; roll: number };
+}
+
+export interface LivenessScore {
+  /** Live score in [0, 1] (higher = more likely a live face); policy sets the threshold. */
+  score: number;
+  /** Each model's own score, by model id. */
+  byModel: Record<string, number>;
+}
+
 export interface FaceCapture {
   /** Id of the embedding model (the models/manifest.json id of the recognizer). */
   modelId: string;
@@ -35,6 +99,12 @@ export interface FaceCapture {
   faceCount: number;
   imageWidth: number;
   imageHeight: number;
+  /** Present when checks.quality was asked for. */
+  measures?: FaceMeasures;
+  /** Present when checks.liveness was asked for. */
+  liveness?: LivenessScore;
+  /** Present when checks.attributes was asked for. Never stored unless policy says so. */
+  attributes?: FaceAttributes;
 }
 
 /**
@@ -48,5 +118,5 @@ export interface FaceEngine {
   /** The embedding model new captures are made with. */
   readonly modelId: string;
   /** Throws DomainError INVALID_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_SMALL, NO_FACE or MULTIPLE_FACES. */
-  capture(image: Uint8Array, pick: FacePick): Promise<FaceCapture>;
+  capture(image: Uint8Array, pick: FacePick, checks?: CaptureChecks): Promise<FaceCapture>;
 }

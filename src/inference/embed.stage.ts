@@ -10,18 +10,17 @@ import { l2Normalize } from "../math/vector.js";
 import { toGray, warpAffine, type RawImage } from "../math/warp-affine.js";
 import { cropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
-import { inputNormalization, type ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnnx, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import type { ModelSpec } from "./model-manifest.js";
+import { createModelSession, runOnImage, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
 
 export class EmbedStage {
   private session: OnnxSession | undefined;
   readonly width: number;
   readonly height: number;
-  private readonly channels: number;
 
   constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions & { flip?: boolean }) {
     const s = spec.input.shape;
-    [this.channels, this.height, this.width] = spec.input.layout === "NCHW" ? [s[1]!, s[2]!, s[3]!] : [s[3]!, s[1]!, s[2]!];
+    [this.height, this.width] = spec.input.layout === "NCHW" ? [s[2]!, s[3]!] : [s[1]!, s[2]!];
     if (!spec.crop) throw new Error(`recognizer ${spec.id} has no crop in the manifest`);
   }
 
@@ -50,20 +49,7 @@ export class EmbedStage {
 
   private async forward(crop: RawImage): Promise<Float32Array> {
     if (!this.session) throw new Error(`EmbedStage(${this.spec.id}).run before load()`);
-    const { layout, name, colorOrder } = this.spec.input;
-    const plane = this.width * this.height;
-    const c = this.channels;
-    const { mean, std } = inputNormalization(this.spec, c);
-    const data = new Float32Array(plane * c);
-    for (let i = 0; i < plane; i++) {
-      for (let k = 0; k < c; k++) {
-        // Crops are RGB; a BGR model reads channel k from crop channel 2 - k.
-        const src = colorOrder === "BGR" ? 2 - k : k;
-        data[layout === "NCHW" ? k * plane + i : i * c + k] = (crop.data[i * c + src]! - mean[k]!) / std[k]!;
-      }
-    }
-    const shape = layout === "NCHW" ? [1, c, this.height, this.width] : [1, this.height, this.width, c];
-    const [out] = await runOnnx(this.session, name, data, shape, [this.spec.outputs[0]!.name]);
+    const [out] = await runOnImage(this.session, this.spec, crop, [this.spec.outputs[0]!.name]);
     return out!;
   }
 }

@@ -23,3 +23,28 @@ export function cropTransform(crop: string, fivePoints: readonly Point[], width:
   ] as Point);
   return estimateSimilarity(fivePoints, target);
 }
+
+/**
+ * The crop that Silent-Face-Anti-Spoofing and faceplugin's attribute models use: the
+ * detector box scaled by `scale` about its centre (the scale reduced when the scaled box
+ * would not fit the image), moved back inside the image, and stretched to `size`×`size`.
+ */
+export function boxCropTransform(
+  box: { x1: number; y1: number; x2: number; y2: number },
+  scale: number,
+  size: number,
+  image: { width: number; height: number },
+): Affine2x3 {
+  const w = Math.max(1, box.x2 - box.x1);
+  const h = Math.max(1, box.y2 - box.y1);
+  const s = Math.min((image.height - 1) / h, (image.width - 1) / w, scale);
+  const nw = w * s;
+  const nh = h * s;
+  let left = (box.x1 + box.x2) / 2 - nw / 2;
+  let top = (box.y1 + box.y2) / 2 - nh / 2;
+  left = Math.min(Math.max(left, 0), image.width - 1 - nw);
+  top = Math.min(Math.max(top, 0), image.height - 1 - nh);
+  const kx = size / nw;
+  const ky = size / nh;
+  return [kx, 0, -kx * left, 0, ky, -ky * top];
+}

@@ -8,7 +8,8 @@
  * The five alignment points are the eye centres (mean of the eye corners 33/133 and
  * 263/362), the nose tip (1) and the outer mouth corners (61, 291).
  */
-import type { Point } from "../math/similarity-transform.js";
+import type { Point3 } from "../math/head-pose.js";
+import type { Affine2x3, Point } from "../math/similarity-transform.js";
 import { warpAffine } from "../math/warp-affine.js";
 import type { Detection, LandmarkStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
@@ -34,15 +35,28 @@ export function fivePointsFromMesh(mesh: readonly Point[]): Point[] {
   return [mean(p.leftEye), mean(p.rightEye), mean(p.nose), mean(p.leftMouth), mean(p.rightMouth)];
 }
 
+/**
+ * The image → crop transform of a region: rotate by −angle about its centre, scale its
+ * side to `size`, move its centre to the crop's centre.
+ */
+export function roiTransform(roi: Roi, size: number): Affine2x3 {
+  const s = size / roi.side;
+  const a = s * Math.cos(roi.angle);
+  const b = s * Math.sin(roi.angle);
+  return [a, b, size / 2 - (a * roi.cx + b * roi.cy), -b, a, size / 2 - (-b * roi.cx + a * roi.cy)];
+}
+
 /** The region MediaPipe tracks from a mesh: its bounding box (in the eye-levelled frame) × 1.5. */
-export function roiFromMesh(mesh: readonly Point[]): Roi {
+export function roiFromMesh(mesh: readonly (Point | Point3)[]): Roi {
   const l = mesh[33]!;
   const r = mesh[263]!;
   const angle = Math.atan2(r[1] - l[1], r[0] - l[0]);
   const cos = Math.cos(-angle);
   const sin = Math.sin(-angle);
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const [x, y] of mesh) {
+  for (const p of mesh) {
+    const x = p[0];
+    const y = p[1];
     const u = x * cos - y * sin;
     const v = x * sin + y * cos;
     minX = Math.min(minX, u); maxX = Math.max(maxX, u);
@@ -81,6 +95,11 @@ export class FaceMeshStage implements LandmarkStage {
 
   /** 468 mesh points in image pixels (x, y), after the two passes. */
   async mesh(img: RgbImage, face: Detection): Promise<Point[]> {
+    return (await this.mesh3d(img, face)).map(([x, y]) => [x, y]);
+  }
+
+  /** 468 mesh points (x, y, z), all in image pixels; z grows away from the camera. */
+  async mesh3d(img: RgbImage, face: Detection): Promise<Point3[]> {
     let mesh = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
     for (let pass = 1; pass < (this.opts.passes ?? 2); pass++) mesh = await this.meshIn(img, roiFromMesh(mesh));
     return mesh;
@@ -90,24 +109,21 @@ export class FaceMeshStage implements LandmarkStage {
     return fivePointsFromMesh(await this.mesh(img, face));
   }
 
-  private async meshIn(img: RgbImage, roi: Roi): Promise<Point[]> {
+  private async meshIn(img: RgbImage, roi: Roi): Promise<Point3[]> {
     if (!this.session) throw new Error("FaceMeshStage.run before load()");
     const s = SIZE / roi.side;
     const cos = Math.cos(roi.angle);
     const sin = Math.sin(roi.angle);
-    // image → crop: rotate by −angle about the centre, scale, move the centre to the crop's.
-    const a = s * cos, b = s * sin;
-    const m = [a, b, SIZE / 2 - (a * roi.cx + b * roi.cy), -b, a, SIZE / 2 - (-b * roi.cx + a * roi.cy)] as const;
-    const crop = warpAffine(img, m, SIZE, SIZE);
+    const crop = warpAffine(img, roiTransform(roi, SIZE), SIZE, SIZE);
     const { mean, std } = inputNormalization(this.spec, 3);
     const input = new Float32Array(SIZE * SIZE * 3);
     for (let i = 0; i < input.length; i++) input[i] = (crop.data[i]! - mean[i % 3]!) / std[i % 3]!;
     const [raw] = await runOnnx(this.session, this.spec.input.name, input, [1, SIZE, SIZE, 3], ["output_mesh"]);
-    const points: Point[] = [];
+    const points: Point3[] = [];
     for (let i = 0; i < 468; i++) {
       const u = (raw![i * 3]! - SIZE / 2) / s;
       const v = (raw![i * 3 + 1]! - SIZE / 2) / s;
-      points.push([roi.cx + u * cos - v * sin, roi.cy + u * sin + v * cos]);
+      points.push([roi.cx + u * cos - v * sin, roi.cy + u * sin + v * cos, raw![i * 3 + 2]! / s]);
     }
     return points;
   }

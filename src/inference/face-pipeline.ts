@@ -5,11 +5,14 @@
  * instance per process; its stages hold the ONNX sessions.
  */
 import { DomainError } from "../domain/errors.js";
-import type { DetectedFace, FaceCapture, FaceEngine, FacePick } from "../domain/face-engine.port.js";
+import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FacePick } from "../domain/face-engine.port.js";
+import type { Point3 } from "../math/head-pose.js";
 import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
 import type { EmbedStage } from "./embed.stage.js";
 import { largestFace, nearestCentreFace } from "./face-choice.js";
+import { FaceChecks, type FaceChecksConfig } from "./face-checks.js";
+import { FaceMeshStage, fivePointsFromMesh } from "./face-mesh.stage.js";
 import { ImageDecodeStage, type DecodeLimits, type RgbImage } from "./image-decode.stage.js";
 import { loadManifest, type ModelManifest } from "./model-manifest.js";
 import { createDetector, createEmbedder, createLandmarker } from "./stage-factory.js";
@@ -24,7 +27,12 @@ export interface FacePipelineConfig {
   detectScoreThreshold: number | undefined;
   minFaceSize: number;
   decode: DecodeLimits;
+  /** Models of the capture checks (quality, liveness, attributes). */
+  checks: FaceChecksConfig;
 }
+
+/** The face mesh the capture checks read (the default landmark model). */
+const CHECKS_MESH_MODEL = "human-facemesh";
 
 export type StageName = "decode" | "detect" | "landmarks" | "align" | "embed";
 export type StageTimings = Record<StageName, number>;
@@ -51,6 +59,9 @@ export class FacePipeline implements FaceEngine {
   readonly landmarker: LandmarkStage;
   /** The recognizer the platform stores templates with. */
   readonly recognizer: EmbedStage;
+  readonly checks: FaceChecks;
+  /** The mesh for the checks: the landmark stage itself when it is the mesh. */
+  private readonly mesher: FaceMeshStage;
 
   private constructor(readonly manifest: ModelManifest, readonly config: FacePipelineConfig) {
     const onnx = { intraOpNumThreads: config.threads };
@@ -58,12 +69,16 @@ export class FacePipeline implements FaceEngine {
     this.detector = createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize });
     this.landmarker = createLandmarker(manifest, config.landmarkModel, config.detectorModel, onnx);
     this.recognizer = createEmbedder(manifest, config.recognizerModel, onnx);
+    this.checks = new FaceChecks(manifest, config.checks, onnx);
+    const mesher = this.landmarker instanceof FaceMeshStage ? this.landmarker : createLandmarker(manifest, CHECKS_MESH_MODEL, config.detectorModel, onnx);
+    if (!(mesher instanceof FaceMeshStage)) throw new Error(`${CHECKS_MESH_MODEL} is not a face mesh model`);
+    this.mesher = mesher;
   }
 
   /** Reads the manifest, verifies (and if needed converts) every model and creates the sessions. */
   static async load(config: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
     const pipeline = new FacePipeline(manifest ?? (await loadManifest()), config);
-    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), pipeline.recognizer.load()]);
+    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), pipeline.recognizer.load(), pipeline.mesher.load(), pipeline.checks.load()]);
     return pipeline;
   }
 
@@ -79,7 +94,7 @@ export class FacePipeline implements FaceEngine {
     return stage;
   }
 
-  async capture(image: Uint8Array, pick: FacePick): Promise<FaceCapture> {
+  async capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}): Promise<FaceCapture> {
     const img = await this.decode.run(image);
     const faces = await this.detector.run(img);
     if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
@@ -87,8 +102,18 @@ export class FacePipeline implements FaceEngine {
       throw new DomainError("MULTIPLE_FACES", `${faces.length} faces were found; enrollment needs exactly one`, { faceCount: faces.length });
     }
     const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
-    const fivePoints = await this.landmarker.run(img, chosen);
+    const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
+    let mesh: Point3[] | undefined;
+    let fivePoints: Point[];
+    if (wantsChecks && this.mesher === this.landmarker) {
+      mesh = await this.mesher.mesh3d(img, chosen);
+      fivePoints = fivePointsFromMesh(mesh.map(([x, y]) => [x, y]));
+    } else {
+      fivePoints = await this.landmarker.run(img, chosen);
+      if (wantsChecks) mesh = await this.mesher.mesh3d(img, chosen);
+    }
     const embedding = await this.recognizer.run(this.recognizer.align(img, fivePoints));
+    const extra = mesh ? await this.checks.run(img, chosen, mesh, checks) : {};
     return {
       modelId: this.modelId,
       embedding,
@@ -96,6 +121,7 @@ export class FacePipeline implements FaceEngine {
       faceCount: faces.length,
       imageWidth: img.width,
       imageHeight: img.height,
+      ...extra,
     };
   }
 

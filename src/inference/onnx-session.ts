@@ -1,7 +1,8 @@
 /** Creating onnxruntime-node sessions the same way for every stage. */
 import * as ort from "onnxruntime-node";
 import { convertTfjsModelFile } from "../models/convert-model.js";
-import { readModelFile, type ModelSpec } from "./model-manifest.js";
+import type { RawImage } from "../math/warp-affine.js";
+import { inputNormalization, readModelFile, type ModelSpec } from "./model-manifest.js";
 
 export interface OnnxOptions {
   /** Threads for one operator (set from config; defaults to the core count). */
@@ -51,4 +52,40 @@ export function toPlanarFloat(pixels: Uint8Array, width: number, height: number,
     for (let c = 0; c < channels; c++) out[c * plane + i] = (pixels[i * channels + c]! - mean) / std;
   }
   return out;
+}
+
+/**
+ * A crop (interleaved RGB or gray bytes, already the model's input size) as the model's
+ * input tensor: its layout, colour order (a BGR model reads channel k from crop channel
+ * 2 − k) and per-channel (p − mean) / std, batch 1.
+ */
+export function imageTensor(spec: ModelSpec, crop: RawImage): { data: Float32Array; shape: number[] } {
+  const { layout, colorOrder } = spec.input;
+  const c = crop.channels;
+  const plane = crop.width * crop.height;
+  const { mean, std } = inputNormalization(spec, c);
+  const data = new Float32Array(plane * c);
+  for (let i = 0; i < plane; i++) {
+    for (let k = 0; k < c; k++) {
+      const src = colorOrder === "BGR" ? 2 - k : k;
+      data[layout === "NCHW" ? k * plane + i : i * c + k] = (crop.data[i * c + src]! - mean[k]!) / std[k]!;
+    }
+  }
+  const shape = layout === "NCHW" ? [1, c, crop.height, crop.width] : [1, crop.height, crop.width, c];
+  return { data, shape };
+}
+
+/** Runs a session on one image crop (see imageTensor) and returns the named outputs. */
+export async function runOnImage(session: OnnxSession, spec: ModelSpec, crop: RawImage, outputNames: readonly string[]): Promise<Float32Array[]> {
+  const { data, shape } = imageTensor(spec, crop);
+  return runOnnx(session, spec.input.name, data, shape, outputNames);
+}
+
+/** Softmax of a logit vector. */
+export function softmax(logits: ArrayLike<number>): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
+  const e = Array.from(logits, (v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
 }

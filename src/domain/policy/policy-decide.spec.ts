@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { activeConsentFor, CONSENT_METHODS, type Consent } from "../consent.js";
 import { ageInYears, decide, type PolicySubject } from "./policy-decide.js";
-import { OPERATIONS, type EffectivePolicy, type PurposePolicy } from "./policy.js";
+import { DEFAULT_CAPTURE_POLICY, OPERATIONS, type EffectivePolicy, type PurposePolicy } from "./policy.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const day = 86_400_000;
@@ -19,6 +19,7 @@ const purpose = (name: string, over: Partial<PurposePolicy> = {}): PurposePolicy
   fallback: "PIN",
   minAgeWithoutGuardian: null,
   keepRawImages: false,
+  capture: DEFAULT_CAPTURE_POLICY,
   ...over,
 });
 

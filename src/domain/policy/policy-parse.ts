@@ -14,7 +14,10 @@ import {
   type Operation,
   type PolicyDocument,
   type PurposePolicy,
+  type CapturePolicy,
+  DEFAULT_CAPTURE_POLICY,
 } from "./policy.js";
+import { DEFAULT_QUALITY_LIMITS, type QualityLimits } from "../quality.js";
 
 export type ParseResult = { ok: true; document: PolicyDocument } | { ok: false; problems: string[] };
 
@@ -115,7 +118,25 @@ const PURPOSE_KEYS = [
   "fallback",
   "minAgeWithoutGuardian",
   "keepRawImages",
+  "capture",
 ] as const;
+const CAPTURE_KEYS = ["$comment", "quality", "gateProbes", "passiveLiveness", "activeLiveness", "storeAttributes"] as const;
+const PASSIVE_KEYS = ["operations", "minScore"] as const;
+/** Each quality limit and its allowed range. */
+const QUALITY_RANGES: Record<keyof QualityLimits, { min: number; max: number }> = {
+  minInterEyeDistance: { min: 1, max: 2000 },
+  minSharpness: { min: 0, max: 10 },
+  minBrightness: { min: 0, max: 255 },
+  maxBrightness: { min: 0, max: 255 },
+  maxBrightFraction: { min: 0, max: 1 },
+  maxDarkFraction: { min: 0, max: 1 },
+  maxYaw: { min: 0, max: 90 },
+  maxPitch: { min: 0, max: 90 },
+  maxRoll: { min: 0, max: 180 },
+  maxEyesClosed: { min: 0, max: 1 },
+  maxOutsideFrame: { min: 0, max: 1 },
+  minDetectionScore: { min: 0, max: 1 },
+};
 const RETENTION_KEYS = ["maxDays", "unusedDays"] as const;
 const DENY_KEYS = ["operations", "purposes", "because"] as const;
 const TENANT_NAME = /^(\*|[A-Za-z0-9][A-Za-z0-9 ._-]{0,99})$/;
@@ -161,6 +182,7 @@ export function parsePolicyDocument(json: unknown, source: string): ParseResult 
     if (requireFallback && fallback === null) r.problems.push(`${at}.fallback: required because requireFallback is true`);
     const minAgeWithoutGuardian = r.number(p, "minAgeWithoutGuardian", at, { min: 1, max: 30, integer: true, optional: true });
     const keepRawImages = r.boolean(p, "keepRawImages", at, false);
+    const capture = p["capture"] === undefined ? DEFAULT_CAPTURE_POLICY : readCapture(r, p["capture"], `${at}.capture`, operations);
     if (description !== null && legalBasis !== null && consentType !== null && maxDays !== null) {
       purposes.set(name, {
         name,
@@ -175,6 +197,7 @@ export function parsePolicyDocument(json: unknown, source: string): ParseResult 
         fallback,
         minAgeWithoutGuardian,
         keepRawImages,
+        capture,
       });
     }
   }
@@ -205,4 +228,42 @@ export function parsePolicyDocument(json: unknown, source: string): ParseResult 
 
   if (r.problems.length > 0 || version === null || tenant === null) return { ok: false, problems: r.problems };
   return { ok: true, document: { source, version, tenant, requireDpiaReference, requireFallback, purposes, deny } };
+}
+
+function readCapture(r: Reader, raw: unknown, at: string, operations: readonly Operation[]): CapturePolicy {
+  const c = r.object(raw, at, CAPTURE_KEYS);
+  if (!c) return DEFAULT_CAPTURE_POLICY;
+  const quality: Partial<QualityLimits> = {};
+  if (c["quality"] !== undefined) {
+    const q = r.object(c["quality"], `${at}.quality`, Object.keys(QUALITY_RANGES));
+    for (const key of Object.keys(QUALITY_RANGES) as (keyof QualityLimits)[]) {
+      const v = q ? r.number(q, key, `${at}.quality`, { ...QUALITY_RANGES[key], optional: true }) : null;
+      if (v !== null) quality[key] = v;
+    }
+    const lo = quality.minBrightness ?? DEFAULT_QUALITY_LIMITS.minBrightness;
+    const hi = quality.maxBrightness ?? DEFAULT_QUALITY_LIMITS.maxBrightness;
+    if (lo >= hi) r.problems.push(`${at}.quality: minBrightness (${lo}) must be below maxBrightness (${hi})`);
+  }
+  let passiveLiveness: CapturePolicy["passiveLiveness"] = null;
+  if (c["passiveLiveness"] !== undefined && c["passiveLiveness"] !== null) {
+    const pl = r.object(c["passiveLiveness"], `${at}.passiveLiveness`, PASSIVE_KEYS);
+    if (pl) {
+      const ops = r.enumList<Operation>(pl, "operations", `${at}.passiveLiveness`, OPERATIONS);
+      const minScore = r.number(pl, "minScore", `${at}.passiveLiveness`, { min: 0, max: 1 });
+      for (const op of ops) if (!operations.includes(op)) r.problems.push(`${at}.passiveLiveness.operations: ${op} is not among the purpose's operations`);
+      if (minScore !== null) passiveLiveness = { operations: ops, minScore };
+    }
+  }
+  const activeLiveness = r.enumList<Operation>(c, "activeLiveness", at, OPERATIONS, { optional: true });
+  for (const op of activeLiveness) {
+    if (op !== "verify") r.problems.push(`${at}.activeLiveness: only verify can require an active-liveness session, not ${op}`);
+    else if (!operations.includes(op)) r.problems.push(`${at}.activeLiveness: verify is not among the purpose's operations`);
+  }
+  return {
+    quality,
+    gateProbes: r.boolean(c, "gateProbes", at, false),
+    passiveLiveness,
+    activeLiveness,
+    storeAttributes: r.boolean(c, "storeAttributes", at, false),
+  };
 }

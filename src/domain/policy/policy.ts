@@ -3,6 +3,7 @@
  * basis, for how long. The documents live as JSON files in `policies/` (see its README
  * for every field); this file holds their types. Pure data, no I/O.
  */
+import type { QualityLimits } from "../quality.js";
 
 /** Biometric operations a purpose can allow. */
 export const OPERATIONS = ["enroll", "verify", "identify", "attributes"] as const;
@@ -29,6 +30,34 @@ export interface RetentionRule {
   unusedDays: number | null;
 }
 
+/** Passive liveness required for some operations of a purpose, at a minimum live score. */
+export interface PassiveLivenessRule {
+  operations: readonly Operation[];
+  minScore: number;
+}
+
+/** How captures are checked for a purpose (all optional; see policies/README.md). */
+export interface CapturePolicy {
+  /** Overrides of the quality gate's default limits (src/domain/quality.ts). */
+  quality: Partial<QualityLimits>;
+  /** Whether the quality gate also refuses verify/identify probes (enrollment always applies it). */
+  gateProbes: boolean;
+  /** Passive liveness: required for these operations, at this score (null: not required). */
+  passiveLiveness: PassiveLivenessRule | null;
+  /** Operations that need a passed active-liveness session (empty: none). */
+  activeLiveness: readonly Operation[];
+  /** Whether attributes may be stored with the template metadata (default false: never). */
+  storeAttributes: boolean;
+}
+
+export const DEFAULT_CAPTURE_POLICY: CapturePolicy = Object.freeze({
+  quality: Object.freeze({}),
+  gateProbes: false,
+  passiveLiveness: null,
+  activeLiveness: Object.freeze([]) as readonly Operation[],
+  storeAttributes: false,
+});
+
 export interface PurposePolicy {
   name: string;
   description: string;
@@ -48,6 +77,8 @@ export interface PurposePolicy {
   minAgeWithoutGuardian: number | null;
   /** Whether raw images may be kept after a template is made (default and recommended: false). */
   keepRawImages: boolean;
+  /** Capture checks: quality limits, liveness requirements, attribute storage. */
+  capture: CapturePolicy;
 }
 
 /** A rule that refuses matching operations whatever the purposes allow; deny overrides permit. */

@@ -1,0 +1,136 @@
+/**
+ * The capture checks that run beside the embedding, on the face the pipeline chose:
+ * quality measures (size, blur, exposure, pose, eyes, mouth, frame), passive liveness and
+ * attributes. Each model is a stage of its own (eye-state, liveness, antispoof, emotion,
+ * ssrnet); this class owns them, runs only what a call asks for, and needs the face mesh
+ * (from the pipeline's landmark stage, or a mesh stage of its own when the pipeline uses
+ * 68 points).
+ */
+import type { CaptureChecks, FaceAttributes, FaceMeasures, LivenessScore } from "../domain/face-engine.port.js";
+import { EXPRESSIONS } from "../domain/face-engine.port.js";
+import { headPose, type HeadPose, type Point3 } from "../math/head-pose.js";
+import { exposure, laplacianVariance } from "../math/image-stats.js";
+import type { Point } from "../math/similarity-transform.js";
+import { toGray, warpAffine } from "../math/warp-affine.js";
+import { AntispoofStage } from "./antispoof.stage.js";
+import type { Detection } from "./detection.js";
+import { EmotionStage } from "./emotion.stage.js";
+import { EyeStateStage } from "./eye-state.stage.js";
+import { cropTransform } from "./face-crop.js";
+import { fivePointsFromMesh } from "./face-mesh.stage.js";
+import type { RgbImage } from "./image-decode.stage.js";
+import { LivenessStage } from "./liveness.stage.js";
+import { findModel, type ModelManifest } from "./model-manifest.js";
+import type { OnnxOptions } from "./onnx-session.js";
+import { SsrNetStage } from "./ssrnet.stage.js";
+
+export interface FaceChecksConfig {
+  eyeStateModel: string;
+  /** Passive liveness models; with several, the live score is the mean of theirs. */
+  livenessModels: readonly string[];
+  emotionModel: string;
+  ageModel: string;
+  genderModel: string;
+}
+
+/** Mesh indices: forehead top and chin bottom (pose), inner lips and mouth corners (mouth). */
+const MESH = { forehead: 10, chin: 152, leftEyeOuter: 33, rightEyeOuter: 263, upperLip: 13, lowerLip: 14, mouthLeft: 61, mouthRight: 291 } as const;
+
+type LivenessModel = { id: string; load(): Promise<void>; run(img: RgbImage, face: Detection, mesh: readonly Point[]): Promise<number> };
+
+export class FaceChecks {
+  readonly eyes: EyeStateStage;
+  readonly liveness: LivenessModel[];
+  readonly emotion: EmotionStage;
+  readonly age: SsrNetStage;
+  readonly gender: SsrNetStage;
+
+  constructor(manifest: ModelManifest, config: FaceChecksConfig, onnx: OnnxOptions) {
+    this.eyes = new EyeStateStage(findModel(manifest, config.eyeStateModel, "eyeState"), onnx);
+    this.liveness = config.livenessModels.map((id) => livenessModel(manifest, id, onnx));
+    this.emotion = new EmotionStage(findModel(manifest, config.emotionModel, "emotion"), onnx);
+    this.age = new SsrNetStage(findModel(manifest, config.ageModel, "age"), { ...onnx, scale: 101 });
+    this.gender = new SsrNetStage(findModel(manifest, config.genderModel, "gender"), { ...onnx, scale: 1 });
+  }
+
+  async load(): Promise<void> {
+    await Promise.all([this.eyes.load(), ...this.liveness.map((l) => l.load()), this.emotion.load(), this.age.load(), this.gender.load()]);
+  }
+
+  /** Runs the asked-for checks on one face: `mesh` its 468 points, in image pixels. */
+  async run(img: RgbImage, face: Detection, mesh: readonly Point3[], wanted: CaptureChecks): Promise<{ measures?: FaceMeasures; liveness?: LivenessScore; attributes?: FaceAttributes }> {
+    const mesh2d: Point[] = mesh.map(([x, y]) => [x, y]);
+    const pose = poseOf(mesh);
+    const out: { measures?: FaceMeasures; liveness?: LivenessScore; attributes?: FaceAttributes } = {};
+    if (wanted.quality) out.measures = await this.measure(img, face, mesh, mesh2d, pose);
+    if (wanted.liveness) out.liveness = await this.live(img, face, mesh2d);
+    if (wanted.attributes) out.attributes = await this.attributesOf(img, face, mesh2d, pose);
+    return out;
+  }
+
+  private async measure(img: RgbImage, face: Detection, mesh: readonly Point3[], mesh2d: Point[], pose: HeadPose): Promise<FaceMeasures> {
+    const five = fivePointsFromMesh(mesh2d);
+    const aligned = toGray(warpAffine(img, cropTransform("arcface", five, 112, 112), 112, 112));
+    const light = exposure(aligned);
+    const eyes = await this.eyes.run(img, mesh2d);
+    const dist = (a: number, b: number) => Math.hypot(mesh[a]![0] - mesh[b]![0], mesh[a]![1] - mesh[b]![1]);
+    let outside = 0;
+    for (const [x, y] of mesh) if (x < 0 || y < 0 || x >= img.width || y >= img.height) outside++;
+    return {
+      interEyeDistance: Math.hypot(five[1]![0] - five[0]![0], five[1]![1] - five[0]![1]),
+      sharpness: laplacianVariance(aligned) / Math.max(1, light.std * light.std),
+      brightness: light.mean,
+      contrast: light.std,
+      darkFraction: light.dark,
+      brightFraction: light.bright,
+      ...pose,
+      leftEyeClosed: eyes.leftClosed,
+      rightEyeClosed: eyes.rightClosed,
+      mouthOpen: dist(MESH.upperLip, MESH.lowerLip) / Math.max(1e-6, dist(MESH.mouthLeft, MESH.mouthRight)),
+      outsideFrame: outside / mesh.length,
+      detectionScore: face.score,
+    };
+  }
+
+  private async live(img: RgbImage, face: Detection, mesh2d: Point[]): Promise<LivenessScore> {
+    const byModel: Record<string, number> = {};
+    for (const model of this.liveness) byModel[model.id] = await model.run(img, face, mesh2d);
+    const scores = Object.values(byModel);
+    return { score: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length), byModel };
+  }
+
+  private async attributesOf(img: RgbImage, face: Detection, mesh2d: Point[], pose: HeadPose): Promise<FaceAttributes> {
+    const [age, male, probs] = await Promise.all([this.age.run(img, face), this.gender.run(img, face), this.emotion.run(img, mesh2d)]);
+    const expressionScores = Object.fromEntries(EXPRESSIONS.map((e, i) => [e, probs[i] ?? 0])) as FaceAttributes["expressionScores"];
+    const best = EXPRESSIONS.reduce((a, b) => (expressionScores[b] > expressionScores[a] ? b : a));
+    return {
+      age,
+      gender: male >= 0.5 ? "male" : "female",
+      genderConfidence: male >= 0.5 ? male : 1 - male,
+      expression: best,
+      expressionScores,
+      pose,
+    };
+  }
+}
+
+/** Head pose from the mesh: outer eye corners, forehead and chin (src/math/head-pose.ts). */
+export function poseOf(mesh: readonly Point3[]): HeadPose {
+  return headPose(mesh[MESH.leftEyeOuter]!, mesh[MESH.rightEyeOuter]!, mesh[MESH.forehead]!, mesh[MESH.chin]!);
+}
+
+function livenessModel(manifest: ModelManifest, id: string, onnx: OnnxOptions): LivenessModel {
+  const spec = findModel(manifest, id, "liveness");
+  switch (spec.family) {
+    case "minifasnet": {
+      const stage = new LivenessStage(spec, onnx);
+      return { id, load: () => stage.load(), run: (img, face) => stage.run(img, face) };
+    }
+    case "human-antispoof": {
+      const stage = new AntispoofStage(spec, onnx);
+      return { id, load: () => stage.load(), run: (img, _face, mesh) => stage.run(img, mesh) };
+    }
+    default:
+      throw new Error(`liveness model ${id}: unknown family ${spec.family}`);
+  }
+}
