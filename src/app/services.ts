@@ -3,7 +3,7 @@
  * implementations and registers the job handlers. Tests build it with fakes for the
  * clock and ids only.
  */
-import type { Clock, IdGenerator } from "../domain/clock.port.js";
+import { cryptoRandom, type Clock, type IdGenerator, type RandomSource } from "../domain/clock.port.js";
 import type { FaceEngine } from "../domain/face-engine.port.js";
 import type { IndexSync } from "../domain/index-sync.port.js";
 import type { JobQueue } from "../domain/jobs.port.js";
@@ -29,6 +29,9 @@ import { RetentionService } from "../services/retention.service.js";
 import { SubjectService } from "../services/subject.service.js";
 import { TenantService } from "../services/tenant.service.js";
 import { VerificationService } from "../services/verification.service.js";
+import { AnalysisService } from "../services/analysis.service.js";
+import { LivenessService } from "../services/liveness.service.js";
+import { SubjectMatcher } from "../services/subject-match.js";
 
 export interface ServiceDeps {
   store: Store;
@@ -42,6 +45,8 @@ export interface ServiceDeps {
   signer: DocumentSigner;
   clock: Clock;
   ids: IdGenerator;
+  /** Liveness challenge orders (default: crypto.randomInt). */
+  random?: RandomSource;
   log: Logger;
   adminToken: string;
   thresholds: MatchThresholds;
@@ -68,6 +73,8 @@ export function createServices(d: ServiceDeps) {
   const consents = new ConsentService(d.store, audit, policy, d.jobs, index, d.clock, d.ids);
   const retention = new RetentionService(d.store, audit, index, d.clock);
   const keyRotation = new KeyRotationService(d.store, audit, d.vault, d.crypto, d.jobs, d.clock);
+  const matcher = new SubjectMatcher(d.store, d.crypto, d.vault, d.thresholds);
+  const liveness = new LivenessService(d.store, audit, policy, d.engine, matcher, d.clock, d.ids, d.random ?? cryptoRandom);
 
   d.jobs.handle("retention.sweep", async () => {
     const r = await retention.sweep();
@@ -90,7 +97,9 @@ export function createServices(d: ServiceDeps) {
     enrollment: new EnrollmentService(d.store, audit, policy, d.engine, d.crypto, d.vault, index, d.clock, d.ids),
     index,
     identification: new IdentificationService(d.store, audit, policy, d.engine, index, d.thresholds, d.clock, d.ids),
-    verification: new VerificationService(d.store, audit, policy, d.engine, d.crypto, d.vault, d.thresholds, d.clock, d.ids),
+    verification: new VerificationService(d.store, audit, policy, d.engine, matcher, liveness, d.clock, d.ids),
+    liveness,
+    analysis: new AnalysisService(d.store, audit, policy, d.engine),
     retention,
     erasure,
     keyRotation,

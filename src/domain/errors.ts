@@ -16,6 +16,8 @@ export const ERROR_REASONS = {
   IMAGE_TOO_SMALL: "INVALID_INPUT",
   NO_FACE: "INVALID_INPUT",
   MULTIPLE_FACES: "INVALID_INPUT",
+  // The capture failed the quality gate; extensions.qualityReasons lists why (src/domain/quality.ts).
+  LOW_QUALITY: "INVALID_INPUT",
   // Authentication and authorisation.
   INVALID_API_KEY: "UNAUTHENTICATED",
   INVALID_ADMIN_TOKEN: "UNAUTHENTICATED",
@@ -31,12 +33,16 @@ export const ERROR_REASONS = {
   CONSENT_TYPE_INSUFFICIENT: "FORBIDDEN",
   GUARDIAN_CONSENT_REQUIRED: "FORBIDDEN",
   LEGAL_HOLD: "FORBIDDEN",
+  // Passive liveness below the policy's score, or an active-liveness session that is
+  // missing, failed, used, expired or another subject's (extensions.livenessFailures).
+  LIVENESS_FAILED: "FORBIDDEN",
   // Lookups.
   SUBJECT_NOT_FOUND: "NOT_FOUND",
   GALLERY_NOT_FOUND: "NOT_FOUND",
   CONSENT_NOT_FOUND: "NOT_FOUND",
   NO_TEMPLATES: "NOT_FOUND",
   REQUEST_NOT_FOUND: "NOT_FOUND",
+  LIVENESS_SESSION_NOT_FOUND: "NOT_FOUND",
   // State conflicts.
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",
@@ -52,7 +58,7 @@ export class DomainError extends Error {
     readonly reason: ErrorReason,
     message: string,
     /** Extra non-sensitive facts for the client (e.g. `{ faceCount: 2 }`). */
-    readonly details: Readonly<Record<string, string | number | boolean>> = {},
+    readonly details: Readonly<Record<string, string | number | boolean | readonly string[]>> = {},
   ) {
     super(message);
     this.name = "DomainError";

@@ -39,9 +39,12 @@ export interface LivenessSession {
 
 /** Why an active-liveness check failed. */
 export const LIVENESS_FAILURES = [
+  "SESSION_REQUIRED",
   "SESSION_EXPIRED",
   "SESSION_USED",
+  "SESSION_NOT_PASSED",
   "WRONG_SUBJECT",
+  "WRONG_PURPOSE",
   "NO_FACE_IN_FRAME",
   "TOO_FEW_FRAMES",
   "NOT_FRONTAL_AT_START",

@@ -4,6 +4,7 @@
  * tenant's id finds nothing. Subject data keys are not here: they live in the key vault
  * (key-vault.port.ts), apart from this database.
  */
+import type { LivenessSession, LivenessSessionStatus } from "./liveness-session.js";
 import type { AuditEvent } from "./audit.js";
 import type { Consent } from "./consent.js";
 import type { DataSubjectRequest } from "./data-subject-request.js";
@@ -59,7 +60,8 @@ export interface GalleryRepository {
 }
 
 export interface TemplateRepository {
-  create(template: StoredTemplate): Promise<void>;
+  /** Stores a template; `attributes` only where the purpose's policy allows storing them. */
+  create(template: StoredTemplate, attributes?: Readonly<Record<string, unknown>>): Promise<void>;
   /** Templates (with ciphertext) of a subject for one purpose and model. */
   listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]>;
   /** Every template (with ciphertext) of a gallery, to build its matching index. */
@@ -94,6 +96,16 @@ export interface IdentificationRepository {
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }
 
+export interface LivenessSessionRepository {
+  create(session: LivenessSession): Promise<void>;
+  find(tenantId: string, id: string): Promise<LivenessSession | null>;
+  /**
+   * Moves a session from status `from` to `to` atomically; false when it was not in
+   * `from` any more (used or judged concurrently), so that a session is used only once.
+   */
+  transition(tenantId: string, id: string, from: LivenessSessionStatus, to: { status: LivenessSessionStatus; completedAt?: Date; failureReasons?: string[] }): Promise<boolean>;
+}
+
 export interface RequestRepository {
   create(request: DataSubjectRequest): Promise<void>;
   find(tenantId: string, id: string): Promise<DataSubjectRequest | null>;
@@ -123,6 +135,7 @@ export interface Repositories {
   identifications: IdentificationRepository;
   requests: RequestRepository;
   audit: AuditRepository;
+  livenessSessions: LivenessSessionRepository;
 }
 
 /** The repositories, plus transactions: everything written in `transaction` commits or none of it does. */

@@ -15,6 +15,8 @@ export interface TemplateMetadata {
   lastUsedAt: Date | null;
   /** The retention sweep destroys the template after this time. */
   retainUntil: Date;
+  /** Quality score in [0, 1] of the enrollment capture (null for templates made before the gate). */
+  qualityScore: number | null;
 }
 
 /** Where a template sits, enough to destroy it and say so in the audit trail. */

@@ -17,6 +17,7 @@ export const SCOPES = [
   "faces:enroll",
   "faces:verify",
   "faces:identify",
+  "faces:analyze",
   "audit:read",
   "compliance:read",
   "compliance:write",

@@ -6,12 +6,13 @@ import { AdminResolver } from "./resolvers/admin.resolver.js";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { ComplianceResolver } from "./resolvers/compliance.resolver.js";
 import { ConsentResolver } from "./resolvers/consent.resolver.js";
+import { CaptureResolver } from "./resolvers/capture.resolver.js";
 import { FaceResolver } from "./resolvers/face.resolver.js";
 import { SubjectResolver } from "./resolvers/subject.resolver.js";
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AdminResolver, SubjectResolver, ConsentResolver, FaceResolver, AuditResolver, ComplianceResolver],
+    resolvers: [AdminResolver, SubjectResolver, ConsentResolver, FaceResolver, CaptureResolver, AuditResolver, ComplianceResolver],
     validate: false,
   });
 }

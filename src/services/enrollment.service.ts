@@ -22,6 +22,7 @@ import { retainUntil } from "../domain/retention.js";
 import type { TemplateEvents } from "./matching-index.service.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
+import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
 
 export interface EnrollInput {
   subjectId: string;
@@ -32,6 +33,8 @@ export interface EnrollInput {
 
 export interface EnrollResult {
   templateId: string;
+  /** The capture's quality verdict (a failing capture is refused with LOW_QUALITY instead). */
+  quality: QualityReport;
   galleryId: string;
   modelId: string;
   face: DetectedFace;
@@ -63,9 +66,21 @@ export class EnrollmentService {
       if (gallery.modelId !== this.engine.modelId) {
         throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId} but this server embeds with ${this.engine.modelId}`);
       }
-      await this.policy.authorize(this.store, caller, input.subjectId, "enroll", purpose);
+      const rule = await this.policy.authorize(this.store, caller, input.subjectId, "enroll", purpose);
+      // Attributes are measured at enrollment only to be stored, and stored only where the
+      // purpose's policy says so and permits attribute analysis for this subject.
+      const storeAttributes =
+        rule.capture.storeAttributes &&
+        (await this.policy.permits(this.store, caller.tenantId, caller.label, await this.policy.policyOf(this.store, caller.tenantId), input.subjectId, "attributes", purpose));
 
-      const capture = await this.engine.capture(await input.image(), "single");
+      const capture = await this.engine.capture(await input.image(), "single", checksFor(rule, "enroll", { attributes: storeAttributes }));
+      let quality: QualityReport;
+      try {
+        quality = enforceCapture(rule, "enroll", capture);
+      } catch (e) {
+        capture.embedding.fill(0);
+        throw e;
+      }
       // A copy for the matching index, handed over only once the template is committed.
       const forIndex = capture.embedding.slice();
 
@@ -99,11 +114,13 @@ export class EnrollmentService {
             createdAt: now,
             lastUsedAt: null,
             retainUntil: retainUntil(rule.retention, now, null),
+            qualityScore: quality.score,
           };
-          await tx.templates.create(template);
+          await tx.templates.create(template, storeAttributes && capture.attributes ? { ...capture.attributes } : undefined);
           await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
           return {
             templateId,
+            quality,
             galleryId: gallery.id,
             modelId: capture.modelId,
             face: capture.face,

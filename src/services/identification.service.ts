@@ -7,6 +7,7 @@
  * the high-risk floor carry humanReviewRequired. No candidate above the threshold is an
  * explicit no-match. Every identification is recorded with its candidates and audited.
  */
+import { checksFor, enforceCapture } from "./capture-policy.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
@@ -74,8 +75,9 @@ export class IdentificationService {
       const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
       const reviewThreshold = Math.max(threshold, base.review);
 
-      const capture = await this.engine.capture(await input.image(), "largest");
+      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "identify"));
       try {
+        enforceCapture(rule, "identify", capture);
         return await this.store.transaction(async (tx) => {
           const policy = await this.policy.policyOf(tx, caller.tenantId);
           const candidates: IdentificationCandidate[] = [];

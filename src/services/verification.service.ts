@@ -6,28 +6,31 @@
  * processed and again in the transaction that records the decision; the threshold is the
  * model's, raised to the purpose's floor when the policy sets one; a match extends the
  * matching template's retention (last use + the purpose's unused limit, never past its
- * maximum).
+ * maximum). The capture's quality is reported (and gated when the policy says so);
+ * passive liveness and a passed active-liveness session are required where the policy
+ * says so, and a session given is consumed before the image is read, whatever the outcome.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
-import { DomainError } from "../domain/errors.js";
 import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
-import { verifyAgainst } from "../domain/matching/decide.js";
 import type { Store } from "../domain/repositories.port.js";
-import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { VerificationDecision } from "../domain/verification.js";
-import type { MatchThresholds } from "./match-thresholds.js";
+import { DomainError } from "../domain/errors.js";
 import { callerOf, requireScope } from "./access.js";
 import type { AuditService } from "./audit.service.js";
 import type { PolicyService } from "./policy.service.js";
-import type { KeyVault } from "../domain/key-vault.port.js";
 import { retainUntil } from "../domain/retention.js";
+import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
+import type { LivenessService } from "./liveness.service.js";
+import type { SubjectMatcher } from "./subject-match.js";
 
 export interface VerifyInput {
   subjectId: string;
   purpose: string;
   image: ImageSource;
+  /** A passed active-liveness session of this subject and purpose; consumed by this call. */
+  livenessSessionId?: string | undefined;
 }
 
 export interface VerifyResult {
@@ -39,8 +42,12 @@ export interface VerifyResult {
   face: DetectedFace;
   /** How many of the subject's templates the probe was compared with. */
   comparedTemplates: number;
+  quality: QualityReport;
+  /** The passive live score, when the policy required it. */
+  livenessScore: number | null;
+  /** The active-liveness session consumed, if any. */
+  livenessSessionId: string | null;
 }
-
 
 export class VerificationService {
   constructor(
@@ -48,9 +55,8 @@ export class VerificationService {
     private readonly audit: AuditService,
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
-    private readonly crypto: TemplateCrypto,
-    private readonly vault: KeyVault,
-    private readonly thresholds: MatchThresholds,
+    private readonly matcher: SubjectMatcher,
+    private readonly liveness: LivenessService,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -64,29 +70,20 @@ export class VerificationService {
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
       const modelId = this.engine.modelId;
-      const templates = await this.store.templates.listForMatching(caller.tenantId, input.subjectId, purpose, modelId);
-      if (templates.length === 0) {
-        throw new DomainError("NO_TEMPLATES", `the subject has no template enrolled for ${purpose} with model ${modelId}`);
+      const templates = await this.matcher.templatesFor(caller.tenantId, input.subjectId, purpose, modelId);
+      if (input.livenessSessionId !== undefined) {
+        await this.liveness.consume(caller, input.livenessSessionId, input.subjectId, purpose);
+      } else if (rule.capture.activeLiveness.includes("verify")) {
+        throw new DomainError("LIVENESS_FAILED", `verification for ${purpose} needs a passed active-liveness session`, { livenessFailures: ["SESSION_REQUIRED"] });
       }
 
-      const capture = await this.engine.capture(await input.image(), "largest");
-      const wrapped = await this.vault.get(caller.tenantId, input.subjectId);
-      if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
-      const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
-      const references: Float32Array[] = [];
+      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "verify"));
       let result;
-      // The strictest target FMR among the galleries holding the compared templates.
-      const galleries = await Promise.all([...new Set(templates.map((t) => t.galleryId))].map((id) => this.store.galleries.find(caller.tenantId, id)));
-      const rates = galleries.map((g) => g?.targetFmr ?? null).filter((r): r is number => r !== null);
-      const threshold = Math.max(this.thresholds.verify(modelId, rates.length > 0 ? Math.min(...rates) : null), rule.minMatchThreshold ?? -1);
+      let quality: QualityReport;
       try {
-        for (const t of templates) {
-          references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
-        }
-        result = verifyAgainst(capture.embedding, references, threshold);
+        quality = enforceCapture(rule, "verify", capture);
+        result = await this.matcher.compare(caller.tenantId, input.subjectId, templates, capture.embedding, modelId, rule);
       } finally {
-        key.destroy();
-        for (const r of references) r.fill(0);
         capture.embedding.fill(0);
       }
 
@@ -97,7 +94,7 @@ export class VerificationService {
         purpose,
         modelId,
         score: result.score,
-        threshold,
+        threshold: result.threshold,
         match: result.match,
         actor: caller.label,
         createdAt: this.clock.now(),
@@ -111,7 +108,18 @@ export class VerificationService {
         }
         await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: result.match ? "MATCH" : "NO_MATCH" });
       });
-      return { decisionId, match: result.match, score: result.score, threshold, modelId, face: capture.face, comparedTemplates: templates.length };
+      return {
+        decisionId,
+        match: result.match,
+        score: result.score,
+        threshold: result.threshold,
+        modelId,
+        face: capture.face,
+        comparedTemplates: templates.length,
+        quality,
+        livenessScore: capture.liveness?.score ?? null,
+        livenessSessionId: input.livenessSessionId ?? null,
+      };
     });
   }
 }

@@ -7,6 +7,7 @@ import { PrismaConsentRepository } from "./consent.repository.js";
 import { PrismaGalleryRepository } from "./gallery.repository.js";
 import type { Db } from "./prisma-db.js";
 import { PrismaIdentificationRepository } from "./identification.repository.js";
+import { PrismaLivenessSessionRepository } from "./liveness-session.repository.js";
 import { PrismaRequestRepository } from "./request.repository.js";
 import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
@@ -25,6 +26,7 @@ function repositories(db: Db): Repositories {
     identifications: new PrismaIdentificationRepository(db),
     requests: new PrismaRequestRepository(db),
     audit: new PrismaAuditRepository(db),
+    livenessSessions: new PrismaLivenessSessionRepository(db),
   };
 }
 

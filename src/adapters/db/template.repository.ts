@@ -15,6 +15,7 @@ const METADATA = {
   createdAt: true,
   lastUsedAt: true,
   retainUntil: true,
+  qualityScore: true,
 } as const;
 
 const REF = { id: true, tenantId: true, subjectId: true, purpose: true } as const;
@@ -22,8 +23,8 @@ const REF = { id: true, tenantId: true, subjectId: true, purpose: true } as cons
 export class PrismaTemplateRepository implements TemplateRepository {
   constructor(private readonly db: Db) {}
 
-  async create(t: StoredTemplate): Promise<void> {
-    await this.db.template.create({ data: { ...t, ciphertext: bytes(t.ciphertext) } });
+  async create(t: StoredTemplate, attributes?: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.db.template.create({ data: { ...t, ciphertext: bytes(t.ciphertext), ...(attributes ? { attributes: attributes as object } : {}) } });
   }
 
   async listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]> {

@@ -55,9 +55,16 @@ export class FaceResolver {
     @Arg("subjectId", () => ID) subjectId: string,
     @Arg("purpose", () => String) purpose: string,
     @Arg("image", () => ImageInput) image: ImageInput,
+    @Arg("livenessSessionId", () => ID, { nullable: true, description: "A passed active-liveness session of this subject and purpose; used up by this call." })
+    livenessSessionId?: string | null,
   ): Promise<VerificationType> {
     const actor = await ctx.tenantActor();
-    return ctx.services.verification.verify(actor, { subjectId, purpose, image: () => readImageInput(image, ctx.services.maxImageBytes) });
+    return ctx.services.verification.verify(actor, {
+      subjectId,
+      purpose,
+      image: () => readImageInput(image, ctx.services.maxImageBytes),
+      livenessSessionId: livenessSessionId ?? undefined,
+    });
   }
 
   @Mutation(() => IdentificationType, {

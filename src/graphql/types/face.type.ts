@@ -14,9 +14,24 @@ export class DetectedFaceType {
   @Field(() => Float, { description: "Detector confidence in [0, 1]." }) score!: number;
 }
 
+@ObjectType("QualityReport", { description: "The capture-quality verdict (src/domain/quality.ts); limits come from the purpose's policy." })
+export class QualityReportType {
+  @Field(() => Float, { description: "Quality score in [0, 1]; 0 when any limit fails." }) score!: number;
+  @Field(() => Boolean) passed!: boolean;
+  @Field(() => [String], { description: "Failed limits: FACE_TOO_SMALL, BLURRY, OVEREXPOSED, UNDEREXPOSED, EXTREME_POSE, EYES_CLOSED, PARTIAL_FACE, LOW_DETECTION_SCORE." })
+  reasons!: string[];
+  @Field(() => Float, { description: "Distance between the eye centres, pixels." }) interEyeDistance!: number;
+  @Field(() => Float, { description: "Focus measure (Laplacian variance over gray-level variance of the aligned crop)." }) sharpness!: number;
+  @Field(() => Float, { description: "Mean gray level of the aligned face crop, 0-255." }) brightness!: number;
+  @Field(() => Float, { description: "Degrees; positive = turned to the subject's left." }) yaw!: number;
+  @Field(() => Float, { description: "Degrees; positive = chin up." }) pitch!: number;
+  @Field(() => Float, { description: "Degrees; positive = the image-right eye lower." }) roll!: number;
+}
+
 @ObjectType("Enrollment", { description: "The result of enrolling a face." })
 export class EnrollmentType {
   @Field(() => ID) templateId!: string;
+  @Field(() => QualityReportType, { description: "The capture's quality (its score is stored with the template)." }) quality!: QualityReportType;
   @Field(() => ID) galleryId!: string;
   @Field(() => String) modelId!: string;
   @Field(() => DetectedFaceType) face!: DetectedFaceType;
@@ -33,6 +48,53 @@ export class VerificationType {
   @Field(() => String) modelId!: string;
   @Field(() => DetectedFaceType, { description: "The face used (the largest one in the image)." }) face!: DetectedFaceType;
   @Field(() => Int) comparedTemplates!: number;
+  @Field(() => QualityReportType, { description: "The probe's quality; refused only where the policy gates probes." }) quality!: QualityReportType;
+  @Field(() => Float, { nullable: true, description: "Passive live score, when the purpose's policy requires passive liveness." }) livenessScore!: number | null;
+  @Field(() => ID, { nullable: true, description: "The active-liveness session this verification consumed." }) livenessSessionId!: string | null;
+}
+
+@ObjectType("LivenessSession", { description: "A single-use active-liveness session: perform the challenges in this order, then submit the frames." })
+export class LivenessSessionType {
+  @Field(() => ID) sessionId!: string;
+  @Field(() => [String], { description: "BLINK, TURN_LEFT, TURN_RIGHT, OPEN_MOUTH, in the order to perform them (directions are the subject's own)." })
+  challenges!: string[];
+  @Field(() => Date) expiresAt!: Date;
+}
+
+@ObjectType("LivenessVerdict")
+export class LivenessVerdictType {
+  @Field(() => ID) sessionId!: string;
+  @Field(() => Boolean, { description: "True: verifyFace may consume the session once, before it expires." }) passed!: boolean;
+  @Field(() => [String], {
+    description: "Why it failed: SESSION_EXPIRED, SESSION_USED, NO_FACE_IN_FRAME, TOO_FEW_FRAMES, NOT_FRONTAL_AT_START, CHALLENGE_MISSING, CHALLENGE_ORDER, DIFFERENT_PERSON, SUBJECT_MISMATCH.",
+  })
+  reasons!: string[];
+  @Field(() => [String]) challenges!: string[];
+  @Field(() => Int) framesChecked!: number;
+}
+
+@ObjectType("ExpressionScore")
+export class ExpressionScoreType {
+  @Field(() => String) expression!: string;
+  @Field(() => Float) score!: number;
+}
+
+@ObjectType("HeadPose", { description: "Degrees." })
+export class HeadPoseType {
+  @Field(() => Float) yaw!: number;
+  @Field(() => Float) pitch!: number;
+  @Field(() => Float) roll!: number;
+}
+
+@ObjectType("FaceAnalysis", { description: "Estimated attributes of the face. Returned, never stored." })
+export class FaceAnalysisType {
+  @Field(() => Float, { description: "Estimated age, years." }) age!: number;
+  @Field(() => String, { description: "female or male (estimated)." }) gender!: string;
+  @Field(() => Float) genderConfidence!: number;
+  @Field(() => String, { description: "angry, disgust, fear, happy, sad, surprise or neutral." }) expression!: string;
+  @Field(() => [ExpressionScoreType]) expressionScores!: ExpressionScoreType[];
+  @Field(() => HeadPoseType) pose!: HeadPoseType;
+  @Field(() => QualityReportType) quality!: QualityReportType;
 }
 
 @ObjectType("IdentificationCandidate")

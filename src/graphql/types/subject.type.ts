@@ -43,6 +43,7 @@ export class TemplateInfoType {
   @Field(() => Float) detectionScore!: number;
   @Field(() => Int) faceWidth!: number;
   @Field(() => Int) faceHeight!: number;
+  @Field(() => Float, { nullable: true, description: "Quality score in [0, 1] of the enrollment capture." }) qualityScore!: number | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true, description: "Last successful match." }) lastUsedAt!: Date | null;
   @Field(() => Date, { description: "Destroyed by the retention sweep after this time." }) retainUntil!: Date;

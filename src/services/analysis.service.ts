@@ -1,0 +1,44 @@
+/**
+ * Attribute analysis (age, gender, expression, head pose) of a subject's face, only where
+ * the policy permits the `attributes` operation for the purpose (deny rules included, e.g.
+ * no emotion recognition at work or in education) and the subject's consent covers it.
+ * The attributes are returned to the caller and never stored; the audit event records
+ * that an analysis happened, not its results.
+ */
+import { validatePurpose } from "../domain/consent.js";
+import type { FaceAttributes, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { Actor } from "../domain/tenant.js";
+import { callerOf, requireScope } from "./access.js";
+import type { AuditService } from "./audit.service.js";
+import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
+import type { PolicyService } from "./policy.service.js";
+
+export interface AnalyzeResult {
+  attributes: FaceAttributes;
+  quality: QualityReport;
+}
+
+export class AnalysisService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly policy: PolicyService,
+    private readonly engine: FaceEngine,
+  ) {}
+
+  async analyze(actor: Actor, input: { subjectId: string; purpose: string; image: ImageSource }): Promise<AnalyzeResult> {
+    const caller = callerOf(actor);
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ANALYZE_FACE", subjectId: input.subjectId, purpose: input.purpose };
+    return this.audit.failuresOf(ctx, async () => {
+      requireScope(actor, "faces:analyze");
+      const purpose = validatePurpose(input.purpose);
+      const rule = await this.policy.authorize(this.store, caller, input.subjectId, "attributes", purpose);
+      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "attributes", { attributes: true }));
+      capture.embedding.fill(0);
+      const quality = enforceCapture(rule, "attributes", capture);
+      await this.store.transaction((tx) => this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS" }));
+      return { attributes: capture.attributes!, quality };
+    });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Comparing a probe embedding with one subject's templates for a purpose: the templates
+ * are decrypted with the subject's data key only for the comparison and wiped after it;
+ * the threshold is the model's (from the strictest target FMR among the galleries holding
+ * the templates), raised to the purpose's floor. Shared by verification and active
+ * liveness (which checks that the person in the frames is the subject).
+ */
+import { DomainError } from "../domain/errors.js";
+import type { KeyVault } from "../domain/key-vault.port.js";
+import { verifyAgainst, type MatchResult } from "../domain/matching/decide.js";
+import type { PurposePolicy } from "../domain/policy/policy.js";
+import type { Store } from "../domain/repositories.port.js";
+import type { StoredTemplate } from "../domain/template.js";
+import type { TemplateCrypto } from "../domain/template-crypto.port.js";
+import type { MatchThresholds } from "./match-thresholds.js";
+
+export interface SubjectMatch extends MatchResult {
+  threshold: number;
+}
+
+export class SubjectMatcher {
+  constructor(
+    private readonly store: Store,
+    private readonly crypto: TemplateCrypto,
+    private readonly vault: KeyVault,
+    private readonly thresholds: MatchThresholds,
+  ) {}
+
+  /** The subject's templates for the purpose and model; NO_TEMPLATES when there are none. */
+  async templatesFor(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]> {
+    const templates = await this.store.templates.listForMatching(tenantId, subjectId, purpose, modelId);
+    if (templates.length === 0) throw new DomainError("NO_TEMPLATES", `the subject has no template enrolled for ${purpose} with model ${modelId}`);
+    return templates;
+  }
+
+  /** Best score of the probe against the templates, and the decision at the threshold. */
+  async compare(tenantId: string, subjectId: string, templates: readonly StoredTemplate[], probe: Float32Array, modelId: string, rule: PurposePolicy): Promise<SubjectMatch> {
+    const galleries = await Promise.all([...new Set(templates.map((t) => t.galleryId))].map((id) => this.store.galleries.find(tenantId, id)));
+    const rates = galleries.map((g) => g?.targetFmr ?? null).filter((r): r is number => r !== null);
+    const threshold = Math.max(this.thresholds.verify(modelId, rates.length > 0 ? Math.min(...rates) : null), rule.minMatchThreshold ?? -1);
+    const wrapped = await this.vault.get(tenantId, subjectId);
+    if (!wrapped) throw new Error(`subject ${subjectId} has no data key`);
+    const key = this.crypto.unwrapDataKey(tenantId, subjectId, wrapped);
+    const references: Float32Array[] = [];
+    try {
+      for (const t of templates) {
+        references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
+      }
+      return { ...verifyAgainst(probe, references, threshold), threshold };
+    } finally {
+      key.destroy();
+      for (const r of references) r.fill(0);
+    }
+  }
+}
