@@ -23,7 +23,7 @@ import type { KeyVault } from "../domain/key-vault.port.js";
 import type { ErasureParticipant } from "../services/erasure.service.js";
 import { prismaStore } from "../adapters/db/prisma.store.js";
 import type { Config } from "../config/config.js";
-import { randomIds, systemClock, type Clock, type IdGenerator } from "../domain/clock.port.js";
+import { cryptoRandom, randomIds, systemClock, type Clock, type IdGenerator, type RandomSource } from "../domain/clock.port.js";
 import type { FaceEngine } from "../domain/face-engine.port.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/error-mapping.js";
@@ -39,6 +39,8 @@ import { createServices, type Services } from "./services.js";
 export interface AppOverrides {
   clock?: Clock;
   ids?: IdGenerator;
+  /** Liveness challenge orders (tests fix them). */
+  random?: RandomSource;
   log?: Logger;
   /**
    * A face engine already loaded, used instead of loading one from `config.inference`
@@ -105,6 +107,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     erasureParticipants: overrides.erasureParticipants ?? [],
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
+    random: overrides.random ?? cryptoRandom,
     log,
     adminToken: admin.token,
     thresholds,

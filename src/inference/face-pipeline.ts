@@ -94,6 +94,11 @@ export class FacePipeline implements FaceEngine {
     return stage;
   }
 
+  /** The 468-point mesh (x, y, z in image pixels) the capture checks read, for one face. */
+  async checksMesh(img: RgbImage, face: Detection): Promise<Point3[]> {
+    return this.mesher.mesh3d(img, face);
+  }
+
   async capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}): Promise<FaceCapture> {
     const img = await this.decode.run(image);
     const faces = await this.detector.run(img);

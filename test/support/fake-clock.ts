@@ -15,3 +15,8 @@ export class FakeClock implements Clock {
 }
 
 export const DAY = 86_400_000;
+
+/** Moves the clock by milliseconds. */
+export function advanceMs(clock: FakeClock, ms: number): void {
+  clock.set(new Date(clock.now().getTime() + ms));
+}
