@@ -5,12 +5,14 @@
  *   face-id eval embed [image ...]        one JSON line per image (paths also read from stdin)
  *   face-id eval lfw --root DIR (--pairs pairs.txt | --train A --test B)
  *   face-id eval detect --dir DIR
+ *   face-id eval pad --dir DIR [--threshold T] [--liveness ID,ID]
+ *   face-id eval pad-simulate --from DIR --out DIR
  *
  * Common options: --detector ID --landmarks ID --recognizer ID[,ID...] (models/manifest.json
  * ids; defaults from the environment config), --pick largest|center, --threads N.
  */
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { loadConfig } from "../config/config.js";
@@ -21,6 +23,8 @@ import { formatSummary, fuseScores, impostorStats, scorePairs, summarize, type L
 import { parseLfwPairs } from "../eval/lfw-pairs.js";
 import { detectFolder, formatDetectReport } from "../eval/detect-eval.js";
 import { rocSvg } from "../eval/roc-svg.js";
+import { collectPadSamples, formatPadReport, padReport } from "../eval/pad-eval.js";
+import { buildSimulatedPadSet, imagesIn } from "../eval/pad-simulate.js";
 import type { ScoredPair } from "../eval/verification-metrics.js";
 
 const HELP = `face-id eval <command> [options]
@@ -32,6 +36,11 @@ commands:
                       and --pairs pairs.txt (10-fold) or --train pairsDevTrain.txt --test pairsDevTest.txt
                       [--roc roc.svg] [--cache embeddings.jsonl] [--fuse] [--json]
   detect --dir DIR    detection rate and five-point agreement [--compare-landmarks ID]
+  pad --dir DIR       presentation-attack detection over DIR/bona_fide and DIR/attack/<species>:
+                      APCER per species, BPCER, APCER_max (ISO/IEC 30107-3 style), per liveness
+                      model and fused [--threshold 0.5] [--liveness ID,ID] [--json]
+  pad-simulate --from DIR --out DIR   builds a SIMULATED attack set (print, replay) from the
+                      photos under --from (folders one level deep too)
 
 options:
   --detector ID  --landmarks ID  --recognizer ID[,ID...]   models from models/manifest.json
@@ -67,6 +76,7 @@ async function pipelineFor(flags: Map<string, string>): Promise<{ pipeline: Face
     detectorModel: flags.get("detector") ?? config.inference.detectorModel,
     landmarkModel: flags.get("landmarks") ?? config.inference.landmarkModel,
     recognizerModel: recognizers[0]!,
+    checks: { ...config.inference.checks, ...(flags.has("liveness") ? { livenessModels: flags.get("liveness")!.split(",").map((x) => x.trim()).filter(Boolean) } : {}) },
   });
   return { pipeline, recognizers };
 }
@@ -91,6 +101,10 @@ export async function evalMain(argv: string[]): Promise<number> {
       return lfwCommand(flags);
     case "detect":
       return detectCommand(flags);
+    case "pad":
+      return padCommand(flags);
+    case "pad-simulate":
+      return padSimulateCommand(flags);
     default:
       process.stderr.write(`unknown command ${command}\n${HELP}`);
       return 2;
@@ -201,3 +215,30 @@ async function detectCommand(flags: Map<string, string>): Promise<number> {
   return 0;
 }
 
+
+async function padCommand(flags: Map<string, string>): Promise<number> {
+  const dir = flags.get("dir");
+  if (!dir) throw new Error("--dir is required");
+  const threshold = Number(flags.get("threshold") ?? "0.5");
+  if (!(threshold >= 0 && threshold <= 1)) throw new Error("--threshold must be in [0, 1]");
+  if (!flags.has("liveness")) flags.set("liveness", "faceplugin-liveness,human-antispoof");
+  const { pipeline } = await pipelineFor(flags);
+  const samples = await collectPadSamples(pipeline, dir);
+  const simulated = existsSync(path.join(dir, "README.txt")) && (await readFile(path.join(dir, "README.txt"), "utf8")).includes("SIMULATED");
+  const scorers = [...pipeline.checks.liveness.map((l) => l.id), "fused"];
+  const reports = scorers.map((s) => padReport(samples, s, threshold));
+  if (flags.has("json")) process.stdout.write(JSON.stringify({ simulated, reports }, null, 2) + "\n");
+  else for (const r of reports) process.stdout.write(formatPadReport(r, simulated) + "\n");
+  return 0;
+}
+
+async function padSimulateCommand(flags: Map<string, string>): Promise<number> {
+  const from = flags.get("from");
+  const out = flags.get("out");
+  if (!from || !out) throw new Error("--from and --out are required");
+  const sources = [...(await imagesIn(from))];
+  for (const d of await readdir(from, { withFileTypes: true })) if (d.isDirectory() && !d.name.startsWith("_")) sources.push(...(await imagesIn(path.join(from, d.name))));
+  const made = await buildSimulatedPadSet(sources, out);
+  process.stdout.write(`wrote ${made.bonaFide} bona fide and ${made.attacks.print} print + ${made.attacks.replay} replay SIMULATED attacks to ${out}\n`);
+  return 0;
+}
