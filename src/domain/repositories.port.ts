@@ -99,6 +99,8 @@ export interface IdentificationRepository {
 export interface LivenessSessionRepository {
   create(session: LivenessSession): Promise<void>;
   find(tenantId: string, id: string): Promise<LivenessSession | null>;
+  /** The subject's sessions, oldest first (data subject access exports). */
+  listForSubject(tenantId: string, subjectId: string): Promise<LivenessSession[]>;
   /**
    * Moves a session from status `from` to `to` atomically; false when it was not in
    * `from` any more (used or judged concurrently), so that a session is used only once.

@@ -17,6 +17,8 @@ export interface TemplateMetadata {
   retainUntil: Date;
   /** Quality score in [0, 1] of the enrollment capture (null for templates made before the gate). */
   qualityScore: number | null;
+  /** Attributes stored at enrollment, only where the purpose's policy allows it (else null). */
+  attributes?: unknown;
 }
 
 /** Where a template sits, enough to destroy it and say so in the audit trail. */

@@ -160,13 +160,14 @@ export class DataSubjectRequestService {
   private async collect(caller: TenantCaller, request: DataSubjectRequest) {
     const { tenantId } = caller;
     const subject = await findSubjectOrThrow(this.store, tenantId, request.subjectId);
-    const [consents, templates, decisions, identifications, events, requests] = await Promise.all([
+    const [consents, templates, decisions, identifications, events, requests, livenessSessions] = await Promise.all([
       this.store.consents.listForSubject(tenantId, subject.id),
       this.store.templates.listMetadata(tenantId, subject.id),
       this.store.verifications.listForSubject(tenantId, subject.id),
       this.store.identifications.listForSubject(tenantId, subject.id),
       this.store.audit.listForSubject(tenantId, subject.id),
       this.store.requests.listForSubject(tenantId, subject.id),
+      this.store.livenessSessions.listForSubject(tenantId, subject.id),
     ]);
     const iso = (d: Date | null) => (d === null ? null : d.toISOString());
     return {
@@ -202,11 +203,14 @@ export class DataSubjectRequestService {
         createdAt: t.createdAt.toISOString(),
         lastUsedAt: iso(t.lastUsedAt),
         retainUntil: t.retainUntil.toISOString(),
+        qualityScore: t.qualityScore,
+        attributes: t.attributes ?? null,
         note: "the face template itself is an encrypted vector; it is not exported",
       })),
       decisions: [
         ...decisions.map((d) => ({ id: d.id, kind: "VERIFICATION", purpose: d.purpose, actor: d.actor, at: d.createdAt.toISOString(), match: d.match, score: d.score, threshold: d.threshold, modelId: d.modelId })),
         ...identifications.map((d) => ({ id: d.identificationId, kind: "IDENTIFICATION", purpose: d.purpose, actor: d.actor, at: d.createdAt.toISOString(), galleryId: d.galleryId, rank: d.rank, score: d.score })),
+        ...livenessSessions.map((l) => ({ id: l.id, kind: "LIVENESS_SESSION", purpose: l.purpose, at: l.createdAt.toISOString(), challenges: l.challenges, status: l.status, failureReasons: l.failureReasons })),
       ],
       activity: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), actor: e.actor, action: e.action, purpose: e.purpose, outcome: e.outcome, reason: e.reason, decisionId: e.decisionId })),
       requests: requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, openedAt: r.openedAt.toISOString(), dueAt: r.dueAt.toISOString() })),

@@ -48,11 +48,20 @@ const POLICY = {
       capture: { passiveLiveness: { operations: ["verify"], minScore: 0.9999 } },
     },
     classroom: {
-      description: "Attendance; attribute analysis denied by rule.",
+      description: "Attendance; attribute analysis denied by rule (so never stored, whatever storeAttributes says).",
       operations: ["enroll", "verify", "attributes"],
       legalBasis: "explicit_consent",
       consentType: "explicit",
       retention: { maxDays: 365 },
+      capture: { storeAttributes: true },
+    },
+    profile: {
+      description: "A profile whose enrollment keeps the estimated attributes.",
+      operations: ["enroll", "attributes"],
+      legalBasis: "explicit_consent",
+      consentType: "explicit",
+      retention: { maxDays: 365 },
+      capture: { storeAttributes: true },
     },
   },
   deny: [{ operations: ["attributes"], purposes: ["classroom"], because: "EU AI Act Art. 5(1)(f)" }],
@@ -100,7 +109,7 @@ describe("capture checks (real models, PGlite)", () => {
     t = await startTestApp("pglite", { POLICY_DIR: dir }, { clock, random });
     tenant = await t.createTenant("capture-tenant");
     galleryId = (await as(CREATE_GALLERY)).data!["createGallery"].id;
-    kit = await subject("kit", ["door", "kiosk", "strict_payments", "classroom"]);
+    kit = await subject("kit", ["door", "kiosk", "strict_payments", "classroom", "profile"]);
     obama = await subject("obama", ["door", "kiosk"]);
     for (const p of ["door", "kiosk", "strict_payments"]) {
       const r = await as(ENROLL, { s: kit, g: galleryId, p, img: b64(await readFace("kit_harington/kit_harington-3.jpg")) });
@@ -264,6 +273,16 @@ describe("capture checks (real models, PGlite)", () => {
       expect(errorOf(await as(ANALYZE, { s: kit, p: "classroom", img }))).toMatchObject({ code: "FORBIDDEN", reason: "DENIED_BY_RULE" });
       const stored = await t.sql<{ n: bigint }>(`SELECT count(*) AS n FROM "Template" WHERE "attributes" IS NOT NULL`);
       expect(Number(stored[0]!.n)).toBe(0);
+    });
+
+    it("stores attributes with the template only where the policy says so and permits attribute analysis", async () => {
+      const img = b64(await readFace("kit_harington/kit_harington-1.jpg"));
+      const kept = (await as(ENROLL, { s: kit, g: galleryId, p: "profile", img })).data!["enrollFace"].templateId;
+      const denied = (await as(ENROLL, { s: kit, g: galleryId, p: "classroom", img })).data!["enrollFace"].templateId;
+      const rows = await t.sql<{ id: string; attributes: Record<string, unknown> | null }>(`SELECT "id", "attributes" FROM "Template" WHERE "id" IN ('${kept}', '${denied}')`);
+      const byId = new Map(rows.map((r) => [r.id, r.attributes]));
+      expect(byId.get(kept)).toMatchObject({ gender: "male", expression: expect.any(String), age: expect.any(Number) });
+      expect(byId.get(denied)).toBeNull();
     });
   });
 });

@@ -18,6 +18,11 @@ export class PrismaLivenessSessionRepository implements LivenessSessionRepositor
     return row ? toSession(row) : null;
   }
 
+  async listForSubject(tenantId: string, subjectId: string): Promise<LivenessSession[]> {
+    const rows = await this.db.livenessSession.findMany({ where: { tenantId, subjectId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    return rows.map(toSession);
+  }
+
   async transition(tenantId: string, id: string, from: LivenessSessionStatus, to: { status: LivenessSessionStatus; completedAt?: Date; failureReasons?: string[] }): Promise<boolean> {
     const { count } = await this.db.livenessSession.updateMany({ where: { tenantId, id, status: from }, data: to });
     return count === 1;

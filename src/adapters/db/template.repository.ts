@@ -16,6 +16,7 @@ const METADATA = {
   lastUsedAt: true,
   retainUntil: true,
   qualityScore: true,
+  attributes: true,
 } as const;
 
 const REF = { id: true, tenantId: true, subjectId: true, purpose: true } as const;
@@ -24,7 +25,8 @@ export class PrismaTemplateRepository implements TemplateRepository {
   constructor(private readonly db: Db) {}
 
   async create(t: StoredTemplate, attributes?: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.db.template.create({ data: { ...t, ciphertext: bytes(t.ciphertext), ...(attributes ? { attributes: attributes as object } : {}) } });
+    const { attributes: _stored, ...row } = t;
+    await this.db.template.create({ data: { ...row, ciphertext: bytes(row.ciphertext), ...(attributes ? { attributes: attributes as object } : {}) } });
   }
 
   async listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]> {

@@ -18,6 +18,40 @@ describe("policy documents", () => {
     expect(r.document.purposes.get("payment_verification")).toMatchObject({ consentType: "written_release", identification: false, retention: { maxDays: 365, unusedDays: 90 } });
   });
 
+  it("reads capture rules, defaulting to no liveness requirement and no attribute storage", () => {
+    const r = parsePolicyDocument(example(), "default.policy.json");
+    if (!r.ok) throw new Error(r.problems.join("\n"));
+    expect(r.document.purposes.get("payment_verification")!.capture).toMatchObject({ passiveLiveness: { operations: ["verify"], minScore: 0.5 }, activeLiveness: [], storeAttributes: false });
+    expect(r.document.purposes.get("access_control")!.capture).toEqual({ quality: {}, gateProbes: false, passiveLiveness: null, activeLiveness: [], storeAttributes: false });
+    const doc = example();
+    doc["purposes"]["access_control"]["capture"] = { quality: { maxYaw: 20, minInterEyeDistance: 60 }, gateProbes: true, activeLiveness: ["verify"] };
+    const strict = parsePolicyDocument(doc, "f.json");
+    if (!strict.ok) throw new Error(strict.problems.join("\n"));
+    expect(strict.document.purposes.get("access_control")!.capture).toMatchObject({ quality: { maxYaw: 20, minInterEyeDistance: 60 }, gateProbes: true, activeLiveness: ["verify"] });
+  });
+
+  it("rejects bad capture rules, listing every problem", () => {
+    const doc = example();
+    doc["purposes"]["access_control"]["capture"] = {
+      quality: { maxYaw: 200, sharpnes: 1, minBrightness: 220 },
+      passiveLiveness: { operations: ["attributes"], minScore: 2 },
+      activeLiveness: ["identify"],
+      colour: true,
+    };
+    const r = parsePolicyDocument(doc, "f.json");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const text = r.problems.join("\n");
+    const at = "f.json.purposes.access_control.capture";
+    expect(text).toContain(`${at}.colour: unknown key`);
+    expect(text).toContain(`${at}.quality.sharpnes: unknown key`);
+    expect(text).toContain(`${at}.quality.maxYaw: must be a number from 0 to 90`);
+    expect(text).toContain(`${at}.quality: minBrightness (220) must be below maxBrightness (210)`);
+    expect(text).toContain(`${at}.passiveLiveness.minScore: must be a number from 0 to 1`);
+    expect(text).toContain(`${at}.passiveLiveness.operations: attributes is not among the purpose's operations`);
+    expect(text).toContain(`${at}.activeLiveness: only verify can require an active-liveness session, not identify`);
+  });
+
   it("rejects unknown keys, wrong types and contradictions, listing every problem", () => {
     const doc = example();
     doc["colour"] = "blue";
