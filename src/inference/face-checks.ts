@@ -10,7 +10,7 @@ import type { CaptureChecks, FaceAttributes, FaceMeasures, LivenessScore } from 
 import { EXPRESSIONS } from "../domain/face-engine.port.js";
 import { headPose, type HeadPose, type Point3 } from "../math/head-pose.js";
 import { exposure, laplacianVariance } from "../math/image-stats.js";
-import type { Point } from "../math/similarity-transform.js";
+import { applyAffine, invertAffine, type Affine2x3, type Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import { AntispoofStage } from "./antispoof.stage.js";
 import type { Detection } from "./detection.js";
@@ -70,8 +70,11 @@ export class FaceChecks {
 
   private async measure(img: RgbImage, face: Detection, mesh: readonly Point3[], mesh2d: Point[], pose: HeadPose): Promise<FaceMeasures> {
     const five = fivePointsFromMesh(mesh2d);
-    const aligned = toGray(warpAffine(img, cropTransform("arcface", five, 112, 112), 112, 112));
-    const light = exposure(aligned);
+    const toCrop = cropTransform("arcface", five, 112, 112);
+    const aligned = toGray(warpAffine(img, toCrop, 112, 112));
+    // Exposure only over crop pixels that come from inside the image (a face cut by the
+    // frame is PARTIAL_FACE, not dark).
+    const light = exposure(aligned, insideMask(toCrop, 112, 112, img));
     const eyes = await this.eyes.run(img, mesh2d);
     const dist = (a: number, b: number) => Math.hypot(mesh[a]![0] - mesh[b]![0], mesh[a]![1] - mesh[b]![1]);
     let outside = 0;
@@ -112,6 +115,19 @@ export class FaceChecks {
       pose,
     };
   }
+}
+
+/** 1 where crop pixel (x, y) maps back inside the image. */
+function insideMask(toCrop: Affine2x3, width: number, height: number, img: { width: number; height: number }): Uint8Array {
+  const inv = invertAffine(toCrop);
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [sx, sy] = applyAffine(inv, [x, y]);
+      mask[y * width + x] = sx >= 0 && sy >= 0 && sx <= img.width - 1 && sy <= img.height - 1 ? 1 : 0;
+    }
+  }
+  return mask;
 }
 
 /** Head pose from the mesh: outer eye corners, forehead and chin (src/math/head-pose.ts). */

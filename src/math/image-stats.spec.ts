@@ -40,4 +40,9 @@ describe("exposure", () => {
     const mid = exposure(gray(4, 4, () => 128));
     expect(mid).toEqual({ mean: 128, std: 0, dark: 0, bright: 0 });
   });
+  it("counts only the masked-in pixels", () => {
+    const img = gray(10, 10, (x) => (x < 5 ? 0 : 200));
+    const rightHalf = Uint8Array.from({ length: 100 }, (_, i) => (i % 10 >= 5 ? 1 : 0));
+    expect(exposure(img, rightHalf)).toEqual({ mean: 200, std: 0, dark: 0, bright: 0 });
+  });
 });

@@ -37,20 +37,24 @@ export interface Exposure {
   bright: number;
 }
 
-export function exposure(gray: RawImage): Exposure {
+/** Over the pixels where `mask` is non-zero (all pixels without a mask). */
+export function exposure(gray: RawImage, mask?: Uint8Array): Exposure {
   if (gray.channels !== 1) throw new RangeError("exposure needs a 1-channel image");
-  const n = gray.width * gray.height;
+  let n = 0;
   let sum = 0;
   let sumSq = 0;
   let dark = 0;
   let bright = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < gray.width * gray.height; i++) {
+    if (mask && !mask[i]) continue;
+    n++;
     const v = gray.data[i]!;
     sum += v;
     sumSq += v * v;
     if (v <= 16) dark++;
     if (v >= 239) bright++;
   }
+  if (n === 0) return { mean: 0, std: 0, dark: 1, bright: 0 };
   const mean = sum / n;
   return { mean, std: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), dark: dark / n, bright: bright / n };
 }
