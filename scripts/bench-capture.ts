@@ -10,7 +10,7 @@ import path from "node:path";
 import { loadConfig } from "../src/config/config.js";
 import { FacePipeline } from "../src/inference/face-pipeline.js";
 import { FACES_DIR } from "./lib/shared-faces.js";
-import { percentile } from "./lib/stats.js";
+import { timeRuns } from "./lib/stats.js";
 
 const runs = Number(process.argv[2] ?? 30);
 const config = loadConfig({ ...process.env, INFERENCE_THREADS: "1", LIVENESS_MODELS: "faceplugin-liveness,human-antispoof" });
@@ -22,16 +22,7 @@ const mesh3d = await pipeline.checksMesh(img, face);
 const mesh = mesh3d.map(([x, y]) => [x, y] as [number, number]);
 const checks = pipeline.checks;
 
-async function time(fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 3; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return { p50: percentile(t, 50), p95: percentile(t, 95) };
-}
+const time = (fn: () => Promise<unknown>) => timeRuns(fn, runs);
 
 const rows: [string, () => Promise<unknown>][] = [
   ["eye state (faceplugin, both eyes)", () => checks.eyes.run(img, mesh)],

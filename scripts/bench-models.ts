@@ -10,7 +10,7 @@ import { loadConfig } from "../src/config/config.js";
 import { FacePipeline } from "../src/inference/face-pipeline.js";
 import { createDetector, createEmbedder, createLandmarker } from "../src/inference/stage-factory.js";
 import { FACES_DIR } from "./lib/shared-faces.js";
-import { percentile } from "./lib/stats.js";
+import { timeRuns } from "./lib/stats.js";
 
 const runs = Number(process.argv[2] ?? 30);
 const config = loadConfig({ ...process.env, INFERENCE_THREADS: "1" });
@@ -20,16 +20,7 @@ const img = await pipeline.decode.run(await readFile(path.join(FACES_DIR, "obama
 const face = (await pipeline.detector.run(img))[0]!;
 const five = await pipeline.landmarker.run(img, face);
 
-async function time(fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 3; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return { p50: percentile(t, 50), p95: percentile(t, 95) };
-}
+const time = (fn: () => Promise<unknown>) => timeRuns(fn, runs);
 
 console.log(`one core (${os.cpus()[0]?.model ?? "cpu"}), ${runs} runs, face from obama/obama-2.jpg (${img.width}x${img.height})`);
 console.log("model                              role         size MB   p50 ms   p95 ms   what is timed");

@@ -7,6 +7,7 @@
  * level (twice as far from the limit as the default margin), so a capture that fails any
  * limit scores 0 and one comfortably inside every limit scores 1.
  */
+import type { FaceMeasures } from "./face-engine.port.js";
 
 export const QUALITY_REASONS = [
   "FACE_TOO_SMALL",
@@ -63,20 +64,10 @@ export const DEFAULT_QUALITY_LIMITS: Readonly<QualityLimits> = Object.freeze({
 });
 
 /** The measures the gate reads (a subset of FaceMeasures, so tests can build them). */
-export interface QualityInput {
-  interEyeDistance: number;
-  sharpness: number;
-  brightness: number;
-  darkFraction: number;
-  brightFraction: number;
-  yaw: number;
-  pitch: number;
-  roll: number;
-  leftEyeClosed: number;
-  rightEyeClosed: number;
-  outsideFrame: number;
-  detectionScore: number;
-}
+export type QualityInput = Pick<
+  FaceMeasures,
+  "interEyeDistance" | "sharpness" | "brightness" | "darkFraction" | "brightFraction" | "yaw" | "pitch" | "roll" | "leftEyeClosed" | "rightEyeClosed" | "outsideFrame" | "detectionScore"
+>;
 
 export interface QualityAssessment {
   /** Empty when the capture passes. */

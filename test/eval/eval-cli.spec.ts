@@ -8,29 +8,15 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evalMain } from "../../src/cli/eval.command.js";
 import { parseLfwPairs, lfwImagePath } from "../../src/eval/lfw-pairs.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
+import { runEvalCli } from "../support/cli.js";
 import { sharedEngine } from "../support/engine.js";
 import { SHARED, face } from "../support/paths.js";
 
 const LFW = path.join(SHARED, "lfw-dev");
 
-/** Runs the CLI in-process and returns what it printed. */
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string | Uint8Array) => {
-    chunks.push(typeof c === "string" ? c : Buffer.from(c).toString());
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await evalMain(args);
-    return { code, out: chunks.join("") };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const cli = runEvalCli;
 
 describe("face-id eval lfw", () => {
   let dir: string;

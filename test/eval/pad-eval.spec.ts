@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evalMain } from "../../src/cli/eval.command.js";
+import { runEvalCli } from "../support/cli.js";
 import { buildSimulatedPadSet } from "../../src/eval/pad-simulate.js";
 import { sharedEngine } from "../support/engine.js";
 import { face } from "../support/paths.js";
@@ -15,18 +15,9 @@ import { face } from "../support/paths.js";
 const SOURCES = ["obama/obama-1.jpg", "biden/biden-1.jpg", "kit_harington/kit_harington-3.jpg", "rose_leslie/rose_leslie-1.jpg", "alex_lacamoire/alex_lacamoire-2.png"];
 
 async function cliJson(args: string[]): Promise<any> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string | Uint8Array) => {
-    chunks.push(typeof c === "string" ? c : Buffer.from(c).toString());
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    expect(await evalMain(args)).toBe(0);
-  } finally {
-    process.stdout.write = write;
-  }
-  return JSON.parse(chunks.join(""));
+  const { code, out } = await runEvalCli(args);
+  expect(code).toBe(0);
+  return JSON.parse(out);
 }
 
 describe("face-id eval pad", () => {
