@@ -5,7 +5,7 @@
  * (usearch, int8), p50/p99 query latency on one core, throughput on two cores, and
  * recall@1 / recall@10 of HNSW against exact search. Usage:
  *   npm run bench:identify [-- --sizes 10000,100000,1000000 --queries 200 --dim 512
- *                               --m 16 --ef-add 128 --ef 96 --quant i8|f16 --breadth 64,256]
+ *                               --m 32 --ef-add 200 --ef 96 --quant i8|f16 --breadth 64,256]
  */
 import os from "node:os";
 import { DEFAULT_HNSW, HnswIndex } from "../src/adapters/index/hnsw.index.js";
