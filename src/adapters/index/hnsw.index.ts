@@ -25,9 +25,10 @@ export interface HnswOptions {
 }
 
 /**
- * M = 32, efConstruction = 200, int8: the smallest setting measured to reach recall@1 ≥ 0.99
- * of exact search at 1 M templates within 1.2 GB (npm run bench:identify; M = 16 reaches
- * 0.90 to 0.97). The price is build time: about 3× that of M = 16.
+ * M = 32, efConstruction = 200, int8: of the settings measured at 1 M templates (npm run
+ * bench:identify), the one that reaches recall@1 ≥ 0.99 of exact search within 1.2 GB
+ * (M = 16, efConstruction = 128 reaches 0.90 to 0.97). The price is build time, several
+ * times that of M = 16.
  */
 export const DEFAULT_HNSW: HnswOptions = { connectivity: 32, expansionAdd: 200, expansionSearch: 96, quantization: "i8" };
 
