@@ -6,7 +6,7 @@
  * against the sha256 recorded for it. Nothing is ever downloaded: a missing or altered
  * file stops start-up with a message naming the npm package to install.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -174,7 +174,8 @@ export async function readModelFile(spec: ModelSpec, convert?: TfjsConverter, fr
     throw new ModelFileError(`model ${spec.id}: the conversion's sha256 is ${digest}, but the manifest records ${spec.onnx.sha256}; if the converter changed on purpose, run npm run models -- --record`);
   }
   await mkdir(CONVERTED_DIR, { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
+  // Unique per call: several loads in one process (or one worker thread) may convert at once.
+  const tmp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, target);
   return bytes;
