@@ -9,23 +9,24 @@ import { warpAffine } from "../math/warp-affine.js";
 import { roiFromMesh, roiTransform } from "./face-mesh.stage.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnImage, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnImage, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 128;
 
 export class AntispoofStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+  constructor(readonly spec: ModelSpec, opts: OnnxOptions) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   async run(img: RgbImage, mesh: readonly Point[]): Promise<number> {
-    if (!this.session) throw new Error("AntispoofStage.run before load()");
     const crop = warpAffine(img, roiTransform(roiFromMesh(mesh), SIZE), SIZE, SIZE);
-    const [out] = await runOnImage(this.session, this.spec, crop, [this.spec.outputs[0]!.name]);
+    const [out] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
     return out![0]!;
   }
 }

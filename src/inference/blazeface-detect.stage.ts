@@ -12,7 +12,7 @@ import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { type OnnxOptions, StageSession } from "./onnx-session.js";
 import * as ort from "onnxruntime-node";
 
 export interface BlazeDetectOptions extends OnnxOptions {
@@ -33,21 +33,21 @@ export function blazeAnchors(inputSize: number): Point[] {
 }
 
 export class BlazeFaceDetectStage implements FaceDetectorStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
   private readonly size: number;
   private readonly anchors: Point[];
 
   constructor(readonly spec: ModelSpec, private readonly opts: BlazeDetectOptions) {
+    this.session = new StageSession(spec, opts);
     this.size = spec.input.shape[1] as number;
     this.anchors = blazeAnchors(this.size);
   }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   async run(img: RgbImage): Promise<Detection[]> {
-    if (!this.session) throw new Error("BlazeFaceDetectStage.run before load()");
     const S = this.size;
     // Letterbox: scale the longer side to S, centre, black border.
     const scale = S / Math.max(img.width, img.height);
@@ -62,7 +62,7 @@ export class BlazeFaceDetectStage implements FaceDetectorStage {
       .toBuffer();
     const input = new Float32Array(S * S * 3);
     for (let i = 0; i < input.length; i++) input[i] = pixels[i]! / 127.5 - 1;
-    const results = await this.session.run({ [this.spec.input.name]: new ort.Tensor("float32", input, [1, S, S, 3]) });
+    const results = await this.session.get().run({ [this.spec.input.name]: new ort.Tensor("float32", input, [1, S, S, 3]) });
     const rows = this.rowsOf(results);
 
     const toImage = (x: number, y: number): Point => [(x - padX) / scale, (y - padY) / scale];

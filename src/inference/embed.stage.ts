@@ -11,14 +11,15 @@ import { toGray, warpAffine, type RawImage } from "../math/warp-affine.js";
 import { cropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnImage, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnImage, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 export class EmbedStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
   readonly width: number;
   readonly height: number;
 
   constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions & { flip?: boolean }) {
+    this.session = new StageSession(spec, opts);
     const s = spec.input.shape;
     [this.height, this.width] = spec.input.layout === "NCHW" ? [s[2]!, s[3]!] : [s[1]!, s[2]!];
     if (!spec.crop) throw new Error(`recognizer ${spec.id} has no crop in the manifest`);
@@ -30,7 +31,7 @@ export class EmbedStage {
   }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   /** The face crop this model reads (the "align" step). */
@@ -48,8 +49,7 @@ export class EmbedStage {
   }
 
   private async forward(crop: RawImage): Promise<Float32Array> {
-    if (!this.session) throw new Error(`EmbedStage(${this.spec.id}).run before load()`);
-    const [out] = await runOnImage(this.session, this.spec, crop, [this.spec.outputs[0]!.name]);
+    const [out] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
     return out!;
   }
 }

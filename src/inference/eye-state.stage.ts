@@ -8,7 +8,7 @@ import type { Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnImage, softmax, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnImage, softmax, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 24;
 
@@ -25,12 +25,14 @@ export interface EyeState {
 }
 
 export class EyeStateStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+  constructor(readonly spec: ModelSpec, opts: OnnxOptions) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   async run(img: RgbImage, mesh: readonly Point[]): Promise<EyeState> {
@@ -39,7 +41,6 @@ export class EyeStateStage {
   }
 
   private async closed(img: RgbImage, mesh: readonly Point[], eye: (typeof MESH_EYES)[number]): Promise<number> {
-    if (!this.session) throw new Error("EyeStateStage.run before load()");
     const [a, b] = eye.corners.map((i) => mesh[i]!) as [Point, Point];
     const [up, low] = eye.lids.map((i) => mesh[i]!) as [Point, Point];
     const cx = (up[0] + low[0]) / 2;
@@ -47,7 +48,7 @@ export class EyeStateStage {
     const side = Math.max(2, Math.hypot(b[0] - a[0], b[1] - a[1]) * 1.6);
     const k = SIZE / side;
     const crop = toGray(warpAffine(img, [k, 0, SIZE / 2 - k * cx, 0, k, SIZE / 2 - k * cy], SIZE, SIZE));
-    const [logits] = await runOnImage(this.session, this.spec, crop, [this.spec.outputs[0]!.name]);
+    const [logits] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
     return softmax(logits!)[0]!;
   }
 }

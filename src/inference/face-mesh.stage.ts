@@ -14,7 +14,7 @@ import { warpAffine } from "../math/warp-affine.js";
 import type { Detection, LandmarkStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import { inputNormalization, type ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnnx, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 192;
 
@@ -77,7 +77,7 @@ export function roiFromDetection(face: Detection, scale: number): Roi {
 }
 
 export class FaceMeshStage implements LandmarkStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
   constructor(
     readonly spec: ModelSpec,
@@ -87,10 +87,12 @@ export class FaceMeshStage implements LandmarkStage {
       /** 2: run again on the region from the first mesh (default); 1: once, from the detector. */
       passes?: number;
     },
-  ) {}
+  ) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   /** 468 mesh points in image pixels (x, y), after the two passes. */
@@ -110,7 +112,6 @@ export class FaceMeshStage implements LandmarkStage {
   }
 
   private async meshIn(img: RgbImage, roi: Roi): Promise<Point3[]> {
-    if (!this.session) throw new Error("FaceMeshStage.run before load()");
     const s = SIZE / roi.side;
     const cos = Math.cos(roi.angle);
     const sin = Math.sin(roi.angle);
@@ -118,7 +119,7 @@ export class FaceMeshStage implements LandmarkStage {
     const { mean, std } = inputNormalization(this.spec, 3);
     const input = new Float32Array(SIZE * SIZE * 3);
     for (let i = 0; i < input.length; i++) input[i] = (crop.data[i]! - mean[i % 3]!) / std[i % 3]!;
-    const [raw] = await runOnnx(this.session, this.spec.input.name, input, [1, SIZE, SIZE, 3], ["output_mesh"]);
+    const [raw] = await runOnnx(this.session.get(), this.spec.input.name, input, [1, SIZE, SIZE, 3], ["output_mesh"]);
     const points: Point3[] = [];
     for (let i = 0; i < 468; i++) {
       const u = (raw![i * 3]! - SIZE / 2) / s;

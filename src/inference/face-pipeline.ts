@@ -78,8 +78,8 @@ export class FacePipeline implements FaceEngine {
   /** Reads the manifest, verifies (and if needed converts) every model and creates the sessions. */
   static async load(config: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
     const pipeline = new FacePipeline(manifest ?? (await loadManifest()), config);
-    const mesher = (pipeline.mesher as unknown) === pipeline.landmarker ? [] : [pipeline.mesher.load()];
-    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), pipeline.recognizer.load(), ...mesher, pipeline.checks.load()]);
+    // The mesher may be the landmark stage itself; a stage's load() creates its session once.
+    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), pipeline.recognizer.load(), pipeline.mesher.load(), pipeline.checks.load()]);
     return pipeline;
   }
 

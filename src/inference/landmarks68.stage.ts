@@ -9,17 +9,19 @@ import type { Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnnx, toPlanarFloat, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 64;
 
 export class Landmarks68Stage implements LandmarkStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+  constructor(readonly spec: ModelSpec, opts: OnnxOptions) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   /** The five alignment points (see five-point.ts). */
@@ -29,14 +31,13 @@ export class Landmarks68Stage implements LandmarkStage {
 
   /** All 68 points, in image pixels. */
   async points68(img: RgbImage, box: Detection): Promise<Point[]> {
-    if (!this.session) throw new Error("Landmarks68Stage.run before load()");
     const side = box.y2 - box.y1;
     const left = (box.x1 + box.x2) / 2 - side / 2;
     const top = box.y1;
     const scale = SIZE / side;
     const crop = toGray(warpAffine(img, [scale, 0, -left * scale, 0, scale, -top * scale], SIZE, SIZE));
     const input = toPlanarFloat(crop.data, SIZE, SIZE, 1, 0, 256);
-    const [out] = await runOnnx(this.session, "input", input, [1, 1, SIZE, SIZE], ["output"]);
+    const [out] = await runOnnx(this.session.get(), "input", input, [1, 1, SIZE, SIZE], ["output"]);
     const points: Point[] = [];
     for (let i = 0; i < 68; i++) points.push([left + out![i * 2]! * side, top + out![i * 2 + 1]! * side]);
     return points;

@@ -9,24 +9,25 @@ import type { Detection } from "./detection.js";
 import { boxCropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnImage, softmax, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnImage, softmax, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 128;
 const SCALE = 2.7;
 
 export class LivenessStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+  constructor(readonly spec: ModelSpec, opts: OnnxOptions) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   async run(img: RgbImage, face: Detection): Promise<number> {
-    if (!this.session) throw new Error("LivenessStage.run before load()");
     const crop = warpAffine(img, boxCropTransform(face, SCALE, SIZE, img), SIZE, SIZE);
-    const [logits] = await runOnImage(this.session, this.spec, crop, [this.spec.outputs[0]!.name]);
+    const [logits] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
     return softmax(logits!)[0]!;
   }
 }

@@ -27,6 +27,28 @@ export async function createModelSession(spec: ModelSpec, opts: OnnxOptions): Pr
   return createOnnxSession(await readModelFile(spec, convertTfjsModelFile), opts);
 }
 
+/**
+ * A stage's ONNX session, created on the first `load()`: overlapping calls share one
+ * creation (a model converted from TF.js is converted once), and `get()` before `load()`
+ * fails naming the model.
+ */
+export class StageSession {
+  private pending: Promise<OnnxSession> | undefined;
+  private session: OnnxSession | undefined;
+
+  constructor(private readonly spec: ModelSpec, private readonly opts: OnnxOptions) {}
+
+  async load(): Promise<void> {
+    this.pending ??= createModelSession(this.spec, this.opts);
+    this.session = await this.pending;
+  }
+
+  get(): OnnxSession {
+    if (!this.session) throw new Error(`model ${this.spec.id}: run before load()`);
+    return this.session;
+  }
+}
+
 /** Runs a single-input session and returns the named outputs' data. */
 export async function runOnnx(
   session: OnnxSession,

@@ -7,7 +7,7 @@ import { nonMaxSuppression } from "../math/nms.js";
 import type { Detection, FaceDetectorStage } from "./detection.js";
 import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnnx, toPlanarFloat, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnnx, toPlanarFloat, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 export interface DetectOptions extends OnnxOptions {
   /** Minimum face probability for a box to count as a face. */
@@ -22,20 +22,21 @@ const INPUT_W = 320;
 const INPUT_H = 240;
 
 export class Rfb320DetectStage implements FaceDetectorStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
-  constructor(readonly spec: ModelSpec, private readonly opts: DetectOptions) {}
+  constructor(readonly spec: ModelSpec, private readonly opts: DetectOptions) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   /** Faces in the image, best score first, in image pixel coordinates (possibly past the edges). */
   async run(img: RgbImage): Promise<Detection[]> {
-    if (!this.session) throw new Error("Rfb320DetectStage.run before load()");
     const pixels = await resizeRgb(img, INPUT_W, INPUT_H);
     const input = toPlanarFloat(pixels, INPUT_W, INPUT_H, 3, 127, 128);
-    const [scores, boxes] = await runOnnx(this.session, "input", input, [1, 3, INPUT_H, INPUT_W], ["scores", "boxes"]);
+    const [scores, boxes] = await runOnnx(this.session.get(), "input", input, [1, 3, INPUT_H, INPUT_W], ["scores", "boxes"]);
     const candidates: Detection[] = [];
     const priors = scores!.length / 2;
     for (let i = 0; i < priors; i++) {

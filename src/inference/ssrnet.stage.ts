@@ -9,7 +9,7 @@ import type { Detection } from "./detection.js";
 import { boxCropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { createModelSession, runOnImage, type OnnxOptions, type OnnxSession } from "./onnx-session.js";
+import { runOnImage, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 64;
 const SCALE = 1.4;
@@ -34,19 +34,20 @@ export function ssrMerge(x: readonly number[], v: number): number {
 }
 
 export class SsrNetStage {
-  private session: OnnxSession | undefined;
+  private readonly session: StageSession;
 
   /** `scale`: 101 for the age model (years), 1 for the gender model. */
-  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions & { scale: number }) {}
+  constructor(readonly spec: ModelSpec, private readonly opts: OnnxOptions & { scale: number }) {
+    this.session = new StageSession(spec, opts);
+  }
 
   async load(): Promise<void> {
-    this.session ??= await createModelSession(this.spec, this.opts);
+    await this.session.load();
   }
 
   async run(img: RgbImage, face: Detection): Promise<number> {
-    if (!this.session) throw new Error("SsrNetStage.run before load()");
     const crop = warpAffine(img, boxCropTransform(face, SCALE, SIZE, img), SIZE, SIZE);
-    const outs = await runOnImage(this.session, this.spec, crop, OUTPUTS);
+    const outs = await runOnImage(this.session.get(), this.spec, crop, OUTPUTS);
     return ssrMerge(outs.flatMap((o) => Array.from(o)), this.opts.scale);
   }
 }
