@@ -131,7 +131,7 @@ function insideMask(toCrop: Affine2x3, width: number, height: number, img: { wid
 }
 
 /** Head pose from the mesh: outer eye corners, forehead and chin (src/math/head-pose.ts). */
-export function poseOf(mesh: readonly Point3[]): HeadPose {
+function poseOf(mesh: readonly Point3[]): HeadPose {
   return headPose(mesh[MESH.leftEyeOuter]!, mesh[MESH.rightEyeOuter]!, mesh[MESH.forehead]!, mesh[MESH.chin]!);
 }
 

@@ -19,50 +19,31 @@ import { readFace } from "../support/images.js";
 import { syntheticFrames, type FrameSet } from "../support/liveness-frames.js";
 import { face } from "../support/paths.js";
 
+/** A test purpose: explicit consent, a year's retention, the given operations and capture rules. */
+const purpose = (description: string, operations: string[], capture?: Record<string, unknown>) => ({
+  description,
+  operations,
+  legalBasis: "explicit_consent",
+  consentType: "explicit",
+  retention: { maxDays: 365 },
+  ...(capture ? { capture } : {}),
+});
+
 const POLICY = {
   version: "capture-test-1",
   tenant: "*",
   purposes: {
-    door: {
-      description: "Door access with an active-liveness session.",
-      operations: ["enroll", "verify"],
-      legalBasis: "explicit_consent",
-      consentType: "explicit",
-      retention: { maxDays: 365 },
-      capture: { activeLiveness: ["verify"] },
-    },
-    kiosk: {
-      description: "Self-service kiosk: passive liveness at verify, attributes allowed.",
-      operations: ["enroll", "verify", "attributes"],
-      legalBasis: "explicit_consent",
-      consentType: "explicit",
-      retention: { maxDays: 365 },
-      capture: { passiveLiveness: { operations: ["verify"], minScore: 0.5 } },
-    },
-    strict_payments: {
-      description: "Payments with a passive-liveness bar no printed photo reaches.",
-      operations: ["enroll", "verify"],
-      legalBasis: "explicit_consent",
-      consentType: "explicit",
-      retention: { maxDays: 365 },
-      capture: { passiveLiveness: { operations: ["verify"], minScore: 0.9999 } },
-    },
-    classroom: {
-      description: "Attendance; attribute analysis denied by rule (so never stored, whatever storeAttributes says).",
-      operations: ["enroll", "verify", "attributes"],
-      legalBasis: "explicit_consent",
-      consentType: "explicit",
-      retention: { maxDays: 365 },
-      capture: { storeAttributes: true },
-    },
-    profile: {
-      description: "A profile whose enrollment keeps the estimated attributes.",
-      operations: ["enroll", "attributes"],
-      legalBasis: "explicit_consent",
-      consentType: "explicit",
-      retention: { maxDays: 365 },
-      capture: { storeAttributes: true },
-    },
+    door: purpose("Door access with an active-liveness session.", ["enroll", "verify"], { activeLiveness: ["verify"] }),
+    kiosk: purpose("Self-service kiosk: passive liveness at verify, attributes allowed.", ["enroll", "verify", "attributes"], {
+      passiveLiveness: { operations: ["verify"], minScore: 0.5 },
+    }),
+    strict_payments: purpose("Payments with a passive-liveness bar no printed photo reaches.", ["enroll", "verify"], {
+      passiveLiveness: { operations: ["verify"], minScore: 0.9999 },
+    }),
+    classroom: purpose("Attendance; attribute analysis denied by rule (so never stored, whatever storeAttributes says).", ["enroll", "verify", "attributes"], {
+      storeAttributes: true,
+    }),
+    profile: purpose("A profile whose enrollment keeps the estimated attributes.", ["enroll", "attributes"], { storeAttributes: true }),
   },
   deny: [{ operations: ["attributes"], purposes: ["classroom"], because: "EU AI Act Art. 5(1)(f)" }],
 };
