@@ -89,6 +89,9 @@ export interface LivenessScore {
   byModel: Record<string, number>;
 }
 
+/** What a capture reports besides the embedding. */
+export type FaceInspection = Omit<FaceCapture, "modelId" | "embedding">;
+
 export interface FaceCapture {
   /** Id of the embedding model (the models/manifest.json id of the recognizer). */
   modelId: string;
@@ -119,4 +122,6 @@ export interface FaceEngine {
   readonly modelId: string;
   /** Throws DomainError INVALID_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_SMALL, NO_FACE or MULTIPLE_FACES. */
   capture(image: Uint8Array, pick: FacePick, checks?: CaptureChecks): Promise<FaceCapture>;
+  /** The checks alone, without making an embedding (attribute analysis needs none). Same errors as capture. */
+  inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection>;
 }

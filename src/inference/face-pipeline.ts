@@ -5,7 +5,7 @@
  * instance per process; its stages hold the ONNX sessions.
  */
 import { DomainError } from "../domain/errors.js";
-import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FacePick } from "../domain/face-engine.port.js";
+import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspection, FacePick } from "../domain/face-engine.port.js";
 import type { Point3 } from "../math/head-pose.js";
 import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
@@ -101,6 +101,16 @@ export class FacePipeline implements FaceEngine {
   }
 
   async capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}): Promise<FaceCapture> {
+    const { inspection, embedding } = await this.process(image, pick, checks, true);
+    return { modelId: this.modelId, embedding: embedding!, ...inspection };
+  }
+
+  async inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection> {
+    return (await this.process(image, pick, checks, false)).inspection;
+  }
+
+  /** decode → detect → choose → landmarks/mesh → (embed) → checks. */
+  private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, embed: boolean): Promise<{ inspection: FaceInspection; embedding?: Float32Array }> {
     const img = await this.decode.run(image);
     const faces = await this.detector.run(img);
     if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
@@ -110,26 +120,21 @@ export class FacePipeline implements FaceEngine {
     const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
     const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
     let mesh: Point3[] | undefined;
-    let fivePoints: Point[];
+    let embedding: Float32Array | undefined;
     if (wantsChecks && this.mesher === this.landmarker) {
       mesh = await this.mesher.mesh3d(img, chosen);
-      fivePoints = fivePointsFromMesh(mesh.map(([x, y]) => [x, y]));
+      if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, fivePointsFromMesh(mesh.map(([x, y]) => [x, y]))));
     } else {
-      fivePoints = await this.landmarker.run(img, chosen);
+      if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, await this.landmarker.run(img, chosen)));
       if (wantsChecks) mesh = await this.mesher.mesh3d(img, chosen);
     }
-    const embedding = await this.recognizer.run(this.recognizer.align(img, fivePoints));
     const extra = mesh ? await this.checks.run(img, chosen, mesh, checks) : {};
     return {
-      modelId: this.modelId,
-      embedding,
-      face: reportedFace(chosen, img),
-      faceCount: faces.length,
-      imageWidth: img.width,
-      imageHeight: img.height,
-      ...extra,
+      inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra },
+      ...(embedding ? { embedding } : {}),
     };
   }
+
 
   /**
    * Every face in an image (or only the chosen one) with embeddings from the given

@@ -34,8 +34,8 @@ export class AnalysisService {
       requireScope(actor, "faces:analyze");
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "attributes", purpose);
-      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "attributes", { attributes: true }));
-      capture.embedding.fill(0);
+      // No embedding is made: attributes need none.
+      const capture = await this.engine.inspect(await input.image(), "largest", checksFor(rule, "attributes", { attributes: true }));
       const quality = enforceCapture(rule, "attributes", capture);
       await this.store.transaction((tx) => this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS" }));
       return { attributes: capture.attributes!, quality };

@@ -6,7 +6,7 @@
  * and LIVENESS_FAILED (FORBIDDEN).
  */
 import { DomainError } from "../domain/errors.js";
-import type { CaptureChecks, FaceCapture } from "../domain/face-engine.port.js";
+import type { CaptureChecks, FaceInspection } from "../domain/face-engine.port.js";
 import type { Operation, PurposePolicy } from "../domain/policy/policy.js";
 import { assessQuality, qualityLimits, type QualityReason } from "../domain/quality.js";
 
@@ -36,7 +36,7 @@ export function checksFor(rule: PurposePolicy, op: Operation, opts: { attributes
  * Applies the quality gate (always at enrollment; at verify/identify when the policy's
  * `gateProbes` is set) and the passive-liveness requirement. Returns the quality report.
  */
-export function enforceCapture(rule: PurposePolicy, op: Operation, capture: FaceCapture): QualityReport {
+export function enforceCapture(rule: PurposePolicy, op: Operation, capture: FaceInspection): QualityReport {
   const m = capture.measures;
   if (!m) throw new Error("enforceCapture needs a capture made with checks.quality");
   const quality = assessQuality(m, qualityLimits(rule.capture.quality));
