@@ -161,6 +161,21 @@ function matmul(ctx: NodeContext, fused: boolean): string {
   return activation(ctx, y, ops.slice(1), 3);
 }
 
+/**
+ * BatchMatMulV2: numpy-style batched product (ONNX MatMul broadcasts the same way);
+ * adj_x / adj_y transpose the last two axes of an operand, which needs its rank.
+ */
+function batchMatmul(ctx: NodeContext): string {
+  const operand = (i: number, adjoint: boolean): string => {
+    if (!adjoint) return ctx.input(i);
+    const rank = ctx.inputRank(i);
+    if (rank === undefined || rank < 2) return ctx.unsupported(`adjoint of input ${i}, whose rank is not static`);
+    const perm = [...Array.from({ length: rank - 2 }, (_, k) => k), rank - 1, rank - 2];
+    return ctx.emit("Transpose", [ctx.input(i)], [attr.ints("perm", perm)]);
+  };
+  return ctx.emit("MatMul", [operand(0, ctx.bool("adj_x", false)), operand(1, ctx.bool("adj_y", false))]);
+}
+
 // ---------------------------------------------------------------- element-wise
 
 const binary = (onnxOp: string): OpHandler => (ctx) => ctx.emit(onnxOp, [ctx.input(0), ctx.input(1)]);
@@ -180,6 +195,13 @@ function int64Input(ctx: NodeContext, i: number, what: string): string {
   if (ctx.constInput(i)) return int64Const(ctx, i, what).name;
   const x = ctx.input(i);
   return ctx.b.typeOf(x) === OnnxType.INT64 ? x : ctx.emit("Cast", [x], [attr.int("to", OnnxType.INT64)], OnnxType.INT64);
+}
+
+/** Gather indices as int64, constant ones keeping their shape (int64Input flattens them). */
+function indicesInput(ctx: NodeContext, i: number): string {
+  const c = ctx.constInput(i);
+  if (c) return ctx.b.int64s(`${ctx.name}/indices`, asNumbers(c), c.shape);
+  return int64Input(ctx, i, "indices");
 }
 
 function reduce(onnxOp: string): OpHandler {
@@ -263,6 +285,9 @@ export const OP_HANDLERS: Record<string, OpHandler> = {
   RealDiv: binary("Div"),
   Minimum: binary("Min"),
   Maximum: binary("Max"),
+  BatchMatMulV2: batchMatmul,
+  AddN: (ctx) => ctx.emit("Sum", ctx.inputRefs.map((_, i) => ctx.input(i))),
+  Floor: unary("Floor"),
   Abs: unary("Abs"),
   Neg: unary("Neg"),
   Exp: unary("Exp"),
@@ -312,6 +337,12 @@ export const OP_HANDLERS: Record<string, OpHandler> = {
     const axis = asNumbers(ctx.requireConst(n, "axis"))[0]!;
     return ctx.emit("Concat", ctx.inputRefs.slice(0, n).map((_, i) => ctx.input(i)), [attr.int("axis", axis)]);
   },
+  GatherV2: (ctx) => {
+    if (ctx.int("batch_dims", 0) !== 0) ctx.unsupported(`batch_dims ${ctx.int("batch_dims", 0)}`);
+    const axis = asNumbers(ctx.requireConst(2, "axis"))[0]!;
+    return ctx.emit("Gather", [ctx.input(0), indicesInput(ctx, 1)], [attr.int("axis", axis)]);
+  },
+  GatherNd: (ctx) => ctx.emit("GatherND", [ctx.input(0), indicesInput(ctx, 1)]),
   Transpose: (ctx) => ctx.emit("Transpose", [ctx.input(0)], [attr.ints("perm", asNumbers(ctx.requireConst(1, "perm")))]),
   Cast: (ctx) => {
     const to = onnxTypeOfTf(ctx.attr("DstT")?.type, `Cast ${ctx.name}`);

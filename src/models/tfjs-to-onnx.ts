@@ -66,6 +66,12 @@ export class NodeContext {
     return c;
   }
 
+  /** The rank of data input `i` when the graph determines it statically, else undefined. */
+  inputRank(i: number): number | undefined {
+    const ref = this.inputRefs[i];
+    return ref === undefined ? undefined : this.conv.rankOf(ref);
+  }
+
   attr(key: string): TfAttrValue | undefined {
     return this.node.attr?.[key];
   }
@@ -116,6 +122,7 @@ class Converter {
   /** TF output ref "node" / "node:k" → ONNX tensor name. */
   private readonly tensors = new Map<string, string>();
   private readonly constInitializers = new Map<string, string>();
+  private readonly ranks = new Map<string, number | undefined>();
 
   constructor(private readonly model: TfGraphModel) {
     for (const n of model.nodes) this.byName.set(n.name, n);
@@ -127,6 +134,17 @@ class Converter {
     const w = this.model.weights.get(node.name);
     if (!w) throw new Error(`Const ${node.name} has no weight data`);
     return w;
+  }
+
+  /** The static rank of a TF tensor, where the graph alone determines it (see tensorRank). */
+  rankOf(ref: string): number | undefined {
+    const name = nodeNameOf(ref);
+    if (this.ranks.has(name)) return this.ranks.get(name);
+    this.ranks.set(name, undefined); // guards against cycles
+    const node = this.byName.get(name);
+    const rank = node ? tensorRank(node, (r) => this.rankOf(r), (r) => this.constOf(r)) : undefined;
+    this.ranks.set(name, rank);
+    return rank;
   }
 
   tensorFor(ref: string): string {
@@ -187,6 +205,67 @@ class Converter {
     this.b.reserve(name);
     return name;
   }
+}
+
+const SAME_RANK_OPS = new Set([
+  "Identity", "Relu", "Relu6", "Prelu", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "Softmax", "Abs", "Neg", "Exp", "Sqrt", "Rsqrt",
+  "Square", "Floor", "Cast", "Tile", "Transpose", "Pad", "BiasAdd", "Conv2D", "_FusedConv2D", "DepthwiseConv2dNative",
+  "FusedDepthwiseConv2dNative", "MaxPool", "AvgPool", "ResizeBilinear", "DepthToSpace",
+]);
+const BROADCAST_OPS = new Set(["Add", "AddV2", "AddN", "Sub", "Mul", "RealDiv", "Minimum", "Maximum", "BatchMatMulV2"]);
+const REDUCE_OPS = new Set(["Mean", "Sum", "Max", "Min", "Prod"]);
+
+/**
+ * The rank of a node's (first) output from the ops' own rules, for the few handlers that
+ * need it (a transpose of "the last two axes" must name every axis in ONNX).
+ */
+function tensorRank(node: TfNode, rankOf: (ref: string) => number | undefined, constOf: (ref: string) => TfWeight | undefined): number | undefined {
+  const inputs = (node.input ?? []).filter((r) => !r.startsWith("^"));
+  const first = () => (inputs[0] === undefined ? undefined : rankOf(inputs[0]));
+  const attr = node.attr ?? {};
+  const bits = (v: string | number | undefined) => Number(v ?? 0).toString(2).replace(/0/g, "").length;
+  switch (node.op) {
+    case "Const":
+      return constOf(node.name)?.shape.length;
+    case "Placeholder":
+      return attr["shape"]?.shape?.dim?.length;
+    case "MatMul":
+    case "_FusedMatMul":
+    case "Shape":
+      return node.op === "Shape" ? 1 : 2;
+    case "StridedSlice": {
+      const begin = inputs[1] === undefined ? undefined : constOf(inputs[1]);
+      if (!begin || Number(attr["ellipsis_mask"]?.i ?? 0) !== 0) return undefined;
+      return begin.shape[0]! - bits(attr["shrink_axis_mask"]?.i) + bits(attr["new_axis_mask"]?.i);
+    }
+    case "Pack":
+    case "ExpandDims": {
+      const r = first();
+      return r === undefined ? undefined : r + 1;
+    }
+    case "ConcatV2":
+      return inputs.slice(0, -1).map(rankOf).find((r) => r !== undefined);
+    case "Reshape": {
+      const shape = inputs[1] === undefined ? undefined : constOf(inputs[1]);
+      return shape ? (shape.data as ArrayLike<number>).length : undefined;
+    }
+    case "GatherV2": {
+      const [p, i] = [first(), inputs[1] === undefined ? undefined : rankOf(inputs[1])];
+      return p === undefined || i === undefined ? undefined : p + i - 1;
+    }
+  }
+  if (SAME_RANK_OPS.has(node.op)) return first();
+  if (BROADCAST_OPS.has(node.op)) {
+    const rs = inputs.map(rankOf);
+    return rs.every((r) => r !== undefined) ? Math.max(...(rs as number[])) : undefined;
+  }
+  if (REDUCE_OPS.has(node.op)) {
+    const r = first();
+    const axes = inputs[1] === undefined ? undefined : constOf(inputs[1]);
+    if (r === undefined || !axes) return undefined;
+    return attr["keep_dims"]?.b ? r : r - (axes.data as ArrayLike<number>).length;
+  }
+  return undefined;
 }
 
 /** Nodes in dependency order (the GraphDef order usually is, but is not guaranteed to be). */

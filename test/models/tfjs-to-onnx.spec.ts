@@ -100,7 +100,7 @@ describe("converter", () => {
   async function writeModel(nodes: object[], weights: { name: string; shape: number[]; dtype: string; quantization?: object }[], bin: Uint8Array) {
     const file = path.join(dir, `m${Math.random().toString(36).slice(2)}.json`);
     await writeFile(file.replace(/\.json$/, ".bin"), bin);
-    await writeFile(file, JSON.stringify({ format: "graph-model", modelTopology: { node: nodes }, weightsManifest: [{ paths: [path.basename(file).replace(/\.json$/, ".bin")], weights }] }));
+    await writeFile(file, JSON.stringify({ format: "graph-model", modelTopology: { node: nodes, versions: { producer: 1 } }, weightsManifest: [{ paths: [path.basename(file).replace(/\.json$/, ".bin")], weights }] }));
     return file;
   }
   const placeholder = { name: "x", op: "Placeholder", attr: { dtype: { type: "DT_FLOAT" }, shape: { shape: { dim: [{ size: "1" }, { size: "4" }] } } } };
@@ -110,6 +110,53 @@ describe("converter", () => {
     const graph = await readTfjsGraphModel(file);
     expect(() => convertTfjsToOnnxBytes(graph, { name: "t", docString: "", producerVersion: "0" })).toThrow(UnsupportedOpError);
     expect(() => convertTfjsToOnnxBytes(graph, { name: "t", docString: "", producerVersion: "0" })).toThrow(/Cumsum.*node y/);
+  });
+
+  it("converts batched products with adjoints, gathers, AddN and Floor as TF.js computes them", async () => {
+    // x [1, 2, 3] · wᵀ (w [4, 3], adj_y) → [1, 2, 4]; gather columns 3 and 0 → [1, 2, 2];
+    // AddN(g, Floor(g)); GatherNd rows [0, 1] and [0, 0] → [2, 2].
+    const x3 = { ...placeholder, attr: { ...placeholder.attr, shape: { shape: { dim: [{ size: "1" }, { size: "2" }, { size: "3" }] } } } };
+    const w = Float32Array.from({ length: 12 }, (_, i) => (i - 5.5) / 3);
+    const ints = (v: number[]) => new Uint8Array(Int32Array.from(v).buffer);
+    const bin = new Uint8Array([...new Uint8Array(w.buffer), ...ints([3, 0]), ...ints([2]), ...ints([0, 1, 0, 0])]);
+    const weights = [
+      { name: "w", shape: [4, 3], dtype: "float32" },
+      { name: "idx", shape: [2], dtype: "int32" },
+      { name: "axis", shape: [], dtype: "int32" },
+      { name: "nd", shape: [2, 2], dtype: "int32" },
+    ];
+    const konst = (name: string, dtype: string) => ({ name, op: "Const", attr: { dtype: { type: dtype } } });
+    const nodes = [
+      x3,
+      konst("w", "DT_FLOAT"),
+      konst("idx", "DT_INT32"),
+      konst("axis", "DT_INT32"),
+      konst("nd", "DT_INT32"),
+      { name: "mm", op: "BatchMatMulV2", input: ["x", "w"], attr: { adj_x: { b: false }, adj_y: { b: true }, T: { type: "DT_FLOAT" } } },
+      { name: "g", op: "GatherV2", input: ["mm", "idx", "axis"], attr: { batch_dims: { i: "0" }, Tparams: { type: "DT_FLOAT" }, Tindices: { type: "DT_INT32" } } },
+      { name: "f", op: "Floor", input: ["g"], attr: { T: { type: "DT_FLOAT" } } },
+      { name: "s", op: "AddN", input: ["g", "f"], attr: { N: { i: "2" }, T: { type: "DT_FLOAT" } } },
+      { name: "out", op: "GatherNd", input: ["s", "nd"], attr: { Tparams: { type: "DT_FLOAT" }, Tindices: { type: "DT_INT32" } } },
+    ];
+    const file = await writeModel(nodes, weights, bin);
+    const bytes = convertTfjsToOnnxBytes(await readTfjsGraphModel(file), { name: "t", docString: "", producerVersion: "0" });
+    const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+    const reference = await loadReferenceModel(file);
+    const input = Float32Array.from([0.5, -1.25, 2, 3.5, 0.75, -2.5]);
+    const ours = await session.run({ x: new ort.Tensor("float32", input, [1, 2, 3]) });
+    const theirs = await reference.run(input, [1, 2, 3]);
+    expect(Array.from(ours["out"]!.dims)).toEqual(theirs["out"]!.shape);
+    expect(theirs["out"]!.shape).toEqual([2, 2]);
+    const a = Array.from(ours["out"]!.data as Float32Array);
+    Array.from(theirs["out"]!.data).forEach((v, i) => expect(a[i]).toBeCloseTo(v, 5));
+    await session.release();
+  });
+
+  it("refuses an adjoint product whose operand rank the graph does not fix", async () => {
+    const unknown = { ...placeholder, attr: { dtype: { type: "DT_FLOAT" } } };
+    const nodes = [unknown, { name: "y", op: "BatchMatMulV2", input: ["x", "x"], attr: { adj_x: { b: true }, adj_y: { b: false } } }];
+    const graph = await readTfjsGraphModel(await writeModel(nodes, [], new Uint8Array(0)));
+    expect(() => convertTfjsToOnnxBytes(graph, { name: "t", docString: "", producerVersion: "0" })).toThrow(/BatchMatMulV2.*node y.*rank/);
   });
 
   it("dequantises uint8, uint16 and float16 weights exactly as TF.js does", async () => {
