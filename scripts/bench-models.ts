@@ -1,13 +1,15 @@
 /**
  * Milliseconds per run of every model in models/manifest.json on one core (onnxruntime,
  * one intra-op thread), on a real face: the detector on the whole image, the landmark
- * models and recognizers on the face (including their crop). Usage: npm run bench:models
+ * models and recognizers on the face (including their crop); the capture checks are timed
+ * by npm run bench:capture. Usage: npm run bench:models
  */
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/config/config.js";
 import { FacePipeline } from "../src/inference/face-pipeline.js";
+import { IrisStage } from "../src/inference/iris.stage.js";
 import { createDetector, createEmbedder, createLandmarker } from "../src/inference/stage-factory.js";
 import { FACES_DIR } from "./lib/shared-faces.js";
 import { timeRuns } from "./lib/stats.js";
@@ -19,6 +21,7 @@ const onnx = { intraOpNumThreads: 1 };
 const img = await pipeline.decode.run(await readFile(path.join(FACES_DIR, "obama", "obama-2.jpg")));
 const face = (await pipeline.detector.run(img))[0]!;
 const five = await pipeline.landmarker.run(img, face);
+const mesh = (await pipeline.checksMesh(img, face)).map(([x, y]): [number, number] => [x, y]);
 
 const time = (fn: () => Promise<unknown>) => timeRuns(fn, runs);
 
@@ -37,11 +40,18 @@ for (const spec of pipeline.manifest.models) {
     await e.load();
     t = await time(() => e.run(e.align(img, five)));
     what = "align crop + model";
-  } else {
+  } else if (spec.role === "landmarks68" || spec.role === "mesh468") {
     const l = createLandmarker(pipeline.manifest, spec.id, config.inference.detectorModel, onnx);
     await l.load();
     t = await time(() => l.run(img, face));
     what = spec.role === "mesh468" ? "two passes: crop + model each" : "crop + model";
+  } else if (spec.role === "iris") {
+    const iris = new IrisStage(spec, onnx);
+    await iris.load();
+    t = await time(() => iris.run(img, mesh));
+    what = "both eyes: two crops + one model run (batch 2)";
+  } else {
+    continue; // capture checks: npm run bench:capture
   }
   console.log(`${spec.id.padEnd(35)}${spec.role.padEnd(13)}${(spec.onnx.bytes / 1e6).toFixed(1).padStart(7)} ${t.p50.toFixed(1).padStart(8)} ${t.p95.toFixed(1).padStart(8)}   ${what}`);
 }

@@ -16,6 +16,14 @@ describe("face mesh geometry", () => {
     ]);
   });
 
+  it("takes the iris centres (468, 473) as eye centres from a refined 478-point mesh", () => {
+    const refined: Point[] = Array.from({ length: 478 }, (_, i) => [i, 1000 - i]);
+    const five = fivePointsFromMesh(refined);
+    expect(five[0]).toEqual([468, 532]);
+    expect(five[1]).toEqual([473, 527]);
+    expect(five.slice(2)).toEqual(fivePointsFromMesh(mesh).slice(2));
+  });
+
   it("levels the region by the eye line and makes it 1.5× the mesh", () => {
     // A square mesh of side 100 centred at (50, 50), eyes level (33 left of 263).
     const square: Point[] = Array.from({ length: 468 }, (_, i) => [(i % 2) * 100, Math.floor(i / 2) % 2 ? 100 : 0]);

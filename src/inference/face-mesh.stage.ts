@@ -6,13 +6,19 @@
  * then on the region re-centred on the first mesh, which removes most of the detector's
  * offset (the detector's manifest entry can ask for one pass).
  * The five alignment points are the eye centres (mean of the eye corners 33/133 and
- * 263/362), the nose tip (1) and the outer mouth corners (61, 291).
+ * 263/362, or the iris centres when an iris stage is given), the nose tip (1) and the
+ * outer mouth corners (61, 291).
+ * The attention variant (family "facemesh-attention", MediaPipe's refined landmarks) also
+ * refines lips and eyes and adds the irises: its mesh has 478 points (face-mesh-refinement.ts)
+ * and its eye centres are the iris centres.
  */
 import type { Point3 } from "../math/head-pose.js";
 import type { Affine2x3, Point } from "../math/similarity-transform.js";
 import { warpAffine } from "../math/warp-affine.js";
 import type { Detection, LandmarkStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
+import { ATTENTION_REFINEMENTS, IRIS_CENTRES } from "./face-mesh-refinement.js";
+import type { IrisStage } from "./iris.stage.js";
 import { inputNormalization, type ModelSpec } from "./model-manifest.js";
 import { runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
 
@@ -29,10 +35,13 @@ export interface Roi {
 /** Mesh indices of the five alignment points' parts (subject's right eye is image-left). */
 export const MESH_FIVE_POINTS = { leftEye: [33, 133], rightEye: [263, 362], nose: [1], leftMouth: [61], rightMouth: [291] } as const;
 
+/** The five alignment points; a refined mesh (478 points) gives the iris centres as eye centres. */
 export function fivePointsFromMesh(mesh: readonly Point[]): Point[] {
   const mean = (idx: readonly number[]): Point => [idx.reduce((s, i) => s + mesh[i]![0], 0) / idx.length, idx.reduce((s, i) => s + mesh[i]![1], 0) / idx.length];
   const p = MESH_FIVE_POINTS;
-  return [mean(p.leftEye), mean(p.rightEye), mean(p.nose), mean(p.leftMouth), mean(p.rightMouth)];
+  const refined = mesh.length >= 478;
+  const eyes = refined ? IRIS_CENTRES.map((i) => [i]) : [p.leftEye, p.rightEye];
+  return [mean(eyes[0]!), mean(eyes[1]!), mean(p.nose), mean(p.leftMouth), mean(p.rightMouth)];
 }
 
 /**
@@ -86,21 +95,23 @@ export class FaceMeshStage implements LandmarkStage {
       detectionScale: number;
       /** 2: run again on the region from the first mesh (default); 1: once, from the detector. */
       passes?: number;
+      /** Eye centres from the iris model instead of the mean of the eye corners. */
+      iris?: IrisStage;
     },
   ) {
     this.session = new StageSession(spec, opts);
   }
 
   async load(): Promise<void> {
-    await this.session.load();
+    await Promise.all([this.session.load(), this.opts.iris?.load()]);
   }
 
-  /** 468 mesh points in image pixels (x, y), after the two passes. */
+  /** The mesh points (468, or 478 refined) in image pixels (x, y), after the passes. */
   async mesh(img: RgbImage, face: Detection): Promise<Point[]> {
     return (await this.mesh3d(img, face)).map(([x, y]) => [x, y]);
   }
 
-  /** 468 mesh points (x, y, z), all in image pixels; z grows away from the camera. */
+  /** The mesh points (x, y, z), all in image pixels; z grows away from the camera. */
   async mesh3d(img: RgbImage, face: Detection): Promise<Point3[]> {
     let mesh = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
     for (let pass = 1; pass < (this.opts.passes ?? 2); pass++) mesh = await this.meshIn(img, roiFromMesh(mesh));
@@ -108,7 +119,14 @@ export class FaceMeshStage implements LandmarkStage {
   }
 
   async run(img: RgbImage, face: Detection): Promise<Point[]> {
-    return fivePointsFromMesh(await this.mesh(img, face));
+    return this.fivePoints(img, await this.mesh(img, face));
+  }
+
+  /** The five alignment points of a mesh of this image (eye centres from the iris stage, if any). */
+  async fivePoints(img: RgbImage, mesh: readonly Point[]): Promise<Point[]> {
+    const five = fivePointsFromMesh(mesh);
+    if (this.opts.iris) [five[0], five[1]] = await this.opts.iris.run(img, mesh);
+    return five;
   }
 
   private async meshIn(img: RgbImage, roi: Roi): Promise<Point3[]> {
@@ -119,13 +137,27 @@ export class FaceMeshStage implements LandmarkStage {
     const { mean, std } = inputNormalization(this.spec, 3);
     const input = new Float32Array(SIZE * SIZE * 3);
     for (let i = 0; i < input.length; i++) input[i] = (crop.data[i]! - mean[i % 3]!) / std[i % 3]!;
-    const [raw] = await runOnnx(this.session.get(), this.spec.input.name, input, [1, SIZE, SIZE, 3], ["output_mesh"]);
-    const points: Point3[] = [];
-    for (let i = 0; i < 468; i++) {
-      const u = (raw![i * 3]! - SIZE / 2) / s;
-      const v = (raw![i * 3 + 1]! - SIZE / 2) / s;
-      points.push([roi.cx + u * cos - v * sin, roi.cy + u * sin + v * cos, raw![i * 3 + 2]! / s]);
+    const attention = this.spec.family === "facemesh-attention";
+    const names = attention ? ["output_mesh_identity", ...ATTENTION_REFINEMENTS.map((r) => r.output)] : ["output_mesh"];
+    const [raw, ...refined] = await runOnnx(this.session.get(), this.spec.input.name, input, [1, SIZE, SIZE, 3], names);
+    // Crop (x, y, z) → image: undo the scale, the rotation and the centring.
+    const toImage = (x: number, y: number, z: number): Point3 => {
+      const u = (x - SIZE / 2) / s;
+      const v = (y - SIZE / 2) / s;
+      return [roi.cx + u * cos - v * sin, roi.cy + u * sin + v * cos, z / s];
+    };
+    const pts: [number, number, number][] = [];
+    for (let i = 0; i < 468; i++) pts.push([raw![i * 3]!, raw![i * 3 + 1]!, raw![i * 3 + 2]!]);
+    if (attention) {
+      // The refined regions are 2-D: a replaced point keeps its z; an iris point takes
+      // the mean z of its eye's contour (the first 16 points of that eye's refinement).
+      ATTENTION_REFINEMENTS.forEach(({ indices, eyeOf }, r) => {
+        const xy = refined[r]!;
+        const contour = eyeOf === undefined ? [] : ATTENTION_REFINEMENTS.find((x) => x.output === eyeOf)!.indices.slice(0, 16);
+        const z = contour.reduce((a, m) => a + pts[m]![2], 0) / Math.max(1, contour.length);
+        indices.forEach((m, k) => (pts[m] = [xy[k * 2]!, xy[k * 2 + 1]!, m >= 468 ? z : pts[m]![2]]));
+      });
     }
-    return points;
+    return pts.map(([x, y, z]) => toImage(x, y, z));
   }
 }

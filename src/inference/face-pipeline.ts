@@ -12,7 +12,7 @@ import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js
 import type { EmbedStage } from "./embed.stage.js";
 import { largestFace, nearestCentreFace } from "./face-choice.js";
 import { FaceChecks, type FaceChecksConfig } from "./face-checks.js";
-import { FaceMeshStage, fivePointsFromMesh } from "./face-mesh.stage.js";
+import { FaceMeshStage } from "./face-mesh.stage.js";
 import { ImageDecodeStage, type DecodeLimits, type RgbImage } from "./image-decode.stage.js";
 import { loadManifest, type ModelManifest } from "./model-manifest.js";
 import { createDetector, createEmbedder, createLandmarker } from "./stage-factory.js";
@@ -123,7 +123,7 @@ export class FacePipeline implements FaceEngine {
     let embedding: Float32Array | undefined;
     if (wantsChecks && this.mesher === this.landmarker) {
       mesh = await this.mesher.mesh3d(img, chosen);
-      if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, fivePointsFromMesh(mesh.map(([x, y]) => [x, y]))));
+      if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, await this.mesher.fivePoints(img, mesh.map(([x, y]) => [x, y]))));
     } else {
       if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, await this.landmarker.run(img, chosen)));
       if (wantsChecks) mesh = await this.mesher.mesh3d(img, chosen);

@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type ModelRole = "detector" | "landmarks68" | "mesh468" | "recognizer" | "eyeState" | "liveness" | "emotion" | "age" | "gender";
+export type ModelRole = "detector" | "landmarks68" | "mesh468" | "recognizer" | "iris" | "eyeState" | "liveness" | "emotion" | "age" | "gender";
 
 export interface ModelSourceFile {
   /** Path inside the npm package. */

@@ -3,6 +3,7 @@ import { BlazeFaceDetectStage } from "./blazeface-detect.stage.js";
 import type { FaceDetectorStage, LandmarkStage } from "./detection.js";
 import { EmbedStage } from "./embed.stage.js";
 import { FaceMeshStage } from "./face-mesh.stage.js";
+import { IrisStage } from "./iris.stage.js";
 import { Landmarks68Stage } from "./landmarks68.stage.js";
 import { findModel, type ModelManifest } from "./model-manifest.js";
 import type { OnnxOptions } from "./onnx-session.js";
@@ -28,14 +29,24 @@ export function createDetector(manifest: ModelManifest, id: string, s: DetectorS
   }
 }
 
-/** The landmark stage; the mesh needs to know how loose the detector's boxes are. */
+/** The iris model that "<mesh id>+iris" adds to a face mesh for the eye centres. */
+const IRIS_MODEL = "human-iris";
+
+/**
+ * The landmark stage; the mesh needs to know how loose the detector's boxes are.
+ * "<mesh id>+iris" takes the eye centres from the iris model.
+ */
 export function createLandmarker(manifest: ModelManifest, id: string, detectorId: string, onnx: OnnxOptions): LandmarkStage {
-  const spec = manifest.models.find((m) => m.id === id);
-  if (!spec) throw new Error(`model "${id}" is not in models/manifest.json`);
+  const withIris = id.endsWith("+iris");
+  const baseId = withIris ? id.slice(0, -5) : id;
+  const spec = manifest.models.find((m) => m.id === baseId);
+  if (!spec) throw new Error(`model "${baseId}" is not in models/manifest.json`);
+  if (withIris && spec.role !== "mesh468") throw new Error(`"+iris" needs a face mesh model, not ${baseId}`);
   if (spec.role === "landmarks68") return new Landmarks68Stage(spec, onnx);
   if (spec.role === "mesh468") {
     const detector = findModel(manifest, detectorId, "detector");
-    return new FaceMeshStage(spec, { ...onnx, detectionScale: detector.detect?.meshScale ?? 1.5, passes: detector.detect?.meshPasses ?? 2 });
+    const iris = withIris ? new IrisStage(findModel(manifest, IRIS_MODEL, "iris"), onnx) : undefined;
+    return new FaceMeshStage(spec, { ...onnx, detectionScale: detector.detect?.meshScale ?? 1.5, passes: detector.detect?.meshPasses ?? 2, ...(iris ? { iris } : {}) });
   }
   throw new Error(`model "${id}" is a ${spec.role}, not a landmark model`);
 }
