@@ -3,7 +3,7 @@
  * calls in src/eval/, as a library).
  *
  *   face-id eval embed [image ...]        one JSON line per image (paths also read from stdin)
- *   face-id eval lfw --root DIR (--pairs pairs.txt | --train A --test B)
+ *   face-id eval lfw --root DIR (--pairs pairs.txt | --pairs A,B | --train A --test B)
  *   face-id eval detect --dir DIR
  *   face-id eval pad --dir DIR [--threshold T] [--liveness ID,ID]
  *   face-id eval pad-simulate --from DIR --out DIR
@@ -20,7 +20,7 @@ import type { FacePick } from "../domain/face-engine.port.js";
 import { FacePipeline } from "../inference/face-pipeline.js";
 import { appendEmbedCache, embedImage, readEmbedCache, type EmbedRecord } from "../eval/embedding-source.js";
 import { formatSummary, fuseScores, impostorStats, scorePairs, summarize, type LfwResult } from "../eval/lfw-eval.js";
-import { parseLfwPairs } from "../eval/lfw-pairs.js";
+import { interleavedFolds, parseLfwPairs } from "../eval/lfw-pairs.js";
 import { detectFolder, formatDetectReport } from "../eval/detect-eval.js";
 import { rocSvg } from "../eval/roc-svg.js";
 import { collectPadSamples, formatPadReport, padReport } from "../eval/pad-eval.js";
@@ -33,7 +33,8 @@ commands:
   embed [image ...]   one JSON line per image: {"path", "embedding": [...] | null, "embeddings", "face", "faceCount", ...}
                       (image paths as arguments, or one per line on standard input)
   lfw                 the LFW protocol: --root DIR (person folders, or a folder with images/)
-                      and --pairs pairs.txt (10-fold) or --train pairsDevTrain.txt --test pairsDevTest.txt
+                      and --pairs pairs.txt (10-fold) or --train pairsDevTrain.txt --test pairsDevTest.txt,
+                      or --pairs A.txt,B.txt (10-fold over the union: pair i in fold i mod 10)
                       [--roc roc.svg] [--cache embeddings.jsonl] [--fuse] [--json]
   detect --dir DIR    detection rate and five-point agreement [--compare-landmarks ID]
   pad --dir DIR       presentation-attack detection over DIR/bona_fide and DIR/attack/<species>:
@@ -139,7 +140,12 @@ async function lfwCommand(flags: Map<string, string>): Promise<number> {
   const test = flags.get("test");
   if (!kfold && !(train && test)) throw new Error("give --pairs (10-fold) or --train and --test");
   const trainPairs = train ? parseLfwPairs(await readFile(resolvePairs(train), "utf8")) : [];
-  const testPairs = parseLfwPairs(await readFile(resolvePairs(kfold ?? test!), "utf8"));
+  // --pairs A,B (single-set files): 10-fold cross-validation over their union.
+  const kfoldFiles = kfold?.split(",") ?? [];
+  const testPairs =
+    kfoldFiles.length > 1
+      ? interleavedFolds(await Promise.all(kfoldFiles.map(async (f) => parseLfwPairs(await readFile(resolvePairs(f), "utf8")))))
+      : parseLfwPairs(await readFile(resolvePairs(kfold ?? test!), "utf8"));
 
   const { pipeline, recognizers } = await pipelineFor(flags);
   const stages = [pipeline.recognizer, ...(await Promise.all(recognizers.slice(1).map((id) => pipeline.extraRecognizer(id))))];
@@ -191,7 +197,7 @@ async function lfwCommand(flags: Map<string, string>): Promise<number> {
   if (flags.has("json")) {
     process.stdout.write(JSON.stringify(results.map((r) => ({ label: r.label, ...r.summary, roc: undefined })), null, 1) + "\n");
   } else {
-    process.stdout.write(`LFW ${kfold ? `10-fold on ${kfold}` : `train ${train} / test ${test}`}, detector ${pipeline.detector.spec.id}, landmarks ${pipeline.landmarker.spec.id}, pick ${pick}\n`);
+    process.stdout.write(`LFW ${kfold ? `10-fold on ${kfold}` : `train ${train} / test ${test}`}, detector ${pipeline.detector.spec.id}, landmarks ${pipeline.config.landmarkModel}, pick ${pick}\n`);
     for (const r of results) process.stdout.write(formatSummary(r) + "\n");
     if (faces > 0) {
       const ms = (k: keyof typeof stageMs) => (stageMs[k] / faces).toFixed(1);

@@ -79,7 +79,7 @@ export async function detectFolder(pipeline: FacePipeline, dir: string, opts: { 
   return {
     dir,
     detector: pipeline.detector.spec.id,
-    landmarks: pipeline.landmarker.spec.id,
+    landmarks: pipeline.config.landmarkModel,
     images: files.length,
     unreadable,
     withFace,

@@ -34,6 +34,16 @@ export function parseLfwPairs(text: string): LfwPair[] {
   return pairs;
 }
 
+/**
+ * Pairs from several single-set files (e.g. View 1's pairsDevTrain + pairsDevTest) put
+ * into `k` cross-validation folds: pair i of the union goes to fold i mod k, so that every
+ * fold holds genuine and impostor pairs of every file.
+ */
+export function interleavedFolds(sets: readonly (readonly LfwPair[])[], k = 10): LfwPair[] {
+  if (!(k >= 2)) throw new RangeError(`need at least 2 folds, got ${k}`);
+  return sets.flat().map((p, i) => ({ ...p, fold: i % k }));
+}
+
 /** `root` is the folder holding one folder per person (e.g. lfw-dev/images). */
 export function lfwImagePath(root: string, ref: LfwImageRef): string {
   return path.join(root, ref.name, `${ref.name}_${String(ref.index).padStart(4, "0")}.jpg`);

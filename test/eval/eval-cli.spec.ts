@@ -113,6 +113,15 @@ describe("face-id eval lfw", () => {
     expect(result!.accuracy.mean).toBeCloseTo(perFold.reduce((s, f) => s + f.actual, 0) / 10, 10);
   });
 
+  it("cross-validates over the union of single-set pair files (--pairs A,B)", async () => {
+    const { out } = await cli(["lfw", "--root", LFW, "--pairs", `${trainFile},${testFile}`, "--json", "--threads", "1"]);
+    const [result] = JSON.parse(out) as { accuracy: { protocol: string; folds: { pairs: number }[] }; counts: { pairs: number } }[];
+    expect(result!.accuracy.protocol).toBe("k-fold");
+    expect(result!.accuracy.folds).toHaveLength(10);
+    expect(result!.counts.pairs).toBe(24 + 30);
+    expect(result!.accuracy.folds.reduce((s, f) => s + f.pairs, 0)).toBe(54);
+  });
+
   it("prints a readable report", async () => {
     const { out } = await cli(["lfw", "--root", LFW, "--train", trainFile, "--test", testFile, "--threads", "1"]);
     expect(out).toMatch(/accuracy \d+\.\d\d% \(threshold [-\d.]+ from train/);
