@@ -7,7 +7,7 @@
  */
 import type { Point } from "../math/similarity-transform.js";
 import { l2Normalize } from "../math/vector.js";
-import { toGray, warpAffine, type RawImage } from "../math/warp-affine.js";
+import { mirror, toGray, warpAffine, type RawImage } from "../math/warp-affine.js";
 import { cropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
@@ -52,18 +52,4 @@ export class EmbedStage {
     const [out] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
     return out!;
   }
-}
-
-/** The image mirrored left to right. */
-export function mirror(img: RawImage): RawImage {
-  const { width: w, height: h, channels: c, data } = img;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const s = (y * w + x) * c;
-      const d = (y * w + (w - 1 - x)) * c;
-      for (let k = 0; k < c; k++) out[d + k] = data[s + k]!;
-    }
-  }
-  return { width: w, height: h, channels: c, data: out };
 }

@@ -149,13 +149,10 @@ export class FaceMeshStage implements LandmarkStage {
     const pts: [number, number, number][] = [];
     for (let i = 0; i < 468; i++) pts.push([raw![i * 3]!, raw![i * 3 + 1]!, raw![i * 3 + 2]!]);
     if (attention) {
-      // The refined regions are 2-D: a replaced point keeps its z; an iris point takes
-      // the mean z of its eye's contour (the first 16 points of that eye's refinement).
-      ATTENTION_REFINEMENTS.forEach(({ indices, eyeOf }, r) => {
+      ATTENTION_REFINEMENTS.forEach(({ indices, zFrom }, r) => {
         const xy = refined[r]!;
-        const contour = eyeOf === undefined ? [] : ATTENTION_REFINEMENTS.find((x) => x.output === eyeOf)!.indices.slice(0, 16);
-        const z = contour.reduce((a, m) => a + pts[m]![2], 0) / Math.max(1, contour.length);
-        indices.forEach((m, k) => (pts[m] = [xy[k * 2]!, xy[k * 2 + 1]!, m >= 468 ? z : pts[m]![2]]));
+        const addedZ = zFrom ? zFrom.reduce((a, m) => a + pts[m]![2], 0) / zFrom.length : 0;
+        indices.forEach((m, k) => (pts[m] = [xy[k * 2]!, xy[k * 2 + 1]!, zFrom ? addedZ : pts[m]![2]]));
       });
     }
     return pts.map(([x, y, z]) => toImage(x, y, z));

@@ -10,12 +10,12 @@
  * mirrored in and its points mirrored back. Output: 71 eye-contour points, then the iris
  * centre and four iris boundary points, (x, y, z) in crop pixels.
  */
-import type { Point } from "../math/similarity-transform.js";
-import { warpAffine } from "../math/warp-affine.js";
+import { applyAffine, invertAffine, type Point } from "../math/similarity-transform.js";
+import { mirror, warpAffine } from "../math/warp-affine.js";
 import { roiTransform, type Roi } from "./face-mesh.stage.js";
 import type { RgbImage } from "./image-decode.stage.js";
-import { inputNormalization, type ModelSpec } from "./model-manifest.js";
-import { runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
+import type { ModelSpec } from "./model-manifest.js";
+import { imageTensor, runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 64;
 const EYE_SCALE = 2.3;
@@ -43,12 +43,7 @@ export function eyeRoi(mesh: readonly Point[], eye: 0 | 1): Roi {
 
 /** A point of the crop (x mirrored back when the crop was mirrored) in image pixels. */
 export function cropToImage(roi: Roi, x: number, y: number, mirrored: boolean): Point {
-  const s = SIZE / roi.side;
-  const u = ((mirrored ? SIZE - x : x) - SIZE / 2) / s;
-  const v = (y - SIZE / 2) / s;
-  const cos = Math.cos(roi.angle);
-  const sin = Math.sin(roi.angle);
-  return [roi.cx + u * cos - v * sin, roi.cy + u * sin + v * cos];
+  return applyAffine(invertAffine(roiTransform(roi, SIZE)), [mirrored ? SIZE - x : x, y]);
 }
 
 export class IrisStage {
@@ -75,19 +70,13 @@ export class IrisStage {
    */
   async eyes(img: RgbImage, mesh: readonly Point[]): Promise<Point[][]> {
     const rois = [eyeRoi(mesh, 0), eyeRoi(mesh, 1)];
-    const { mean, std } = inputNormalization(this.spec, 3);
-    const input = new Float32Array(2 * SIZE * SIZE * 3);
-    rois.forEach((roi, eye) => {
+    // One batch of two: the image-left eye as it is, the image-right eye mirrored.
+    const tensors = rois.map((roi, eye) => {
       const crop = warpAffine(img, roiTransform(roi, SIZE), SIZE, SIZE);
-      const base = eye * SIZE * SIZE * 3;
-      for (let y = 0; y < SIZE; y++) {
-        for (let x = 0; x < SIZE; x++) {
-          const from = (y * SIZE + (eye === 1 ? SIZE - 1 - x : x)) * 3;
-          const to = base + (y * SIZE + x) * 3;
-          for (let c = 0; c < 3; c++) input[to + c] = (crop.data[from + c]! - mean[c]!) / std[c]!;
-        }
-      }
+      return imageTensor(this.spec, eye === 1 ? mirror(crop) : crop).data;
     });
+    const input = new Float32Array(tensors[0]!.length * 2);
+    tensors.forEach((t, eye) => input.set(t, eye * t.length));
     const [raw] = await runOnnx(this.session.get(), this.spec.input.name, input, [2, SIZE, SIZE, 3], [this.spec.outputs[0]!.name]);
     return rois.map((roi, eye) => {
       const points: Point[] = [];

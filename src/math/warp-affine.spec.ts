@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toGray, warpAffine, type RawImage } from "./warp-affine.js";
+import { mirror, toGray, warpAffine, type RawImage } from "./warp-affine.js";
 
 function gradient(w: number, h: number): RawImage {
   const data = new Uint8Array(w * h);
@@ -47,5 +47,13 @@ describe("toGray", () => {
   it("weights RGB by BT.601 luma", () => {
     const img: RawImage = { width: 3, height: 1, channels: 3, data: new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255]) };
     expect(Array.from(toGray(img).data)).toEqual([76, 150, 29]);
+  });
+});
+
+describe("mirror", () => {
+  it("reverses each row, keeping the channels of a pixel together", () => {
+    const img: RawImage = { width: 3, height: 2, channels: 2, data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) };
+    expect(Array.from(mirror(img).data)).toEqual([5, 6, 3, 4, 1, 2, 11, 12, 9, 10, 7, 8]);
+    expect(Array.from(mirror(mirror(img)).data)).toEqual(Array.from(img.data));
   });
 });

@@ -116,3 +116,17 @@ export function toGray(src: RawImage): RawImage {
   }
   return { width: src.width, height: src.height, channels: 1, data: out };
 }
+
+/** The image mirrored left to right. */
+export function mirror(img: RawImage): RawImage {
+  const { width: w, height: h, channels: c, data } = img;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * c;
+      const d = (y * w + (w - 1 - x)) * c;
+      for (let k = 0; k < c; k++) out[d + k] = data[s + k]!;
+    }
+  }
+  return { width: w, height: h, channels: c, data: out };
+}

@@ -231,8 +231,9 @@ function tensorRank(node: TfNode, rankOf: (ref: string) => number | undefined, c
       return attr["shape"]?.shape?.dim?.length;
     case "MatMul":
     case "_FusedMatMul":
+      return 2;
     case "Shape":
-      return node.op === "Shape" ? 1 : 2;
+      return 1;
     case "StridedSlice": {
       const begin = inputs[1] === undefined ? undefined : constOf(inputs[1]);
       if (!begin || Number(attr["ellipsis_mask"]?.i ?? 0) !== 0) return undefined;
