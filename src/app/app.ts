@@ -82,11 +82,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const threshold = thresholds.verify(engine.modelId, null);
   const masterKey = await resolveMasterKey(config, log);
   const admin = await resolveAdminToken(config, log);
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { onPoolError: (error) => log.warn("database connection lost; the pool replaces it", { error }) });
   if (database.applied.length > 0) log.info("applied database migrations", { migrations: database.applied });
   let vault: KeyVault;
   try {
-    vault = await openKeyVault(config.keyVault);
+    vault = await openKeyVault(config.keyVault, { onPoolError: (error) => log.warn("key vault connection lost; the pool replaces it", { error }) });
   } catch (e) {
     await database.close();
     throw e;

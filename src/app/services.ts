@@ -14,6 +14,8 @@ import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
 import { AuditService } from "../services/audit.service.js";
+import { OperationRunner, type RetryPolicy } from "../services/operation.js";
+import { SubjectKeys } from "../services/subject-key.js";
 import { ComplianceService } from "../services/compliance.service.js";
 import { ConsentService } from "../services/consent.service.js";
 import { DataSubjectRequestService } from "../services/data-subject-request.service.js";
@@ -56,6 +58,8 @@ export interface ServiceDeps {
   erasureParticipants?: readonly ErasureParticipant[];
   ping(): Promise<boolean>;
   version: string;
+  /** Retries of conflicting transactions (default: operation.ts). */
+  retry?: RetryPolicy;
 }
 
 export interface Health {
@@ -66,15 +70,17 @@ export interface Health {
 }
 
 export function createServices(d: ServiceDeps) {
-  const audit = new AuditService(d.store, d.clock, d.ids, d.log);
+  const audit = new AuditService(d.store, d.clock, d.ids);
+  const ops = new OperationRunner(d.store, audit, d.log, d.retry);
+  const keys = new SubjectKeys(d.vault, d.crypto);
   const policy = new PolicyService(d.policies, d.clock, d.log);
-  const index = new MatchingIndexService(d.store, d.vault, d.crypto, d.indexSync, d.log, d.indexOptions);
-  const erasure = new ErasureService(d.store, audit, d.vault, d.jobs, [index, ...(d.erasureParticipants ?? [])], d.clock);
-  const consents = new ConsentService(d.store, audit, policy, d.jobs, index, d.clock, d.ids);
-  const retention = new RetentionService(d.store, audit, index, d.clock);
-  const keyRotation = new KeyRotationService(d.store, audit, d.vault, d.crypto, d.jobs, d.clock);
-  const matcher = new SubjectMatcher(d.store, d.crypto, d.vault, d.thresholds);
-  const liveness = new LivenessService(d.store, audit, policy, d.engine, matcher, d.clock, d.ids, d.random ?? cryptoRandom);
+  const index = new MatchingIndexService(d.store, keys, d.crypto, d.indexSync, d.log, d.indexOptions);
+  const erasure = new ErasureService(d.store, ops, d.vault, d.jobs, [index, ...(d.erasureParticipants ?? [])], d.clock);
+  const consents = new ConsentService(d.store, ops, policy, d.jobs, index, d.clock, d.ids);
+  const retention = new RetentionService(d.store, ops, index, d.clock);
+  const keyRotation = new KeyRotationService(d.store, ops, d.vault, d.crypto, d.jobs, d.clock);
+  const matcher = new SubjectMatcher(d.store, d.crypto, keys, d.thresholds);
+  const liveness = new LivenessService(d.store, ops, policy, d.engine, matcher, d.clock, d.ids, d.random ?? cryptoRandom);
 
   d.jobs.handle("retention.sweep", async () => {
     const r = await retention.sweep();
@@ -90,21 +96,21 @@ export function createServices(d: ServiceDeps) {
     jobs: d.jobs,
     audit,
     policy,
-    tenants: new TenantService(d.store, audit, d.clock, d.ids, d.adminToken),
-    subjects: new SubjectService(d.store, audit, d.crypto, d.vault, d.clock, d.ids),
+    tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken),
+    subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
     consents,
-    galleries: new GalleryService(d.store, audit, d.clock, d.ids, d.engine.modelId),
-    enrollment: new EnrollmentService(d.store, audit, policy, d.engine, d.crypto, d.vault, index, d.clock, d.ids),
+    galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId),
+    enrollment: new EnrollmentService(d.store, ops, policy, d.engine, d.crypto, keys, index, d.clock, d.ids),
     index,
-    identification: new IdentificationService(d.store, audit, policy, d.engine, index, d.thresholds, d.clock, d.ids),
-    verification: new VerificationService(d.store, audit, policy, d.engine, matcher, liveness, d.clock, d.ids),
+    identification: new IdentificationService(d.store, ops, policy, d.engine, index, d.thresholds, d.clock, d.ids),
+    verification: new VerificationService(d.store, ops, policy, d.engine, matcher, liveness, d.clock, d.ids),
     liveness,
-    analysis: new AnalysisService(d.store, audit, policy, d.engine),
+    analysis: new AnalysisService(d.store, ops, policy, d.engine),
     retention,
     erasure,
     keyRotation,
-    requests: new DataSubjectRequestService(d.store, audit, erasure, d.signer, d.clock, d.ids),
-    compliance: new ComplianceService(d.store, audit, policy, d.signer, d.clock),
+    requests: new DataSubjectRequestService(d.store, ops, erasure, d.signer, d.clock, d.ids),
+    compliance: new ComplianceService(d.store, ops, policy, d.signer, d.clock),
     async health(): Promise<Health> {
       const [db, vault] = await Promise.all([d.ping(), d.vault.ping()]);
       return { status: db && vault ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, version: d.version };

@@ -5,7 +5,7 @@
  * Messages are for humans and must never contain biometric data, keys or secrets.
  */
 
-export type ErrorKind = "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
+export type ErrorKind = "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNAVAILABLE";
 
 /** Every reason the platform can give, with the kind of failure it is. */
 export const ERROR_REASONS = {
@@ -47,6 +47,17 @@ export const ERROR_REASONS = {
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",
   REQUEST_STATE: "CONFLICT",
+  // The subject's templates cannot be decrypted: quarantined after failing authentication,
+  // or the subject's key is gone (an erasure under way).
+  TEMPLATE_UNREADABLE: "CONFLICT",
+  // A dependency is down or overloaded; the call changed nothing and may be retried
+  // (extensions.retryable is true for every reason of this kind).
+  DATABASE_UNAVAILABLE: "UNAVAILABLE",
+  KEY_VAULT_UNAVAILABLE: "UNAVAILABLE",
+  // Concurrent writers kept conflicting (serialization failure or deadlock) past the retries.
+  TRANSACTION_CONFLICT: "UNAVAILABLE",
+  // The outcome of a refused or failed call could not be written to the audit trail.
+  AUDIT_UNAVAILABLE: "UNAVAILABLE",
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;
@@ -68,4 +79,9 @@ export class DomainError extends Error {
 
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
+}
+
+/** True for failures a client may simply retry (a dependency down, a conflict that outlasted the retries). */
+export function isRetryable(e: unknown): boolean {
+  return isDomainError(e) && e.kind === "UNAVAILABLE";
 }

@@ -21,7 +21,11 @@ export interface TenantRepository {
   findByName(name: string): Promise<Tenant | null>;
   list(): Promise<Tenant[]>;
   setKekVersion(tenantId: string, version: number): Promise<void>;
-  /** Locks the tenant's audit chain head until the transaction ends and returns it. */
+  /**
+   * Locks the tenant's audit chain head until the transaction ends and returns it. The
+   * lock is FOR NO KEY UPDATE: it does not conflict with the key-share locks that inserts
+   * referencing the tenant take, so it serializes audit writers and nothing else.
+   */
   lockAuditHead(tenantId: string): Promise<{ seq: number; hash: string }>;
   setAuditHead(tenantId: string, seq: number, hash: string): Promise<void>;
   readAuditHead(tenantId: string): Promise<{ seq: number; hash: string }>;
@@ -116,9 +120,10 @@ export interface RequestRepository {
 }
 
 export interface AuditRepository {
-  insert(event: AuditEvent): Promise<void>;
-  /** Events in sequence order, after `afterSeq`, at most `limit` (all when undefined). */
-  list(tenantId: string, opts?: { afterSeq?: number; limit?: number }): Promise<AuditEvent[]>;
+  /** Inserts already-chained events (one statement). */
+  insertMany(events: readonly AuditEvent[]): Promise<void>;
+  /** Events in sequence order, after `afterSeq` and up to `upToSeq`, at most `limit` (all when undefined). */
+  list(tenantId: string, opts?: { afterSeq?: number; upToSeq?: number; limit?: number }): Promise<AuditEvent[]>;
   /** Events with from <= at < to, in sequence order. */
   listBetween(tenantId: string, from: Date, to: Date): Promise<AuditEvent[]>;
   /** The event just before sequence number `seq` (null for the first). */

@@ -17,6 +17,7 @@ export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /** Apollo codes for errors raised before resolvers run (parsing, validation, bad requests). */
@@ -30,7 +31,7 @@ export function createErrorFormatter(log: Logger) {
       return {
         message: original.message,
         ...(path ? { path } : {}),
-        extensions: { code: GRAPHQL_CODES[original.kind], reason: original.reason, ...original.details },
+        extensions: { code: GRAPHQL_CODES[original.kind], reason: original.reason, ...original.details, ...(original.kind === "UNAVAILABLE" ? { retryable: true } : {}) },
       };
     }
     if (original instanceof ArgumentValidationError) {

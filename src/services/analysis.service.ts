@@ -10,7 +10,7 @@ import type { FaceAttributes, FaceEngine, ImageSource } from "../domain/face-eng
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
 import type { PolicyService } from "./policy.service.js";
 
@@ -22,7 +22,7 @@ export interface AnalyzeResult {
 export class AnalysisService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
   ) {}
@@ -30,14 +30,14 @@ export class AnalysisService {
   async analyze(actor: Actor, input: { subjectId: string; purpose: string; image: ImageSource }): Promise<AnalyzeResult> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ANALYZE_FACE", subjectId: input.subjectId, purpose: input.purpose };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "faces:analyze");
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "attributes", purpose);
       // No embedding is made: attributes need none.
       const capture = await this.engine.inspect(await input.image(), "largest", checksFor(rule, "attributes", { attributes: true }));
       const quality = enforceCapture(rule, "attributes", capture);
-      await this.store.transaction((tx) => this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS" }));
+      await this.ops.transaction(async (_tx, audit) => audit.record({ ...ctx, purpose, outcome: "SUCCESS" }));
       return { attributes: capture.attributes!, quality };
     });
   }

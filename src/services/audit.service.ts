@@ -1,52 +1,51 @@
 /**
- * Appends to and reads the per-tenant audit chains. Successful operations append inside
- * their own transaction (so the event commits with the change); refused or failed ones
- * are recorded by `recordFailure`, in a transaction of their own, and write nothing else.
+ * The per-tenant audit chains: chaining the events an operation recorded, and reading and
+ * verifying the chains. Services never append directly: they record events on the
+ * `AuditRecorder` their transaction hands them (src/services/operation.ts), and the
+ * runner chains them as the transaction's last step, so the chain head's lock is the last
+ * lock any transaction takes and is held only for two statements and the commit.
  */
 import { chainEvent, verifyChain, type AuditEvent, type AuditEventInput, type ChainReport } from "../domain/audit.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
-import { isDomainError } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
-import type { Logger } from "../observability/logger.js";
 import { requireScope } from "./access.js";
 
 export type AuditContext = Omit<AuditEventInput, "outcome" | "reason">;
+
+/** Where a transaction's work records its audit events (chained when the work is done). */
+export interface AuditRecorder {
+  record(event: AuditEventInput): void;
+}
 
 export class AuditService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly log: Logger,
   ) {}
 
-  /** Appends one event inside the caller's transaction. */
-  async append(tx: Repositories, input: AuditEventInput): Promise<AuditEvent> {
-    const head = await tx.tenants.lockAuditHead(input.tenantId);
-    const event = chainEvent(input, this.ids.next("evt"), this.clock.now(), head.seq, head.hash);
-    await tx.audit.insert(event);
-    await tx.tenants.setAuditHead(input.tenantId, event.seq, event.hash);
-    return event;
-  }
-
   /**
-   * Runs `work`; if it throws, records the refusal or failure (DENIED for authorisation
-   * and consent refusals, FAILED otherwise) and rethrows.
+   * Links `inputs` onto their tenants' chains inside `tx`, in the order given. Tenants are
+   * locked in id order, so two transactions touching the same tenants cannot deadlock here.
    */
-  async failuresOf<T>(ctx: AuditContext, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (e) {
-      const denied = isDomainError(e) && (e.kind === "FORBIDDEN" || e.kind === "UNAUTHENTICATED");
-      const reason = isDomainError(e) ? e.reason : "INTERNAL";
-      try {
-        await this.store.transaction((tx) => this.append(tx, { ...ctx, outcome: denied ? "DENIED" : "FAILED", reason }));
-      } catch (auditError) {
-        this.log.error("could not record a failed operation in the audit trail", { action: ctx.action, error: auditError });
-      }
-      throw e;
+  async chain(tx: Repositories, inputs: readonly AuditEventInput[]): Promise<AuditEvent[]> {
+    const byTenant = new Map<string, AuditEventInput[]>();
+    for (const input of inputs) byTenant.set(input.tenantId, [...(byTenant.get(input.tenantId) ?? []), input]);
+    const out: AuditEvent[] = [];
+    for (const tenantId of [...byTenant.keys()].sort()) {
+      let head = await tx.tenants.lockAuditHead(tenantId);
+      const at = this.clock.now();
+      const events = byTenant.get(tenantId)!.map((input) => {
+        const event = chainEvent(input, this.ids.next("evt"), at, head.seq, head.hash);
+        head = { seq: event.seq, hash: event.hash };
+        return event;
+      });
+      await tx.audit.insertMany(events);
+      await tx.tenants.setAuditHead(tenantId, head.seq, head.hash);
+      out.push(...events);
     }
+    return out;
   }
 
   async list(actor: Actor, opts: { afterSeq?: number; limit?: number }): Promise<AuditEvent[]> {
@@ -60,8 +59,13 @@ export class AuditService {
     return this.verifyTenant(tenantId);
   }
 
+  /**
+   * The head is read first: every event up to it committed with it, so writers appending
+   * meanwhile cannot make a valid chain look cut short.
+   */
   async verifyTenant(tenantId: string): Promise<ChainReport> {
-    const [events, head] = await Promise.all([this.store.audit.list(tenantId), this.store.tenants.readAuditHead(tenantId)]);
+    const head = await this.store.tenants.readAuditHead(tenantId);
+    const events = await this.store.audit.list(tenantId, { upToSeq: head.seq });
     return verifyChain(events, head);
   }
 }

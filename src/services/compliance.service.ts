@@ -11,7 +11,7 @@ import type { Store } from "../domain/repositories.port.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 
 /** China, Security Management Measures for Facial Recognition Technology (2025), Art. 15. */
@@ -26,7 +26,7 @@ export interface BiometricSubjectCount {
 export class ComplianceService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly signer: DocumentSigner,
     private readonly clock: Clock,
@@ -39,11 +39,11 @@ export class ComplianceService {
   async exportAudit(actor: Actor, from: Date, to: Date): Promise<string> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "EXPORT_AUDIT" };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "audit:read");
       if (!(from.getTime() < to.getTime())) throw new DomainError("INVALID_INPUT", "from must be before to");
       // The export event is written first, so an export that reaches now includes itself.
-      await this.store.transaction((tx) => this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: `${from.toISOString()}/${to.toISOString()}` }));
+      await this.ops.transaction(async (_tx, audit) => audit.record({ ...ctx, outcome: "SUCCESS", reason: `${from.toISOString()}/${to.toISOString()}` }));
       const events = await this.store.audit.listBetween(caller.tenantId, from, to);
       const before = events[0] && events[0].seq > 1 ? await this.store.audit.findBySeq(caller.tenantId, events[0].seq - 1) : null;
       return buildAuditExport({ tenantId: caller.tenantId, from, to, exportedAt: this.clock.now(), events, before }, this.signer);

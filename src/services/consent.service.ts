@@ -13,7 +13,7 @@ import { lapseJobId, type JobQueue } from "../domain/jobs.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 import { destroyTemplates } from "./template-disposal.js";
@@ -44,7 +44,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 export class ConsentService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly jobs: JobQueue,
     private readonly events: TemplateEvents,
@@ -55,7 +55,7 @@ export class ConsentService {
   async grant(actor: Actor, input: GrantConsentInput): Promise<Consent> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "GRANT_CONSENT", subjectId: input.subjectId, purpose: input.purpose };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "consents:write");
       const purpose = validatePurpose(input.purpose);
       const problems: string[] = [];
@@ -71,7 +71,7 @@ export class ConsentService {
       if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) problems.push("expiresAt must be in the future");
       if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
 
-      const consent = await this.store.transaction(async (tx) => {
+      const consent = await this.ops.transaction(async (tx, audit) => {
         await findSubjectOrThrow(tx, caller.tenantId, input.subjectId);
         await this.policy.purposeOf(tx, caller.tenantId, purpose);
         const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, input.subjectId), purpose, now);
@@ -92,7 +92,7 @@ export class ConsentService {
           withdrawnAt: null,
         };
         await tx.consents.create(consent);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: consent.id });
+        audit.record({ ...ctx, outcome: "SUCCESS", targetId: consent.id });
         return consent;
       });
       if (consent.expiresAt) {
@@ -105,20 +105,20 @@ export class ConsentService {
   async withdraw(actor: Actor, subjectId: string, purpose: string): Promise<WithdrawResult> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "WITHDRAW_CONSENT", subjectId, purpose };
-    const result = await this.audit.failuresOf(ctx, async () => {
+    const result = await this.ops.run(ctx, async () => {
       requireScope(actor, "consents:write");
       validatePurpose(purpose);
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         const now = this.clock.now();
         const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, subjectId), purpose, now);
         if (!current) throw new DomainError("CONSENT_NOT_FOUND", `the subject has no active consent for ${purpose}`);
         await tx.consents.markWithdrawn(caller.tenantId, current.id, now);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: current.id });
+        audit.record({ ...ctx, outcome: "SUCCESS", targetId: current.id });
         let destroyed: TemplateRef[] = [];
         if (subject.legalHoldSince === null) {
           destroyed = await tx.templates.listForPurpose(caller.tenantId, subjectId, purpose);
-          await destroyTemplates(tx, this.audit, destroyed, caller.label, "CONSENT_WITHDRAWN");
+          await destroyTemplates(tx, audit, destroyed, caller.label, "CONSENT_WITHDRAWN");
         }
         return { consent: { ...current, withdrawnAt: now }, destroyed };
       });
@@ -133,7 +133,7 @@ export class ConsentService {
    * the templates it covered unless another active consent covers the purpose. Idempotent.
    */
   async lapse(tenantId: string, consentId: string): Promise<number> {
-    const destroyed = await this.store.transaction(async (tx): Promise<TemplateRef[]> => {
+    const destroyed = await this.ops.transaction(async (tx, audit): Promise<TemplateRef[]> => {
       const now = this.clock.now();
       const consent = await tx.consents.findById(tenantId, consentId);
       if (!consent) return [];
@@ -143,7 +143,7 @@ export class ConsentService {
       if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
       if (subject.legalHoldSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
       const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);
-      await destroyTemplates(tx, this.audit, refs, "system:consent-expiry", "CONSENT_ENDED");
+      await destroyTemplates(tx, audit, refs, "system:consent-expiry", "CONSENT_ENDED");
       return refs;
     });
     await this.events.removed(destroyed);

@@ -22,7 +22,7 @@ import { signDocument } from "../domain/signed-document.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope, type TenantCaller } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { ErasureReport, ErasureService } from "./erasure.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 
@@ -44,7 +44,7 @@ export interface FulfilResult {
 export class DataSubjectRequestService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly erasure: ErasureService,
     private readonly signer: DocumentSigner,
     private readonly clock: Clock,
@@ -54,10 +54,10 @@ export class DataSubjectRequestService {
   async open(actor: Actor, subjectId: string, kind: string): Promise<RequestView> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "OPEN_DSR", subjectId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
       if (!(REQUEST_KINDS as readonly string[]).includes(kind)) throw new DomainError("INVALID_INPUT", `kind must be one of ${REQUEST_KINDS.join(", ")}`);
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         const now = this.clock.now();
         const request: DataSubjectRequest = {
@@ -77,7 +77,7 @@ export class DataSubjectRequestService {
           result: null,
         };
         await tx.requests.create(request);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: kind, targetId: request.id });
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: kind, targetId: request.id });
         return { request, daysLeft: daysLeft(request, now) };
       });
     });
@@ -121,7 +121,7 @@ export class DataSubjectRequestService {
   async fulfil(actor: Actor, requestId: string): Promise<FulfilResult> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "FULFIL_DSR", targetId: requestId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
       const request = await this.findOrThrow(caller.tenantId, requestId);
       if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
@@ -135,9 +135,9 @@ export class DataSubjectRequestService {
           completedAt: report.status === "COMPLETED" ? report.finishedAt : null,
           result: JSON.stringify(report),
         };
-        await this.store.transaction(async (tx) => {
+        await this.ops.transaction(async (tx, audit) => {
           await tx.requests.update(done);
-          await this.audit.append(tx, { ...ctx, subjectId: request.subjectId, outcome: report.status === "COMPLETED" ? "SUCCESS" : "FAILED", reason: "ERASURE" });
+          audit.record({ ...ctx, subjectId: request.subjectId, outcome: report.status === "COMPLETED" ? "SUCCESS" : "FAILED", reason: "ERASURE" });
         });
         return { request: done, document: null, erasure: report };
       }
@@ -148,9 +148,9 @@ export class DataSubjectRequestService {
         completedAt: this.clock.now(),
         result: `sha256:${createHash("sha256").update(document).digest("hex")}`,
       };
-      await this.store.transaction(async (tx) => {
+      await this.ops.transaction(async (tx, audit) => {
         await tx.requests.update(done);
-        await this.audit.append(tx, { ...ctx, subjectId: request.subjectId, outcome: "SUCCESS", reason: request.kind });
+        audit.record({ ...ctx, subjectId: request.subjectId, outcome: "SUCCESS", reason: request.kind });
       });
       return { request: done, document, erasure: null };
     });
@@ -226,15 +226,15 @@ export class DataSubjectRequestService {
   private async change(actor: Actor, requestId: string, action: string, apply: (r: DataSubjectRequest, now: Date) => DataSubjectRequest): Promise<RequestView> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action, targetId: requestId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         const request = await tx.requests.find(caller.tenantId, requestId);
         if (!request) throw new DomainError("REQUEST_NOT_FOUND", "no such data subject request");
         const now = this.clock.now();
         const next = apply(request, now);
         await tx.requests.update(next);
-        await this.audit.append(tx, { ...ctx, subjectId: request.subjectId, outcome: "SUCCESS" });
+        audit.record({ ...ctx, subjectId: request.subjectId, outcome: "SUCCESS" });
         return { request: next, daysLeft: daysLeft(next, now) };
       });
     });

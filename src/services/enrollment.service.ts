@@ -15,9 +15,9 @@ import type { StoredTemplate } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
-import type { KeyVault } from "../domain/key-vault.port.js";
+import type { SubjectKeys } from "./subject-key.js";
 import { retainUntil } from "../domain/retention.js";
 import type { TemplateEvents } from "./matching-index.service.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
@@ -45,11 +45,11 @@ export interface EnrollResult {
 export class EnrollmentService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly crypto: TemplateCrypto,
-    private readonly vault: KeyVault,
+    private readonly keys: SubjectKeys,
     private readonly events: TemplateEvents,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -58,7 +58,7 @@ export class EnrollmentService {
   async enroll(actor: Actor, input: EnrollInput): Promise<EnrollResult> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ENROLL_FACE", subjectId: input.subjectId, purpose: input.purpose };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "faces:enroll");
       const purpose = validatePurpose(input.purpose);
       await findSubjectOrThrow(this.store, caller.tenantId, input.subjectId);
@@ -83,23 +83,21 @@ export class EnrollmentService {
       }
       // A copy for the matching index, handed over only once the template is committed.
       const forIndex = capture.embedding.slice();
+      const templateId = this.ids.next("tpl");
 
       try {
-        const result = await this.store.transaction(async (tx) => {
+        // Sealed before the transaction (which may be re-run on a conflict); the plain
+        // embedding is wiped as soon as it is sealed.
+        const binding = { tenantId: caller.tenantId, subjectId: input.subjectId, templateId, modelId: capture.modelId };
+        let ciphertext: Uint8Array;
+        try {
+          ciphertext = await this.keys.with(caller.tenantId, input.subjectId, (key) => this.crypto.seal(key, capture.embedding, binding));
+        } finally {
+          capture.embedding.fill(0);
+        }
+        const result = await this.ops.transaction(async (tx, audit) => {
           const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
-          const wrapped = await this.vault.get(caller.tenantId, input.subjectId);
-          if (!wrapped) throw new Error(`subject ${input.subjectId} has no data key`);
-          const templateId = this.ids.next("tpl");
           const now = this.clock.now();
-          const binding = { tenantId: caller.tenantId, subjectId: input.subjectId, templateId, modelId: capture.modelId };
-          const key = this.crypto.unwrapDataKey(caller.tenantId, input.subjectId, wrapped);
-          let ciphertext: Uint8Array;
-          try {
-            ciphertext = this.crypto.seal(key, capture.embedding, binding);
-          } finally {
-            key.destroy();
-            capture.embedding.fill(0);
-          }
           const template: StoredTemplate = {
             id: templateId,
             tenantId: caller.tenantId,
@@ -117,7 +115,7 @@ export class EnrollmentService {
             qualityScore: quality.score,
           };
           await tx.templates.create(template, storeAttributes && capture.attributes ? { ...capture.attributes } : undefined);
-          await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
+          audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
           return {
             templateId,
             quality,

@@ -13,7 +13,7 @@ import { DomainError } from "../domain/errors.js";
 import { lapseJobId, type JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { Store } from "../domain/repositories.port.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { TenantCaller } from "./access.js";
 import { destroyTemplates } from "./template-disposal.js";
 
@@ -44,7 +44,7 @@ export interface ErasureParticipant {
 export class ErasureService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly vault: KeyVault,
     private readonly jobs: JobQueue,
     private readonly participants: readonly ErasureParticipant[],
@@ -83,15 +83,15 @@ export class ErasureService {
     // 4. The database, in one transaction with the audit event.
     const failed = () => stores.some((s) => s.status === "FAILED");
     await attempt("database", () =>
-      this.store.transaction(async (tx) => {
+      this.ops.transaction(async (tx, audit) => {
         let items = 0;
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
-        items += await destroyTemplates(tx, this.audit, templates, caller.label, "ERASURE");
+        items += await destroyTemplates(tx, audit, templates, caller.label, "ERASURE");
         items += await tx.verifications.deleteForSubject(caller.tenantId, subjectId);
         items += await tx.identifications.deleteForSubject(caller.tenantId, subjectId);
         items += await tx.consents.deleteForSubject(caller.tenantId, subjectId);
         items += (await tx.subjects.delete(caller.tenantId, subjectId)) ? 1 : 0;
-        await this.audit.append(tx, {
+        audit.record({
           tenantId: caller.tenantId,
           actor: caller.label,
           action: "ERASE_SUBJECT",

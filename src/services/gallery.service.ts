@@ -9,7 +9,7 @@ import type { Gallery } from "../domain/gallery.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 
 export async function findGalleryOrThrow(repos: Repositories, tenantId: string, galleryId: string): Promise<Gallery> {
   const gallery = await repos.galleries.find(tenantId, galleryId);
@@ -32,7 +32,7 @@ function checkRates(r: GalleryRates): void {
 export class GalleryService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly currentModelId: string,
@@ -41,16 +41,16 @@ export class GalleryService {
   async create(actor: Actor, name: string, rates: GalleryRates = { targetFmr: null, targetFpir: null }): Promise<Gallery> {
     const caller = callerOf(actor);
     const galleryId = this.ids.next("gal");
-    return this.audit.failuresOf({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", targetId: galleryId }, async () => {
+    return this.ops.run({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", targetId: galleryId }, async () => {
       requireScope(actor, "galleries:write");
       const trimmed = name.trim();
       if (trimmed.length < 1 || trimmed.length > 100) throw new DomainError("INVALID_INPUT", "gallery name must be 1 to 100 characters");
       checkRates(rates);
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         if (await tx.galleries.findByName(caller.tenantId, trimmed)) throw new DomainError("ALREADY_EXISTS", "a gallery with this name exists");
         const gallery: Gallery = { id: galleryId, tenantId: caller.tenantId, name: trimmed, modelId: this.currentModelId, ...rates, createdAt: this.clock.now() };
         await tx.galleries.create(gallery);
-        await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", outcome: "SUCCESS", targetId: galleryId });
+        audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", outcome: "SUCCESS", targetId: galleryId });
         return gallery;
       });
     });
@@ -70,13 +70,13 @@ export class GalleryService {
   async configure(actor: Actor, galleryId: string, rates: GalleryRates): Promise<Gallery> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "CONFIGURE_GALLERY", targetId: galleryId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "galleries:write");
       checkRates(rates);
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         const gallery = await findGalleryOrThrow(tx, caller.tenantId, galleryId);
         await tx.galleries.setRates(caller.tenantId, galleryId, rates.targetFmr, rates.targetFpir);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", reason: `fmr=${rates.targetFmr ?? "default"} fpir=${rates.targetFpir ?? "default"}` });
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `fmr=${rates.targetFmr ?? "default"} fpir=${rates.targetFpir ?? "default"}` });
         return { ...gallery, ...rates };
       });
     });

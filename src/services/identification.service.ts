@@ -16,7 +16,7 @@ import type { IdentificationCandidate, IdentificationDecision } from "../domain/
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import type { MatchingIndexService } from "./matching-index.service.js";
 import type { PolicyService } from "./policy.service.js";
@@ -48,7 +48,7 @@ export const MAX_TOP_K = 100;
 export class IdentificationService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly index: MatchingIndexService,
@@ -61,7 +61,7 @@ export class IdentificationService {
     const caller = callerOf(actor);
     const decisionId = this.ids.next("dec");
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "IDENTIFY_FACE", purpose: input.purpose, decisionId, targetId: input.galleryId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "faces:identify");
       const purpose = validatePurpose(input.purpose);
       if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > MAX_TOP_K) throw new DomainError("INVALID_INPUT", `topK must be from 1 to ${MAX_TOP_K}`);
@@ -78,7 +78,7 @@ export class IdentificationService {
       const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "identify"));
       try {
         enforceCapture(rule, "identify", capture);
-        return await this.store.transaction(async (tx) => {
+        return await this.ops.transaction(async (tx, audit) => {
           const policy = await this.policy.policyOf(tx, caller.tenantId);
           const candidates: IdentificationCandidate[] = [];
           const seen = new Set<string>();
@@ -107,7 +107,7 @@ export class IdentificationService {
             createdAt: this.clock.now(),
           };
           await tx.identifications.create(decision);
-          await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+          audit.record({ ...ctx, purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
           return { decisionId, match: candidates.length > 0, candidates, threshold, reviewThreshold, modelId: gallery.modelId, face: capture.face, searchedTemplates };
         });
       } finally {

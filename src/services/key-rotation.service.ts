@@ -14,7 +14,7 @@ import type { Store } from "../domain/repositories.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 
 export interface RotationStatus {
   tenantId: string;
@@ -27,7 +27,7 @@ export interface RotationStatus {
 export class KeyRotationService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly vault: KeyVault,
     private readonly crypto: TemplateCrypto,
     private readonly jobs: JobQueue,
@@ -39,7 +39,7 @@ export class KeyRotationService {
   async rotate(actor: Actor): Promise<RotationStatus> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ROTATE_TENANT_KEY" };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
       await this.advanceVersion(caller.tenantId, caller.label);
       await this.jobs.enqueue("keys.rotate", { tenantId: caller.tenantId }, { jobId: `keys-rotate-${caller.tenantId}-${this.clock.now().getTime()}` });
@@ -49,12 +49,12 @@ export class KeyRotationService {
 
   /** Moves the tenant to the next key version (audited); new data keys are wrapped under it at once. */
   async advanceVersion(tenantId: string, actorLabel: string): Promise<number> {
-    return this.store.transaction(async (tx) => {
+    return this.ops.transaction(async (tx, audit) => {
       const tenant = await tx.tenants.findById(tenantId);
       if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
       const next = tenant.kekVersion + 1;
       await tx.tenants.setKekVersion(tenantId, next);
-      await this.audit.append(tx, { tenantId, actor: actorLabel, action: "ROTATE_TENANT_KEY", outcome: "SUCCESS", reason: `v${tenant.kekVersion}->v${next}` });
+      audit.record({ tenantId, actor: actorLabel, action: "ROTATE_TENANT_KEY", outcome: "SUCCESS", reason: `v${tenant.kekVersion}->v${next}` });
       return next;
     });
   }

@@ -28,7 +28,7 @@ import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { cosineSimilarity } from "../math/vector.js";
 import { callerOf, requireScope, type TenantCaller } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import type { SubjectMatcher } from "./subject-match.js";
 
@@ -49,7 +49,7 @@ export interface LivenessVerdict {
 export class LivenessService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly matcher: SubjectMatcher,
@@ -61,7 +61,7 @@ export class LivenessService {
   async start(actor: Actor, input: { subjectId: string; purpose: string }): Promise<StartedSession> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "START_LIVENESS_SESSION", subjectId: input.subjectId, purpose: input.purpose };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "faces:verify");
       const purpose = validatePurpose(input.purpose);
       await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
@@ -78,9 +78,9 @@ export class LivenessService {
         completedAt: null,
         failureReasons: [],
       };
-      await this.store.transaction(async (tx) => {
+      await this.ops.transaction(async (tx, audit) => {
         await tx.livenessSessions.create(session);
-        await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", targetId: session.id });
+        audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: session.id });
       });
       return { sessionId: session.id, challenges: session.challenges, expiresAt: session.expiresAt };
     });
@@ -89,7 +89,7 @@ export class LivenessService {
   async submit(actor: Actor, input: { sessionId: string; frames: ImageSource[] }): Promise<LivenessVerdict> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "CHECK_LIVENESS_SESSION", targetId: input.sessionId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "faces:verify");
       const session = await this.store.livenessSessions.find(caller.tenantId, input.sessionId);
       if (!session) throw new DomainError("LIVENESS_SESSION_NOT_FOUND", "no such liveness session");
@@ -161,14 +161,14 @@ export class LivenessService {
   /** Stores the verdict (once: a concurrent judgement makes this one SESSION_USED) and audits it. */
   private async record(caller: TenantCaller, session: LivenessSession, verdict: LivenessVerdict): Promise<LivenessVerdict> {
     const now = this.clock.now();
-    return this.store.transaction(async (tx) => {
+    return this.ops.transaction(async (tx, audit) => {
       const ok = await tx.livenessSessions.transition(caller.tenantId, session.id, "PENDING", {
         status: verdict.passed ? "PASSED" : "FAILED",
         completedAt: now,
         failureReasons: verdict.reasons,
       });
       if (!ok) return { ...verdict, passed: false, reasons: ["SESSION_USED"] };
-      await this.audit.append(tx, {
+      audit.record({
         tenantId: caller.tenantId,
         actor: caller.label,
         action: "CHECK_LIVENESS_SESSION",

@@ -11,7 +11,7 @@
 import { ExactIndex, type Candidate, type IndexEntry } from "../domain/matching/exact-index.js";
 import type { ApproximateIndexFactory, IndexKind, VectorIndex } from "../domain/matching/vector-index.js";
 import type { IndexChange, IndexSync } from "../domain/index-sync.port.js";
-import type { KeyVault } from "../domain/key-vault.port.js";
+import type { SubjectKeys } from "./subject-key.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { StoredTemplate, TemplateRef } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -51,7 +51,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
 
   constructor(
     private readonly db: Store,
-    private readonly vault: KeyVault,
+    private readonly keys: SubjectKeys,
     private readonly crypto: TemplateCrypto,
     private readonly sync: IndexSync,
     private readonly log: Logger,
@@ -147,14 +147,8 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
 
   /** Decrypts templates of one subject; none when the subject's key is gone (crypto-shredded). */
   private async decrypt(tenantId: string, subjectId: string, list: readonly StoredTemplate[]): Promise<Float32Array[]> {
-    const wrapped = await this.vault.get(tenantId, subjectId);
-    if (!wrapped) return [];
-    const key = this.crypto.unwrapDataKey(tenantId, subjectId, wrapped);
-    try {
-      return list.map((t) => this.crypto.open(key, t.ciphertext, { tenantId, subjectId, templateId: t.id, modelId: t.modelId }));
-    } finally {
-      key.destroy();
-    }
+    const vectors = await this.keys.tryWith(tenantId, subjectId, (key) => list.map((t) => this.crypto.open(key, t.ciphertext, { tenantId, subjectId, templateId: t.id, modelId: t.modelId })));
+    return vectors ?? [];
   }
 
   private addLocal(tenantId: string, galleryId: string, entry: IndexEntry, vector: Float32Array): void {

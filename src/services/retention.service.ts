@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../domain/clock.port.js";
 import type { Store } from "../domain/repositories.port.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import { destroyTemplates } from "./template-disposal.js";
 import type { TemplateEvents } from "./matching-index.service.js";
 
@@ -19,7 +19,7 @@ export const RETENTION_ACTOR = "system:retention";
 export class RetentionService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly events: TemplateEvents,
     private readonly clock: Clock,
     private readonly batchSize = 200,
@@ -28,12 +28,12 @@ export class RetentionService {
   async sweep(): Promise<SweepResult> {
     const result: SweepResult = { retentionExpired: 0, consentEnded: 0 };
     for (;;) {
-      const due = await this.store.transaction(async (tx) => {
+      const due = await this.ops.transaction(async (tx, audit) => {
         const due = await tx.templates.listDue(this.clock.now(), this.batchSize);
         const expired = due.filter((d) => d.why === "RETENTION_EXPIRED");
         const ended = due.filter((d) => d.why === "CONSENT_ENDED");
-        result.retentionExpired += await destroyTemplates(tx, this.audit, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
-        result.consentEnded += await destroyTemplates(tx, this.audit, ended, RETENTION_ACTOR, "CONSENT_ENDED");
+        result.retentionExpired += await destroyTemplates(tx, audit, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
+        result.consentEnded += await destroyTemplates(tx, audit, ended, RETENTION_ACTOR, "CONSENT_ENDED");
         return due;
       });
       await this.events.removed(due);

@@ -6,7 +6,7 @@
  * liveness (which checks that the person in the frames is the subject).
  */
 import { DomainError } from "../domain/errors.js";
-import type { KeyVault } from "../domain/key-vault.port.js";
+import type { SubjectKeys } from "./subject-key.js";
 import { verifyAgainst, type MatchResult } from "../domain/matching/decide.js";
 import type { PurposePolicy } from "../domain/policy/policy.js";
 import type { Store } from "../domain/repositories.port.js";
@@ -22,7 +22,7 @@ export class SubjectMatcher {
   constructor(
     private readonly store: Store,
     private readonly crypto: TemplateCrypto,
-    private readonly vault: KeyVault,
+    private readonly keys: SubjectKeys,
     private readonly thresholds: MatchThresholds,
   ) {}
 
@@ -38,17 +38,15 @@ export class SubjectMatcher {
     const galleries = await Promise.all([...new Set(templates.map((t) => t.galleryId))].map((id) => this.store.galleries.find(tenantId, id)));
     const rates = galleries.map((g) => g?.targetFmr ?? null).filter((r): r is number => r !== null);
     const threshold = Math.max(this.thresholds.verify(modelId, rates.length > 0 ? Math.min(...rates) : null), rule.minMatchThreshold ?? -1);
-    const wrapped = await this.vault.get(tenantId, subjectId);
-    if (!wrapped) throw new Error(`subject ${subjectId} has no data key`);
-    const key = this.crypto.unwrapDataKey(tenantId, subjectId, wrapped);
     const references: Float32Array[] = [];
     try {
-      for (const t of templates) {
-        references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
-      }
-      return { ...verifyAgainst(probe, references, threshold), threshold };
+      return await this.keys.with(tenantId, subjectId, (key) => {
+        for (const t of templates) {
+          references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
+        }
+        return { ...verifyAgainst(probe, references, threshold), threshold };
+      });
     } finally {
-      key.destroy();
       for (const r of references) r.fill(0);
     }
   }

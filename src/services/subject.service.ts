@@ -13,7 +13,7 @@ import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 
 export interface SubjectView {
   subject: Subject;
@@ -31,7 +31,7 @@ export async function findSubjectOrThrow(repos: Repositories, tenantId: string, 
 export class SubjectService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly crypto: TemplateCrypto,
     private readonly vault: KeyVault,
     private readonly clock: Clock,
@@ -41,7 +41,7 @@ export class SubjectService {
   async create(actor: Actor, externalRef: string | null, dateOfBirth: Date | null = null): Promise<Subject> {
     const caller = callerOf(actor);
     const subjectId = this.ids.next("sub");
-    return this.audit.failuresOf({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId }, async () => {
+    return this.ops.run({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId }, async () => {
       requireScope(actor, "subjects:write");
       if (externalRef !== null && (externalRef.length < 1 || externalRef.length > 200)) {
         throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
@@ -49,27 +49,29 @@ export class SubjectService {
       if (dateOfBirth !== null && (dateOfBirth.getTime() > this.clock.now().getTime() || dateOfBirth.getUTCFullYear() < 1900)) {
         throw new DomainError("INVALID_INPUT", "dateOfBirth must be a past date after 1900");
       }
-      // The key goes to the vault first; if the subject's row then fails, the orphan key is removed.
-      let keyStored = false;
+      // The key goes to the vault first (outside the transaction, which may be re-run); if
+      // the subject's row then fails, the orphan key is removed.
+      const tenant = await this.store.tenants.findById(caller.tenantId);
+      if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+      if (externalRef !== null && (await this.store.subjects.findByExternalRef(caller.tenantId, externalRef))) {
+        throw new DomainError("ALREADY_EXISTS", "a subject with this externalRef exists");
+      }
+      const now = this.clock.now();
+      const { key, wrapped } = this.crypto.createDataKey(caller.tenantId, subjectId, tenant.kekVersion);
+      key.destroy();
+      await this.vault.put({ subjectId, tenantId: caller.tenantId, wrappedKey: wrapped.wrappedKey, kekVersion: wrapped.kekVersion, createdAt: now });
       try {
-        return await this.store.transaction(async (tx) => {
+        return await this.ops.transaction(async (tx, audit) => {
           if (externalRef !== null && (await tx.subjects.findByExternalRef(caller.tenantId, externalRef))) {
             throw new DomainError("ALREADY_EXISTS", "a subject with this externalRef exists");
           }
-          const tenant = await tx.tenants.findById(caller.tenantId);
-          if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
-          const now = this.clock.now();
           const subject: Subject = { id: subjectId, tenantId: caller.tenantId, externalRef, dateOfBirth, legalHoldSince: null, legalHoldReason: null, createdAt: now };
-          const { key, wrapped } = this.crypto.createDataKey(caller.tenantId, subjectId, tenant.kekVersion);
-          key.destroy();
-          await this.vault.put({ subjectId, tenantId: caller.tenantId, wrappedKey: wrapped.wrappedKey, kekVersion: wrapped.kekVersion, createdAt: now });
-          keyStored = true;
           await tx.subjects.create(subject);
-          await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId, outcome: "SUCCESS", targetId: subjectId });
+          audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId, outcome: "SUCCESS", targetId: subjectId });
           return subject;
         });
       } catch (e) {
-        if (keyStored) await this.vault.destroy(caller.tenantId, subjectId);
+        await this.vault.destroy(caller.tenantId, subjectId).catch(() => undefined);
         throw e;
       }
     });
@@ -77,13 +79,13 @@ export class SubjectService {
 
   async get(actor: Actor, subjectId: string): Promise<SubjectView> {
     const caller = callerOf(actor);
-    return this.audit.failuresOf({ tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId }, async () => {
+    return this.ops.run({ tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId }, async () => {
       requireScope(actor, "subjects:read");
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         const consents = await tx.consents.listForSubject(caller.tenantId, subjectId);
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
-        await this.audit.append(tx, { tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId, outcome: "SUCCESS" });
+        audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId, outcome: "SUCCESS" });
         return { subject, consents, templates };
       });
     });
@@ -93,16 +95,16 @@ export class SubjectService {
   async setLegalHold(actor: Actor, subjectId: string, reason: string): Promise<Subject> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "SET_LEGAL_HOLD", subjectId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
       const why = reason.trim();
       if (why.length < 5 || why.length > 500) throw new DomainError("INVALID_INPUT", "a legal hold needs a reason of 5 to 500 characters (e.g. the case reference)");
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         if (subject.legalHoldSince !== null) throw new DomainError("ALREADY_EXISTS", "the subject is already under legal hold");
         const now = this.clock.now();
         await tx.subjects.setLegalHold(caller.tenantId, subjectId, now, why);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: subjectId });
+        audit.record({ ...ctx, outcome: "SUCCESS", targetId: subjectId });
         return { ...subject, legalHoldSince: now, legalHoldReason: why };
       });
     });
@@ -111,13 +113,13 @@ export class SubjectService {
   async releaseLegalHold(actor: Actor, subjectId: string): Promise<Subject> {
     const caller = callerOf(actor);
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "RELEASE_LEGAL_HOLD", subjectId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
-      return this.store.transaction(async (tx) => {
+      return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         if (subject.legalHoldSince === null) throw new DomainError("REQUEST_STATE", "the subject is not under legal hold");
         await tx.subjects.setLegalHold(caller.tenantId, subjectId, null, null);
-        await this.audit.append(tx, { ...ctx, outcome: "SUCCESS", targetId: subjectId });
+        audit.record({ ...ctx, outcome: "SUCCESS", targetId: subjectId });
         return { ...subject, legalHoldSince: null, legalHoldReason: null };
       });
     });

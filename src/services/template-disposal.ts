@@ -6,18 +6,18 @@
  */
 import type { Repositories } from "../domain/repositories.port.js";
 import type { TemplateRef } from "../domain/template.js";
-import type { AuditService } from "./audit.service.js";
+import type { AuditRecorder } from "./audit.service.js";
 
 export type DisposalReason = "CONSENT_WITHDRAWN" | "CONSENT_ENDED" | "RETENTION_EXPIRED" | "ERASURE";
 
-export async function destroyTemplates(tx: Repositories, audit: AuditService, refs: readonly TemplateRef[], actor: string, reason: DisposalReason): Promise<number> {
+export async function destroyTemplates(tx: Repositories, audit: AuditRecorder, refs: readonly TemplateRef[], actor: string, reason: DisposalReason): Promise<number> {
   let destroyed = 0;
   const byTenant = new Map<string, TemplateRef[]>();
   for (const r of refs) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
   for (const [tenantId, list] of byTenant) {
     destroyed += await tx.templates.delete(tenantId, list.map((r) => r.id));
     for (const r of list) {
-      await audit.append(tx, { tenantId, actor, action: "DESTROY_TEMPLATE", subjectId: r.subjectId, purpose: r.purpose, outcome: "SUCCESS", reason, targetId: r.id });
+      audit.record({ tenantId, actor, action: "DESTROY_TEMPLATE", subjectId: r.subjectId, purpose: r.purpose, outcome: "SUCCESS", reason, targetId: r.id });
     }
   }
   return destroyed;

@@ -9,7 +9,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
 import { SCOPES, isScope, type Actor, type Scope, type Tenant } from "../domain/tenant.js";
 import { requireAdmin } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 
 export interface CreatedTenant {
   tenant: Tenant;
@@ -26,7 +26,7 @@ function hashSecret(secret: string): string {
 export class TenantService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly adminToken: string,
@@ -45,11 +45,11 @@ export class TenantService {
     const apiKeyId = this.ids.next("key");
     const secret = randomBytes(32).toString("base64url");
     const granted = scopes as Scope[];
-    await this.store.transaction(async (tx) => {
+    await this.ops.transaction(async (tx, audit) => {
       await tx.tenants.create(tenant);
       await tx.apiKeys.create({ id: apiKeyId, tenantId: tenant.id, name: "initial", secretHash: hashSecret(secret), scopes: granted, createdAt: now, revokedAt: null });
-      await this.audit.append(tx, { tenantId: tenant.id, actor: "admin", action: "CREATE_TENANT", outcome: "SUCCESS", targetId: tenant.id });
-      await this.audit.append(tx, { tenantId: tenant.id, actor: "admin", action: "CREATE_API_KEY", outcome: "SUCCESS", targetId: apiKeyId });
+      audit.record({ tenantId: tenant.id, actor: "admin", action: "CREATE_TENANT", outcome: "SUCCESS", targetId: tenant.id });
+      audit.record({ tenantId: tenant.id, actor: "admin", action: "CREATE_API_KEY", outcome: "SUCCESS", targetId: apiKeyId });
     });
     return { tenant, apiKey: `${apiKeyId}.${secret}`, apiKeyId, scopes: granted };
   }

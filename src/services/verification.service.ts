@@ -18,7 +18,7 @@ import type { Actor } from "../domain/tenant.js";
 import type { VerificationDecision } from "../domain/verification.js";
 import { DomainError } from "../domain/errors.js";
 import { callerOf, requireScope } from "./access.js";
-import type { AuditService } from "./audit.service.js";
+import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import { retainUntil } from "../domain/retention.js";
 import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
@@ -52,7 +52,7 @@ export interface VerifyResult {
 export class VerificationService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditService,
+    private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
     private readonly engine: FaceEngine,
     private readonly matcher: SubjectMatcher,
@@ -65,7 +65,7 @@ export class VerificationService {
     const caller = callerOf(actor);
     const decisionId = this.ids.next("dec");
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "VERIFY_FACE", subjectId: input.subjectId, purpose: input.purpose, decisionId };
-    return this.audit.failuresOf(ctx, async () => {
+    return this.ops.run(ctx, async () => {
       requireScope(actor, "faces:verify");
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
@@ -99,14 +99,14 @@ export class VerificationService {
         actor: caller.label,
         createdAt: this.clock.now(),
       };
-      await this.store.transaction(async (tx) => {
+      await this.ops.transaction(async (tx, audit) => {
         const current = await this.policy.authorize(tx, caller, input.subjectId, "verify", purpose);
         await tx.verifications.create(decision);
         if (result.match) {
           const used = templates[result.best]!;
           await tx.templates.markUsed(caller.tenantId, used.id, decision.createdAt, retainUntil(current.retention, used.createdAt, decision.createdAt));
         }
-        await this.audit.append(tx, { ...ctx, purpose, outcome: "SUCCESS", reason: result.match ? "MATCH" : "NO_MATCH" });
+        audit.record({ ...ctx, purpose, outcome: "SUCCESS", reason: result.match ? "MATCH" : "NO_MATCH" });
       });
       return {
         decisionId,

@@ -8,13 +8,13 @@ const toEvent = (r: Row): AuditEvent => ({ ...r, outcome: r.outcome as AuditOutc
 export class PrismaAuditRepository implements AuditRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(e: AuditEvent): Promise<void> {
-    await this.db.auditEvent.create({ data: e });
+  async insertMany(events: readonly AuditEvent[]): Promise<void> {
+    await this.db.auditEvent.createMany({ data: [...events] });
   }
 
-  async list(tenantId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
+  async list(tenantId: string, opts: { afterSeq?: number; upToSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
     const rows = await this.db.auditEvent.findMany({
-      where: { tenantId, seq: { gt: opts.afterSeq ?? 0 } },
+      where: { tenantId, seq: { gt: opts.afterSeq ?? 0, ...(opts.upToSeq === undefined ? {} : { lte: opts.upToSeq }) } },
       orderBy: { seq: "asc" },
       ...(opts.limit === undefined ? {} : { take: opts.limit }),
     });

@@ -24,7 +24,15 @@ export interface Database {
 /** Any fixed number: serialises migrations when several processes start at once. */
 const MIGRATION_LOCK = 7_271_642;
 
-export async function openDatabase(cfg: DatabaseConfig): Promise<Database> {
+export interface DatabaseOptions {
+  /** Told of errors on idle pooled connections (server restart, terminated backend); the pool replaces them. */
+  onPoolError?: (e: Error) => void;
+  /** Longest wait for a new connection (ms) before a call fails DATABASE_UNAVAILABLE. */
+  connectTimeoutMs?: number;
+  poolSize?: number;
+}
+
+export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<Database> {
   const migrations = await readMigrations();
   if (cfg.kind === "postgres") {
     const client = new pg.Client({ connectionString: cfg.url });
@@ -36,7 +44,8 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<Database> {
     } finally {
       await client.end();
     }
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: cfg.url }) });
+    const pool = { connectionString: cfg.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 };
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { onPoolError: (e) => opts.onPoolError?.(e) }) });
     return {
       kind: "postgres",
       prisma,

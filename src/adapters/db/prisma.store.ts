@@ -13,9 +13,10 @@ import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
 import { PrismaTenantRepository } from "./tenant.repository.js";
 import { PrismaVerificationRepository } from "./verification.repository.js";
+import { mappingErrors, toStoreError } from "../shared/sql-errors.js";
 
 function repositories(db: Db): Repositories {
-  return {
+  const repos: Repositories = {
     tenants: new PrismaTenantRepository(db),
     apiKeys: new PrismaApiKeyRepository(db),
     subjects: new PrismaSubjectRepository(db),
@@ -28,11 +29,27 @@ function repositories(db: Db): Repositories {
     audit: new PrismaAuditRepository(db),
     livenessSessions: new PrismaLivenessSessionRepository(db),
   };
+  // Driver failures (conflicts, lost connections) surface as the domain's retryable errors.
+  for (const k of Object.keys(repos) as (keyof Repositories)[]) (repos as unknown as Record<string, object>)[k] = mappingErrors(repos[k]);
+  return repos;
 }
 
-export function prismaStore(prisma: PrismaClient): Store {
+export interface TransactionLimits {
+  /** Longest wait for a connection before the transaction starts (ms). */
+  maxWaitMs: number;
+  /** Longest a transaction may run (ms). */
+  timeoutMs: number;
+}
+
+export function prismaStore(prisma: PrismaClient, limits: TransactionLimits = { maxWaitMs: 5_000, timeoutMs: 30_000 }): Store {
   return {
     ...repositories(prisma),
-    transaction: (work) => prisma.$transaction((tx) => work(repositories(tx)), { timeout: 30_000, maxWait: 30_000 }),
+    transaction: async (work) => {
+      try {
+        return await prisma.$transaction((tx) => work(repositories(tx)), { timeout: limits.timeoutMs, maxWait: limits.maxWaitMs });
+      } catch (e) {
+        throw toStoreError(e);
+      }
+    },
   };
 }

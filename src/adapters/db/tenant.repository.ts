@@ -27,7 +27,7 @@ export class PrismaTenantRepository implements TenantRepository {
 
   async lockAuditHead(tenantId: string): Promise<{ seq: number; hash: string }> {
     const rows = await this.db.$queryRaw<{ auditSeq: number; auditHead: string }[]>`
-      SELECT "auditSeq", "auditHead" FROM "Tenant" WHERE "id" = ${tenantId} FOR UPDATE`;
+      SELECT "auditSeq", "auditHead" FROM "Tenant" WHERE "id" = ${tenantId} FOR NO KEY UPDATE`;
     const row = rows[0];
     if (!row) throw new Error(`tenant ${tenantId} not found`);
     return { seq: row.auditSeq, hash: row.auditHead };

@@ -9,6 +9,7 @@ import pg from "pg";
 import type { KeyVault } from "../../domain/key-vault.port.js";
 import type { SubjectKey } from "../../domain/subject.js";
 import type { WrappedDataKey } from "../../domain/template-crypto.port.js";
+import { toStoreError } from "../shared/sql-errors.js";
 
 export type KeyVaultConfig = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
 
@@ -42,11 +43,24 @@ const toKey = (r: Row): SubjectKey => ({
   createdAt: new Date(r.created_at),
 });
 
-export async function openKeyVault(cfg: KeyVaultConfig): Promise<KeyVault> {
+export interface KeyVaultOptions {
+  /** Told of errors on idle pooled connections (a server restart, a terminated backend); the pool replaces them. */
+  onPoolError?: (e: Error) => void;
+  /** Longest wait for a connection (ms): past it the call fails KEY_VAULT_UNAVAILABLE instead of hanging. */
+  connectTimeoutMs?: number;
+  poolSize?: number;
+}
+
+export async function openKeyVault(cfg: KeyVaultConfig, opts: KeyVaultOptions = {}): Promise<KeyVault> {
   let sql: Sql;
   if (cfg.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: cfg.url, max: 4 });
-    sql = { query: (q, p) => pool.query(q, p) as never, close: () => pool.end() };
+    const pool = new pg.Pool({ connectionString: cfg.url, max: opts.poolSize ?? 8, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 });
+    // Without a listener an idle connection's error (57P01 on a restart) would crash the process.
+    pool.on("error", (e) => opts.onPoolError?.(e));
+    sql = {
+      query: (q, p) => (pool.query(q, p) as Promise<never>).catch((e: unknown) => Promise.reject(toStoreError(e, "KEY_VAULT_UNAVAILABLE"))),
+      close: () => pool.end(),
+    };
     for (const statement of SCHEMA.split(";")) await pool.query(statement);
   } else {
     await mkdir(cfg.dataDir, { recursive: true });

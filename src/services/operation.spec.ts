@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import type { AuditEvent, AuditEventInput } from "../domain/audit.js";
+import { verifyChain } from "../domain/audit.js";
+import { DomainError } from "../domain/errors.js";
+import type { Repositories, Store } from "../domain/repositories.port.js";
+import type { Logger } from "../observability/logger.js";
+import { AuditService } from "./audit.service.js";
+import { OperationRunner } from "./operation.js";
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A store whose transactions keep the audit rows they wrote only on commit, and that can
+ * be told to fail its next transactions (a conflict, or the database gone).
+ */
+function memoryStore() {
+  const events: AuditEvent[] = [];
+  const head = { seq: 0, hash: "0".repeat(64) };
+  const failures: unknown[] = [];
+  let transactions = 0;
+  const repos = (pending: AuditEvent[], h: { seq: number; hash: string }) =>
+    ({
+      tenants: {
+        lockAuditHead: async () => ({ ...h }),
+        setAuditHead: async (_t: string, seq: number, hash: string) => Object.assign(h, { seq, hash }),
+        readAuditHead: async () => ({ ...head }),
+      },
+      audit: { insertMany: async (es: readonly AuditEvent[]) => void pending.push(...es), list: async () => [...events] },
+    }) as unknown as Repositories;
+  const store = {
+    ...repos(events, head),
+    async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+      transactions++;
+      const pending: AuditEvent[] = [];
+      const h = { ...head };
+      const result = await work(repos(pending, h));
+      const fail = failures.shift();
+      if (fail) throw fail;
+      events.push(...pending);
+      Object.assign(head, h);
+      return result;
+    },
+  } as unknown as Store;
+  return { store, events, head, failNext: (...e: unknown[]) => failures.push(...e), transactions: () => transactions };
+}
+
+function runner(m: ReturnType<typeof memoryStore>, sleeps: number[] = []) {
+  let n = 0;
+  const audit = new AuditService(m.store, { now: () => new Date(Date.UTC(2026, 0, 1)) }, { next: (p: string) => `${p}_${++n}` });
+  return new OperationRunner(m.store, audit, silent, { attempts: 4, baseDelayMs: 10, maxDelayMs: 40 }, async (ms) => void sleeps.push(ms));
+}
+
+const ctx = { tenantId: "ten_1", actor: "key:k1", action: "VERIFY_FACE", subjectId: "sub_1" };
+const success: AuditEventInput = { ...ctx, outcome: "SUCCESS" };
+const conflict = () => new DomainError("TRANSACTION_CONFLICT", "conflict");
+
+describe("OperationRunner", () => {
+  it("chains the events a transaction recorded, in order, when it commits", async () => {
+    const m = memoryStore();
+    const out = await runner(m).transaction(async (_tx, audit) => {
+      audit.record(success);
+      audit.record({ ...success, action: "DESTROY_TEMPLATE" });
+      return 42;
+    });
+    expect(out).toBe(42);
+    expect(m.events.map((e) => [e.seq, e.action])).toEqual([[1, "VERIFY_FACE"], [2, "DESTROY_TEMPLATE"]]);
+    expect(verifyChain(m.events, m.head).valid).toBe(true);
+  });
+
+  it("re-runs the whole work on a conflict, with growing waits, and keeps one copy of its events", async () => {
+    const m = memoryStore();
+    const sleeps: number[] = [];
+    m.failNext(conflict(), conflict());
+    let runs = 0;
+    await runner(m, sleeps).transaction(async (_tx, audit) => {
+      runs++;
+      audit.record(success);
+    });
+    expect(runs).toBe(3);
+    expect(m.events).toHaveLength(1);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(5);
+    expect(sleeps[0]).toBeLessThanOrEqual(10);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(10);
+    expect(sleeps[1]).toBeLessThanOrEqual(20);
+  });
+
+  it("gives up after the configured attempts with the retryable conflict", async () => {
+    const m = memoryStore();
+    m.failNext(conflict(), conflict(), conflict(), conflict());
+    await expect(runner(m).transaction(async () => 1)).rejects.toMatchObject({ reason: "TRANSACTION_CONFLICT", kind: "UNAVAILABLE" });
+    expect(m.transactions()).toBe(4);
+  });
+
+  it("does not retry other failures", async () => {
+    const m = memoryStore();
+    m.failNext(new DomainError("DATABASE_UNAVAILABLE", "down"));
+    await expect(runner(m).transaction(async () => 1)).rejects.toMatchObject({ reason: "DATABASE_UNAVAILABLE" });
+    expect(m.transactions()).toBe(1);
+  });
+
+  it("records a refusal as DENIED and a failure as FAILED, then rethrows it", async () => {
+    const m = memoryStore();
+    const r = runner(m);
+    await expect(r.run(ctx, async () => Promise.reject(new DomainError("CONSENT_REQUIRED", "no")))).rejects.toMatchObject({ reason: "CONSENT_REQUIRED" });
+    await expect(r.run(ctx, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(m.events.map((e) => [e.outcome, e.reason, e.subjectId])).toEqual([
+      ["DENIED", "CONSENT_REQUIRED", "sub_1"],
+      ["FAILED", "INTERNAL", "sub_1"],
+    ]);
+  });
+
+  it("retries recording a refusal, and answers AUDIT_UNAVAILABLE rather than an unrecorded refusal", async () => {
+    const m = memoryStore();
+    const down = new DomainError("DATABASE_UNAVAILABLE", "down");
+    m.failNext(down, down);
+    const r = runner(m);
+    await expect(r.run(ctx, async () => Promise.reject(new DomainError("CONSENT_REQUIRED", "no")))).rejects.toMatchObject({ reason: "CONSENT_REQUIRED" });
+    expect(m.events).toHaveLength(1);
+
+    m.failNext(down, down, down, down);
+    await expect(r.run(ctx, async () => Promise.reject(new DomainError("CONSENT_REQUIRED", "no")))).rejects.toMatchObject({ reason: "AUDIT_UNAVAILABLE", kind: "UNAVAILABLE" });
+    expect(m.events).toHaveLength(1);
+  });
+
+  it("passes on a dependency error whose failure could not be recorded (it already says retry)", async () => {
+    const m = memoryStore();
+    const down = new DomainError("DATABASE_UNAVAILABLE", "down");
+    m.failNext(down, down, down, down);
+    await expect(runner(m).run(ctx, async () => Promise.reject(down))).rejects.toBe(down);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The one mechanism every use case runs through.
+ *
+ * - `run(ctx, work)`: runs the use case; when it throws, the refusal (DENIED: scope,
+ *   consent, policy) or failure (FAILED: anything else) is written to the audit trail in
+ *   a transaction of its own, retried; if it still cannot be written, the caller gets a
+ *   typed retryable error (AUDIT_UNAVAILABLE) instead of a refusal nobody recorded.
+ * - `transaction(work)`: one database transaction whose work records its audit events on
+ *   the recorder it is handed; they are chained as the transaction's last step (see
+ *   AuditService.chain) and commit with the change or not at all. Serialization failures
+ *   and deadlocks (TRANSACTION_CONFLICT) re-run the whole work, a bounded number of times
+ *   with jittered exponential backoff, so work must not consume its inputs (zero buffers
+ *   after the transaction, not inside it).
+ */
+import type { AuditEventInput } from "../domain/audit.js";
+import { DomainError, isDomainError, isRetryable } from "../domain/errors.js";
+import type { Repositories, Store } from "../domain/repositories.port.js";
+import type { Logger } from "../observability/logger.js";
+import type { AuditContext, AuditRecorder, AuditService } from "./audit.service.js";
+
+export interface RetryPolicy {
+  /** Tries of a transaction in all (1 = no retry). */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 5, maxDelayMs: 250 };
+/** Recording a refusal is retried less patiently: the caller is waiting for its answer. */
+const FAILURE_AUDIT_TRIES = 4;
+
+export type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class OperationRunner {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly log: Logger,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly sleep: Sleep = realSleep,
+  ) {}
+
+  async run<T>(ctx: AuditContext, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      await this.recordFailure(ctx, e);
+      throw e;
+    }
+  }
+
+  async transaction<T>(work: (tx: Repositories, audit: AuditRecorder) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const pending: AuditEventInput[] = [];
+          const result = await work(tx, { record: (event) => void pending.push(event) });
+          if (pending.length > 0) await this.audit.chain(tx, pending);
+          return result;
+        });
+      } catch (e) {
+        if (!(isDomainError(e) && e.reason === "TRANSACTION_CONFLICT") || attempt >= this.retry.attempts) throw e;
+        await this.sleep(this.backoff(attempt));
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return cap / 2 + Math.random() * (cap / 2);
+  }
+
+  private async recordFailure(ctx: AuditContext, e: unknown): Promise<void> {
+    const denied = isDomainError(e) && (e.kind === "FORBIDDEN" || e.kind === "UNAUTHENTICATED");
+    const event: AuditEventInput = { ...ctx, outcome: denied ? "DENIED" : "FAILED", reason: isDomainError(e) ? e.reason : "INTERNAL" };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= FAILURE_AUDIT_TRIES; attempt++) {
+      try {
+        await this.transaction(async (_tx, audit) => audit.record(event));
+        return;
+      } catch (auditError) {
+        lastError = auditError;
+        if (attempt < FAILURE_AUDIT_TRIES) await this.sleep(50 * 2 ** (attempt - 1));
+      }
+    }
+    this.log.error("could not record a refused or failed operation in the audit trail", { action: ctx.action, reason: event.reason, error: lastError });
+    // The caller must not take an unrecorded refusal as final: a dependency error already
+    // says "retry"; anything else is replaced by one that does.
+    if (isRetryable(e)) return;
+    throw new DomainError("AUDIT_UNAVAILABLE", "the outcome of this call could not be recorded; retry shortly");
+  }
+}
