@@ -28,6 +28,7 @@ import type { FaceEngine } from "../domain/face-engine.port.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/error-mapping.js";
 import { buildGraphQLSchema } from "../graphql/schema.js";
+import { requestLimits } from "../graphql/limits.js";
 import { startHttpServer, type RunningServer } from "../http/server.js";
 import { loadCalibration } from "../inference/calibration.js";
 import { MatchThresholds } from "../services/match-thresholds.js";
@@ -123,11 +124,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   await jobs.repeat("retention.sweep", {}, config.retentionSweepSeconds * 1000);
   await jobs.enqueue("retention.sweep", {});
 
+  const schema = await buildGraphQLSchema();
+  const limits = requestLimits(config.graphql, schema);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildGraphQLSchema(),
+    schema,
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    introspection: config.graphql.introspection,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
   });
   await apollo.start();
   let http: RunningServer;

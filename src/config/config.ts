@@ -46,6 +46,26 @@ export interface Config {
     /** Default target false-positive identification rate of galleries that set none. */
     targetFpir: number;
   };
+  /** Bounds on the work one GraphQL request may ask for, checked before execution. */
+  graphql: {
+    /** Schema introspection and "did you mean" suggestions (GRAPHQL_INTROSPECTION). */
+    introspection: boolean;
+    maxAliases: number;
+    maxDepth: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** Largest cost of one operation; every field costs 1, a face inference `inferenceCost`. */
+    maxCost: number;
+    inferenceCost: number;
+  };
+  /** Requests per window, per API key and, for calls without a valid key, per client address. */
+  rateLimit: {
+    perKey: number;
+    perAddress: number;
+    windowSeconds: number;
+    /** Failed admin-token or API-key attempts per client address and window before it is blocked. */
+    authFailures: number;
+  };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -85,6 +105,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   };
   const int = (key: string, fallback: number, min: number, max: number) =>
     num(key, fallback, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer from ${min} to ${max}`);
+  const bool = (key: string, fallback: boolean): boolean => {
+    const raw = optional(key);
+    if (raw === undefined) return fallback;
+    if (["true", "1", "on", "yes"].includes(raw.toLowerCase())) return true;
+    if (["false", "0", "off", "no"].includes(raw.toLowerCase())) return false;
+    problems.push(`${key}=${JSON.stringify(raw)}: must be true or false`);
+    return fallback;
+  };
   const fraction = (key: string, fallback: number) => num(key, fallback, (n) => n > 0 && n < 1, "a number between 0 and 1 (exclusive)");
 
   const dataDir = path.resolve(cwd, str("DATA_DIR", "data"));
@@ -155,6 +183,21 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     },
     verify: { threshold: verifyThreshold, targetFalseMatchRate: fraction("VERIFY_TARGET_FMR", 1e-3) },
     identify: { targetFpir: fraction("IDENTIFY_TARGET_FPIR", 1e-2) },
+    graphql: {
+      introspection: bool("GRAPHQL_INTROSPECTION", false),
+      maxAliases: int("GRAPHQL_MAX_ALIASES", 15, 1, 10_000),
+      maxDepth: int("GRAPHQL_MAX_DEPTH", 8, 2, 100),
+      maxTokens: int("GRAPHQL_MAX_TOKENS", 2_000, 100, 1_000_000),
+      maxDirectives: int("GRAPHQL_MAX_DIRECTIVES", 20, 1, 10_000),
+      maxCost: int("GRAPHQL_MAX_COST", 2_000, 10, 10_000_000),
+      inferenceCost: int("GRAPHQL_INFERENCE_COST", 100, 1, 1_000_000),
+    },
+    rateLimit: {
+      perKey: int("RATE_LIMIT_PER_KEY", 600, 1, 10_000_000),
+      perAddress: int("RATE_LIMIT_PER_ADDRESS", 120, 1, 10_000_000),
+      windowSeconds: int("RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
+      authFailures: int("AUTH_FAILURES_PER_ADDRESS", 10, 1, 10_000),
+    },
     logLevel: logLevel as Config["logLevel"],
   };
   if (problems.length > 0) throw new ConfigError(problems);

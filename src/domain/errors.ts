@@ -5,7 +5,7 @@
  * Messages are for humans and must never contain biometric data, keys or secrets.
  */
 
-export type ErrorKind = "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNAVAILABLE";
+export type ErrorKind = "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNAVAILABLE" | "THROTTLED";
 
 /** Every reason the platform can give, with the kind of failure it is. */
 export const ERROR_REASONS = {
@@ -16,6 +16,9 @@ export const ERROR_REASONS = {
   IMAGE_TOO_SMALL: "INVALID_INPUT",
   NO_FACE: "INVALID_INPUT",
   MULTIPLE_FACES: "INVALID_INPUT",
+  // The request asks for more work than one request may (tokens, aliases, depth,
+  // directives, inference-weighted cost); extensions.limit says which.
+  QUERY_LIMIT: "INVALID_INPUT",
   // The capture failed the quality gate; extensions.qualityReasons lists why (src/domain/quality.ts).
   LOW_QUALITY: "INVALID_INPUT",
   // Authentication and authorisation.
@@ -58,6 +61,9 @@ export const ERROR_REASONS = {
   TRANSACTION_CONFLICT: "UNAVAILABLE",
   // The outcome of a refused or failed call could not be written to the audit trail.
   AUDIT_UNAVAILABLE: "UNAVAILABLE",
+  // Too many calls: per API key, or per client address without a valid key
+  // (extensions.retryAfter: seconds to wait).
+  THROTTLED: "THROTTLED",
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

@@ -5,11 +5,12 @@
  * with a generic message and an error id, its details going only to the server log.
  */
 import { randomUUID } from "node:crypto";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ArgumentValidationError } from "type-graphql";
 import { isDomainError, type ErrorKind } from "../domain/errors.js";
 import { describeError, type Logger } from "../observability/logger.js";
+import { LIMIT_MESSAGE } from "./limits.js";
 
 export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   INVALID_INPUT: "BAD_USER_INPUT",
@@ -18,6 +19,7 @@ export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  THROTTLED: "THROTTLED",
 };
 
 /** Apollo codes for errors raised before resolvers run (parsing, validation, bad requests). */
@@ -25,7 +27,9 @@ const PASS_THROUGH = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED
 
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Plugins (request limits) throw domain errors too; Apollo wraps those in a GraphQLError.
+    const original = !isDomainError(unwrapped) && unwrapped instanceof GraphQLError && isDomainError(unwrapped.originalError) ? unwrapped.originalError : unwrapped;
     const path = formatted.path;
     if (isDomainError(original)) {
       return {
@@ -41,7 +45,14 @@ export function createErrorFormatter(log: Logger) {
     const code = formatted.extensions?.["code"];
     // Errors raised before any resolver ran (no path): parsing, validation, variable coercion.
     if (typeof code === "string" && PASS_THROUGH.has(code) && !path) {
-      return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(path ? { path } : {}), extensions: { code } };
+      // A request limit (graphql-armor) is a validation error; name it for clients.
+      const limit = code === "GRAPHQL_VALIDATION_FAILED" ? LIMIT_MESSAGE.exec(formatted.message)?.[1]?.toLowerCase() : undefined;
+      const message = formatted.message.replace(/^Syntax Error: /, "");
+      return {
+        message: limit ? message : formatted.message,
+        ...(formatted.locations && !limit ? { locations: formatted.locations } : {}),
+        extensions: limit ? { code: "BAD_USER_INPUT", reason: "QUERY_LIMIT", limit: limit === "aliases" ? "aliases" : limit } : { code },
+      };
     }
     const errorId = randomUUID();
     log.error("unexpected error in a GraphQL operation", { errorId, error: describeError(original) });

@@ -1,6 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, ID, Mutation, Query, Resolver } from "type-graphql";
 import { EXPRESSIONS } from "../../domain/face-engine.port.js";
 import type { GraphQLContext } from "../context.js";
+import { runsInference } from "../limits.js";
 import { readImageInput } from "../image-bytes.js";
 import { FaceAnalysisType, LivenessSessionType, LivenessVerdictType } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
@@ -21,6 +22,7 @@ export class CaptureResolver {
   @Mutation(() => LivenessVerdictType, {
     description: "Judges the session's frames (a neutral frontal frame first, then the challenges in order; at most 16). A session is judged once; frames are never stored.",
   })
+  @Extensions(runsInference("frames"))
   async submitLivenessFrames(
     @Ctx() ctx: GraphQLContext,
     @Arg("sessionId", () => ID) sessionId: string,
@@ -33,6 +35,7 @@ export class CaptureResolver {
   @Query(() => FaceAnalysisType, {
     description: "Age, gender, expression and head pose of the (largest) face, where the policy permits attribute analysis for the purpose and the subject's consent covers it. Never stored.",
   })
+  @Extensions(runsInference())
   async analyzeFace(
     @Ctx() ctx: GraphQLContext,
     @Arg("subjectId", () => ID) subjectId: string,

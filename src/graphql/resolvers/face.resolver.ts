@@ -1,5 +1,6 @@
-import { Arg, Ctx, Float, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, Float, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
+import { runsInference } from "../limits.js";
 import { readImageInput } from "../image-bytes.js";
 import { EnrollmentType, GalleryIndexType, IdentificationType, VerificationType } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
@@ -38,6 +39,7 @@ export class FaceResolver {
   }
 
   @Mutation(() => EnrollmentType, { description: "Enrolls the one face in the photo as an encrypted template. Needs the subject's active consent for the purpose." })
+  @Extensions(runsInference())
   async enrollFace(
     @Ctx() ctx: GraphQLContext,
     @Arg("subjectId", () => ID) subjectId: string,
@@ -50,6 +52,7 @@ export class FaceResolver {
   }
 
   @Mutation(() => VerificationType, { description: "1:1: does the (largest) face in the photo belong to the subject? Needs active consent for the purpose." })
+  @Extensions(runsInference())
   async verifyFace(
     @Ctx() ctx: GraphQLContext,
     @Arg("subjectId", () => ID) subjectId: string,
@@ -70,6 +73,7 @@ export class FaceResolver {
   @Mutation(() => IdentificationType, {
     description: "1:N: who in the gallery is the (largest) face in the photo? Only where the policy allows identification for the purpose, and only among subjects whose consent covers it.",
   })
+  @Extensions(runsInference())
   async identifyFace(
     @Ctx() ctx: GraphQLContext,
     @Arg("galleryId", () => ID) galleryId: string,

@@ -1,0 +1,73 @@
+/**
+ * Bounds on the work one GraphQL request may ask for, all checked before anything runs:
+ * tokens (while parsing), aliases, depth and directives (graphql-armor's validation
+ * rules), and an inference-weighted cost (graphql-query-complexity): every field costs 1
+ * and a field marked `@Extensions(runsInference())` costs `inferenceCost` per face
+ * inference it may run, so 50 aliased `verifyFace` calls are refused as a whole instead of
+ * running 50 inferences. Field suggestions ("Did you mean …") are blocked unless
+ * introspection is on.
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { GraphQLSchema, ValidationRule } from "graphql";
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
+import type { Config } from "../config/config.js";
+import { DomainError } from "../domain/errors.js";
+
+const INFERENCE_EXTENSION = "inferences";
+
+/**
+ * Field extensions for a field that runs face inference: once per call, or once per
+ * item of the list argument named (e.g. the frames of a liveness session).
+ */
+export function runsInference(perItemOf?: string): Record<string, unknown> {
+  return { [INFERENCE_EXTENSION]: perItemOf ?? 1 };
+}
+
+function inferenceEstimator(cost: number): ComplexityEstimator {
+  return ({ field, args, childComplexity }) => {
+    const marked = field.extensions?.[INFERENCE_EXTENSION] as number | string | undefined;
+    if (marked === undefined) return undefined;
+    const runs = typeof marked === "number" ? marked : Math.max(1, Array.isArray(args[marked]) ? (args[marked] as unknown[]).length : 1);
+    return cost * runs + childComplexity;
+  };
+}
+
+export interface RequestLimits {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+}
+
+/** Armor rejections are GraphQL validation errors whose message says which limit; this names them for clients. */
+export const LIMIT_MESSAGE = /(token|aliases|depth|directives) limit of \d+ exceeded/i;
+
+export function requestLimits(cfg: Config["graphql"], schema: GraphQLSchema): RequestLimits {
+  const armor = new ApolloArmor({
+    maxTokens: { n: cfg.maxTokens },
+    maxAliases: { n: cfg.maxAliases, allowList: [] },
+    maxDepth: { n: cfg.maxDepth, ignoreIntrospection: false, flattenFragments: true },
+    maxDirectives: { n: cfg.maxDirectives },
+    // The weighted cost below replaces armor's flat one.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: !cfg.introspection },
+  }).protect();
+  const estimators = [inferenceEstimator(cfg.inferenceCost), simpleEstimator({ defaultComplexity: 1 })];
+  const costPlugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, ...(request.operationName ? { operationName: request.operationName } : {}), estimators });
+          if (cost > cfg.maxCost) {
+            throw new DomainError("QUERY_LIMIT", `the operation costs ${cost}, over the limit of ${cfg.maxCost} (each face inference costs ${cfg.inferenceCost}); split it into several requests`, {
+              limit: "cost",
+              cost,
+              maxCost: cfg.maxCost,
+            });
+          }
+        },
+      };
+    },
+  };
+  // Armor's declarations name Apollo's CommonJS build; the plugins are the same objects.
+  return { plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), costPlugin], validationRules: armor.validationRules };
+}
