@@ -30,6 +30,7 @@ import { createErrorFormatter } from "../graphql/error-mapping.js";
 import { buildGraphQLSchema } from "../graphql/schema.js";
 import { requestLimits } from "../graphql/limits.js";
 import { startHttpServer, type RunningServer } from "../http/server.js";
+import { createThrottle } from "../http/throttle.js";
 import { loadCalibration } from "../inference/calibration.js";
 import { MatchThresholds } from "../services/match-thresholds.js";
 import { FacePipeline } from "../inference/face-pipeline.js";
@@ -133,13 +134,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     introspection: config.graphql.introspection,
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
   });
   await apollo.start();
+  const throttle = createThrottle(config.rateLimit, config.redis);
   let http: RunningServer;
   try {
-    http = await startHttpServer(apollo, services, log, { ...config.server, maxImageBytes: config.inference.decode.maxBytes });
+    http = await startHttpServer(apollo, services, log, { ...config.server, maxImageBytes: config.inference.decode.maxBytes, throttle });
   } catch (e) {
+    await throttle.close();
     await apollo.stop();
     await jobs.close();
     await indexSync.close();
@@ -160,6 +164,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     adminTokenFile: admin.file,
     async close() {
       await http.close();
+      await throttle.close();
       await apollo.stop();
       await jobs.close();
       await indexSync.close();

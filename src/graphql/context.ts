@@ -14,26 +14,53 @@ export interface GraphQLContext {
   tenantActor(): Promise<Actor>;
   /** The admin actor, or null when no admin token was sent; throws when a bad one was. */
   adminActor(): Actor | null;
+  /** Set when a presented API key or admin token was wrong (the HTTP layer counts these per address). */
+  readonly authenticationFailed: boolean;
 }
 
 export type HeaderGetter = (name: string) => string | undefined;
 
 export function createContext(services: Services, header: HeaderGetter): GraphQLContext {
   let tenant: Promise<Actor> | undefined;
+  let failed = false;
   return {
     services,
     tenantActor() {
       tenant ??= (async () => {
-        const auth = header("authorization");
-        const key = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? header("x-api-key");
+        const key = presentedApiKey(header);
         if (!key) throw new DomainError("INVALID_API_KEY", "an API key is required (Authorization: Bearer <key>)");
-        return services.tenants.authenticateApiKey(key);
+        try {
+          return await services.tenants.authenticateApiKey(key);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
       })();
       return tenant;
     },
     adminActor() {
       const token = header("x-admin-token");
-      return token === undefined ? null : services.tenants.authenticateAdmin(token);
+      if (token === undefined) return null;
+      try {
+        return services.tenants.authenticateAdmin(token);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    },
+    get authenticationFailed() {
+      return failed;
     },
   };
+}
+
+/** The API key sent (Authorization: Bearer, or x-api-key), unchecked. */
+export function presentedApiKey(header: HeaderGetter): string | undefined {
+  return header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? header("x-api-key");
+}
+
+/** The public id part of a presented API key (`<id>.<secret>`), for rate limits; never the secret. */
+export function apiKeyIdOf(key: string | undefined): string | undefined {
+  const dot = key?.lastIndexOf(".") ?? -1;
+  return key && dot > 0 ? key.slice(0, dot) : undefined;
 }

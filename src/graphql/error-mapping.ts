@@ -46,12 +46,13 @@ export function createErrorFormatter(log: Logger) {
     // Errors raised before any resolver ran (no path): parsing, validation, variable coercion.
     if (typeof code === "string" && PASS_THROUGH.has(code) && !path) {
       // A request limit (graphql-armor) is a validation error; name it for clients.
-      const limit = code === "GRAPHQL_VALIDATION_FAILED" ? LIMIT_MESSAGE.exec(formatted.message)?.[1]?.toLowerCase() : undefined;
+      const match = code === "GRAPHQL_VALIDATION_FAILED" || code === "GRAPHQL_PARSE_FAILED" ? LIMIT_MESSAGE.exec(formatted.message) : null;
+      const limit = match ? (match[1] ?? match[2])!.toLowerCase() : undefined;
       const message = formatted.message.replace(/^Syntax Error: /, "");
       return {
         message: limit ? message : formatted.message,
         ...(formatted.locations && !limit ? { locations: formatted.locations } : {}),
-        extensions: limit ? { code: "BAD_USER_INPUT", reason: "QUERY_LIMIT", limit: limit === "aliases" ? "aliases" : limit } : { code },
+        extensions: limit ? { code: "BAD_USER_INPUT", reason: "QUERY_LIMIT", limit: limit === "tokens" ? "token" : limit } : { code },
       };
     }
     const errorId = randomUUID();

@@ -11,16 +11,33 @@ export async function readImageInput(input: ImageInput, maxBytes: number): Promi
   if (hasBase64 === hasUpload) throw new DomainError("INVALID_INPUT", "give the image as exactly one of base64 or upload");
   if (hasBase64) return decodeBase64Image(input.base64!, maxBytes);
 
-  const file = await input.upload!;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of file.createReadStream()) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new DomainError("IMAGE_TOO_LARGE", `the image is over the ${maxBytes}-byte limit`, { maxBytes });
-    chunks.push(chunk as Buffer);
+  try {
+    const file = await input.upload!;
+    for await (const chunk of file.createReadStream()) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) throw new DomainError("IMAGE_TOO_LARGE", `the image is over the ${maxBytes}-byte limit`, { maxBytes });
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    throw uploadError(e, maxBytes);
   }
   const bytes = Buffer.concat(chunks);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * graphql-upload rejects the file's promise or stream with an HttpError (a status and a
+ * message) when the multipart body names a file it lacks, ends early, or passes the size
+ * limit: the client's mistake, said as such.
+ */
+function uploadError(e: unknown, maxBytes: number): unknown {
+  if (e instanceof DomainError) return e;
+  const status = (e as { status?: unknown } | null)?.status;
+  if (status === 413) return new DomainError("IMAGE_TOO_LARGE", `the image is over the ${maxBytes}-byte limit`, { maxBytes });
+  if (typeof status === "number" && status >= 400 && status < 500) return new DomainError("INVALID_INPUT", "the uploaded file is missing from the multipart request or was cut short");
+  return e;
 }
 
 export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {

@@ -1,7 +1,7 @@
 /**
  * Bounds on the work one GraphQL request may ask for, all checked before anything runs:
- * tokens (while parsing), aliases, depth and directives (graphql-armor's validation
- * rules), and an inference-weighted cost (graphql-query-complexity): every field costs 1
+ * tokens (graphql-js's own parser limit, so a huge document is abandoned while parsing),
+ * aliases, depth and directives (graphql-armor's validation rules), and an inference-weighted cost (graphql-query-complexity): every field costs 1
  * and a field marked `@Extensions(runsInference())` costs `inferenceCost` per face
  * inference it may run, so 50 aliased `verifyFace` calls are refused as a whole instead of
  * running 50 inferences. Field suggestions ("Did you mean …") are blocked unless
@@ -36,14 +36,16 @@ function inferenceEstimator(cost: number): ComplexityEstimator {
 export interface RequestLimits {
   plugins: ApolloServerPlugin[];
   validationRules: ValidationRule[];
+  parseOptions: { maxTokens: number };
 }
 
-/** Armor rejections are GraphQL validation errors whose message says which limit; this names them for clients. */
-export const LIMIT_MESSAGE = /(token|aliases|depth|directives) limit of \d+ exceeded/i;
+/** Limit rejections are parse or validation errors whose message says which limit; this names them for clients. */
+export const LIMIT_MESSAGE = /(?:(aliases|depth|directives) limit of \d+ exceeded)|(?:contains more th(?:an|at) \d+ (tokens))/i;
 
 export function requestLimits(cfg: Config["graphql"], schema: GraphQLSchema): RequestLimits {
   const armor = new ApolloArmor({
-    maxTokens: { n: cfg.maxTokens },
+    // Tokens are limited by the parser itself (parseOptions below).
+    maxTokens: { enabled: false },
     maxAliases: { n: cfg.maxAliases, allowList: [] },
     maxDepth: { n: cfg.maxDepth, ignoreIntrospection: false, flattenFragments: true },
     maxDirectives: { n: cfg.maxDirectives },
@@ -56,7 +58,13 @@ export function requestLimits(cfg: Config["graphql"], schema: GraphQLSchema): Re
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, ...(request.operationName ? { operationName: request.operationName } : {}), estimators });
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, ...(request.operationName ? { operationName: request.operationName } : {}), estimators });
+          } catch {
+            // Variables that do not fit the operation: execution refuses them before any resolver runs.
+            return;
+          }
           if (cost > cfg.maxCost) {
             throw new DomainError("QUERY_LIMIT", `the operation costs ${cost}, over the limit of ${cfg.maxCost} (each face inference costs ${cfg.inferenceCost}); split it into several requests`, {
               limit: "cost",
@@ -69,5 +77,5 @@ export function requestLimits(cfg: Config["graphql"], schema: GraphQLSchema): Re
     },
   };
   // Armor's declarations name Apollo's CommonJS build; the plugins are the same objects.
-  return { plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), costPlugin], validationRules: armor.validationRules };
+  return { plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), costPlugin], validationRules: armor.validationRules, parseOptions: { maxTokens: cfg.maxTokens } };
 }

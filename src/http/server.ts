@@ -3,14 +3,20 @@
  *   POST /graphql   JSON, or a GraphQL multipart request (file uploads; needs the
  *                   `apollo-require-preflight: true` header, as Apollo's CSRF guard asks)
  *   GET  /graphql   queries only
- *   GET  /health    JSON health (no key needed)
+ *   GET  /health        JSON health (no key needed; 503 when a dependency is down)
+ *   GET  /health/live   the process answers (for restarts by an orchestrator)
+ *   GET  /health/ready  every dependency's state; 503 until all are up (for load balancers)
+ * Every GraphQL request passes the rate limits first (src/http/throttle.ts): THROTTLED
+ * with HTTP 429 and Retry-After when over them.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import processRequest from "graphql-upload/processRequest.mjs";
 import type { Services } from "../app/services.js";
-import { createContext, type GraphQLContext } from "../graphql/context.js";
+import { apiKeyIdOf, createContext, presentedApiKey, type GraphQLContext } from "../graphql/context.js";
+import { GRAPHQL_CODES } from "../graphql/error-mapping.js";
+import type { Throttle } from "./throttle.js";
 import type { Logger } from "../observability/logger.js";
 
 export interface HttpOptions {
@@ -18,6 +24,7 @@ export interface HttpOptions {
   port: number;
   /** Largest accepted image; request bodies may be about 4/3 of it (base64) plus slack. */
   maxImageBytes: number;
+  throttle: Throttle;
 }
 
 export interface RunningServer {
@@ -39,7 +46,11 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/health" && req.method === "GET") {
+    if (url.pathname === "/health/live" && req.method === "GET") {
+      sendJson(res, 200, { status: "ok" });
+      return;
+    }
+    if ((url.pathname === "/health" || url.pathname === "/health/ready") && req.method === "GET") {
       const h = await services.health();
       sendJson(res, h.status === "ok" ? 200 : 503, h);
       return;
@@ -52,18 +63,30 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
 
+    const address = req.socket.remoteAddress ?? "unknown";
+    const apiKey = presentedApiKey((name) => headers.get(name));
+    const credentialed = apiKey !== undefined || headers.get("x-admin-token") !== undefined;
+    const wait = (credentialed ? await opts.throttle.authBlocked(address) : null) ?? (await opts.throttle.admit(apiKeyIdOf(apiKey), address));
+    if (wait !== null) {
+      res.setHeader("retry-after", String(wait));
+      sendJson(res, 429, { errors: [{ message: `too many requests; retry in ${wait} s`, extensions: { code: GRAPHQL_CODES.THROTTLED, reason: "THROTTLED", retryAfter: wait, retryable: true } }] });
+      req.resume();
+      return;
+    }
+
     let body: unknown = undefined;
     const type = headers.get("content-type") ?? "";
     if (req.method === "POST" && type.startsWith("multipart/form-data")) {
       if (!headers.get("apollo-require-preflight") && !headers.get("x-apollo-operation-name")) {
-        sendJson(res, 400, badRequest("multipart requests need the header `apollo-require-preflight: true` (CSRF protection)"));
+        sendJson(res, 400, badRequest("multipart requests need the header `apollo-require-preflight: true` (CSRF protection)", "PREFLIGHT_REQUIRED"));
         return;
       }
       try {
         body = await processRequest(req, res, { maxFileSize: opts.maxImageBytes, maxFiles: 1, maxFieldSize: maxBody });
       } catch (e) {
+        // graphql-upload's HttpErrors carry a 4xx status; anything else is still the client's body.
         const status = (e as { status?: number }).status ?? 400;
-        sendJson(res, status, badRequest(`invalid multipart request: ${(e as Error).message}`, status === 413 ? "IMAGE_TOO_LARGE" : undefined));
+        sendJson(res, status === 413 ? 413 : 400, badRequest(`invalid multipart request: ${(e as Error).message}`, status === 413 ? "IMAGE_TOO_LARGE" : "INVALID_INPUT"));
         return;
       }
       headers.set("content-type", "application/json");
@@ -85,10 +108,12 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
       }
     }
 
+    let context: GraphQLContext | undefined;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => createContext(services, (name) => headers.get(name)),
+      context: async () => (context = createContext(services, (name) => headers.get(name))),
     });
+    if (context?.authenticationFailed) await opts.throttle.authFailed(address);
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) res.setHeader(k, v);
     if (result.body.kind === "complete") {
@@ -115,8 +140,8 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
   };
 }
 
-function badRequest(message: string, reason?: string) {
-  return { errors: [{ message, extensions: { code: "BAD_REQUEST", ...(reason ? { reason } : {}) } }] };
+function badRequest(message: string, reason: string = "INVALID_INPUT") {
+  return { errors: [{ message, extensions: { code: reason === "INVALID_INPUT" || reason === "IMAGE_TOO_LARGE" ? "BAD_USER_INPUT" : "BAD_REQUEST", reason } }] };
 }
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
