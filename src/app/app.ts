@@ -122,6 +122,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const loaded = await services.index.start();
   log.info("matching indexes loaded", { galleries: loaded.galleries, indexedFaces: loaded.templates });
   if (jobs instanceof BullMqQueue) jobs.start();
+  // Whatever an earlier run left in the outbox (Redis was down, or the process died) goes out now.
+  services.relay.start();
+  void services.relay.deliver().catch(() => undefined);
   await jobs.repeat("retention.sweep", {}, config.retentionSweepSeconds * 1000);
   await jobs.enqueue("retention.sweep", {});
 
@@ -164,6 +167,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     adminTokenFile: admin.file,
     async close() {
       await http.close();
+      services.relay.stop();
       await throttle.close();
       await apollo.stop();
       await jobs.close();

@@ -15,6 +15,7 @@ import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
 import { AuditService } from "../services/audit.service.js";
 import { OperationRunner, type RetryPolicy } from "../services/operation.js";
+import { DEFAULT_RELAY, OutboxRelay, type RelayOptions } from "../services/outbox-relay.js";
 import { SubjectKeys } from "../services/subject-key.js";
 import { ComplianceService } from "../services/compliance.service.js";
 import { ConsentService } from "../services/consent.service.js";
@@ -60,25 +61,33 @@ export interface ServiceDeps {
   version: string;
   /** Retries of conflicting transactions (default: operation.ts). */
   retry?: RetryPolicy;
+  relay?: RelayOptions;
 }
 
+export type DependencyState = "up" | "down";
+
 export interface Health {
-  status: string;
+  status: "ok" | "degraded";
   database: string;
   modelId: string;
   version: string;
+  /** Each dependency's state (the queue and index sync are Redis, when configured). */
+  dependencies: { database: DependencyState; keyVault: DependencyState; jobQueue: DependencyState; indexSync: DependencyState };
+  /** Jobs and index changes written but not yet delivered (they go out once Redis is back). */
+  outboxPending: number | null;
 }
 
 export function createServices(d: ServiceDeps) {
   const audit = new AuditService(d.store, d.clock, d.ids);
-  const ops = new OperationRunner(d.store, audit, d.log, d.retry);
+  const relay = new OutboxRelay(d.store, d.jobs, d.indexSync, d.clock, d.log, d.relay ?? DEFAULT_RELAY);
+  const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}) });
   const keys = new SubjectKeys(d.vault, d.crypto);
   const policy = new PolicyService(d.policies, d.clock, d.log);
   const index = new MatchingIndexService(d.store, keys, d.crypto, d.indexSync, d.log, d.indexOptions);
-  const erasure = new ErasureService(d.store, ops, d.vault, d.jobs, [index, ...(d.erasureParticipants ?? [])], d.clock);
-  const consents = new ConsentService(d.store, ops, policy, d.jobs, index, d.clock, d.ids);
+  const erasure = new ErasureService(d.store, ops, d.vault, [index, ...(d.erasureParticipants ?? [])], d.clock);
+  const consents = new ConsentService(d.store, ops, policy, index, d.clock, d.ids);
   const retention = new RetentionService(d.store, ops, index, d.clock);
-  const keyRotation = new KeyRotationService(d.store, ops, d.vault, d.crypto, d.jobs, d.clock);
+  const keyRotation = new KeyRotationService(d.store, ops, d.vault, d.crypto);
   const matcher = new SubjectMatcher(d.store, d.crypto, keys, d.thresholds);
   const liveness = new LivenessService(d.store, ops, policy, d.engine, matcher, d.clock, d.ids, d.random ?? cryptoRandom);
 
@@ -95,6 +104,7 @@ export function createServices(d: ServiceDeps) {
     maxImageBytes: d.maxImageBytes,
     jobs: d.jobs,
     audit,
+    relay,
     policy,
     tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken),
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
@@ -113,7 +123,11 @@ export function createServices(d: ServiceDeps) {
     compliance: new ComplianceService(d.store, ops, policy, d.signer, d.clock),
     async health(): Promise<Health> {
       const [db, vault] = await Promise.all([d.ping(), d.vault.ping()]);
-      return { status: db && vault ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, version: d.version };
+      const state = (up: boolean): DependencyState => (up ? "up" : "down");
+      const dependencies = { database: state(db), keyVault: state(vault), jobQueue: state(d.jobs.ready()), indexSync: state(d.indexSync.ready()) };
+      const outboxPending = db ? await d.store.outbox.count().catch(() => null) : null;
+      const ok = Object.values(dependencies).every((s) => s === "up");
+      return { status: ok ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, version: d.version, dependencies, outboxPending };
     },
   };
 }

@@ -12,11 +12,14 @@ export interface IndexSync {
   publish(change: IndexChange): Promise<void>;
   /** Changes published by other processes. */
   subscribe(handler: (change: IndexChange) => void): Promise<void>;
+  /** False while the channel (Redis) is unreachable. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
 export const localIndexSync: IndexSync = {
   publish: async () => {},
   subscribe: async () => {},
+  ready: () => true,
   close: async () => {},
 };

@@ -31,6 +31,8 @@ export interface JobQueue {
   repeat<N extends JobName>(name: N, payload: JobCatalogue[N], everyMs: number): Promise<void>;
   /** Removes a pending job; true when there was one. */
   cancel(jobId: string): Promise<boolean>;
+  /** False while the queue's backing store (Redis) is unreachable. */
+  ready(): boolean;
   /** Resolves when no job is waiting, delayed-and-due or running (tests, shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;

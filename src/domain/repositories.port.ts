@@ -5,6 +5,7 @@
  * (key-vault.port.ts), apart from this database.
  */
 import type { LivenessSession, LivenessSessionStatus } from "./liveness-session.js";
+import type { OutboxEntry, OutboxMessage } from "./outbox.js";
 import type { AuditEvent } from "./audit.js";
 import type { Consent } from "./consent.js";
 import type { DataSubjectRequest } from "./data-subject-request.js";
@@ -131,6 +132,17 @@ export interface AuditRepository {
   listForSubject(tenantId: string, subjectId: string): Promise<AuditEvent[]>;
 }
 
+export interface OutboxRepository {
+  /** Writes a message to deliver once the surrounding transaction commits. */
+  add(id: string, message: OutboxMessage, at: Date): Promise<void>;
+  /** The oldest undelivered messages, in the order they were written. */
+  pending(limit: number): Promise<OutboxEntry[]>;
+  delivered(id: string): Promise<void>;
+  /** Counts a failed delivery (the message stays for the next round). */
+  failed(id: string, error: string): Promise<void>;
+  count(): Promise<number>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
@@ -143,6 +155,7 @@ export interface Repositories {
   requests: RequestRepository;
   audit: AuditRepository;
   livenessSessions: LivenessSessionRepository;
+  outbox: OutboxRepository;
 }
 
 /** The repositories, plus transactions: everything written in `transaction` commits or none of it does. */

@@ -9,7 +9,7 @@
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { CONSENT_METHODS, activeConsentFor, validatePurpose, type Consent, type ConsentMethod } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import { lapseJobId, type JobQueue } from "../domain/jobs.port.js";
+import { lapseJobId } from "../domain/jobs.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { callerOf, requireScope } from "./access.js";
@@ -46,7 +46,6 @@ export class ConsentService {
     private readonly store: Store,
     private readonly ops: OperationRunner,
     private readonly policy: PolicyService,
-    private readonly jobs: JobQueue,
     private readonly events: TemplateEvents,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -71,7 +70,7 @@ export class ConsentService {
       if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) problems.push("expiresAt must be in the future");
       if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
 
-      const consent = await this.ops.transaction(async (tx, audit) => {
+      const consent = await this.ops.transaction(async (tx, audit, outbox) => {
         await findSubjectOrThrow(tx, caller.tenantId, input.subjectId);
         await this.policy.purposeOf(tx, caller.tenantId, purpose);
         const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, input.subjectId), purpose, now);
@@ -92,12 +91,10 @@ export class ConsentService {
           withdrawnAt: null,
         };
         await tx.consents.create(consent);
+        if (expiresAt) outbox.enqueue("consent.lapse", { tenantId: consent.tenantId, consentId: consent.id }, lapseJobId(consent.id), expiresAt);
         audit.record({ ...ctx, outcome: "SUCCESS", targetId: consent.id });
         return consent;
       });
-      if (consent.expiresAt) {
-        await this.jobs.enqueue("consent.lapse", { tenantId: consent.tenantId, consentId: consent.id }, { delayMs: consent.expiresAt.getTime() - now.getTime(), jobId: lapseJobId(consent.id) });
-      }
       return consent;
     });
   }
@@ -108,23 +105,23 @@ export class ConsentService {
     const result = await this.ops.run(ctx, async () => {
       requireScope(actor, "consents:write");
       validatePurpose(purpose);
-      return this.ops.transaction(async (tx, audit) => {
+      return this.ops.transaction(async (tx, audit, outbox) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         const now = this.clock.now();
         const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, subjectId), purpose, now);
         if (!current) throw new DomainError("CONSENT_NOT_FOUND", `the subject has no active consent for ${purpose}`);
         await tx.consents.markWithdrawn(caller.tenantId, current.id, now);
+        outbox.cancel(lapseJobId(current.id));
         audit.record({ ...ctx, outcome: "SUCCESS", targetId: current.id });
         let destroyed: TemplateRef[] = [];
         if (subject.legalHoldSince === null) {
           destroyed = await tx.templates.listForPurpose(caller.tenantId, subjectId, purpose);
-          await destroyTemplates(tx, audit, destroyed, caller.label, "CONSENT_WITHDRAWN");
+          await destroyTemplates(tx, audit, outbox, destroyed, caller.label, "CONSENT_WITHDRAWN");
         }
         return { consent: { ...current, withdrawnAt: now }, destroyed };
       });
     });
     await this.events.removed(result.destroyed);
-    await this.jobs.cancel(lapseJobId(result.consent.id));
     return { consent: result.consent, destroyedTemplates: result.destroyed.length };
   }
 
@@ -133,7 +130,7 @@ export class ConsentService {
    * the templates it covered unless another active consent covers the purpose. Idempotent.
    */
   async lapse(tenantId: string, consentId: string): Promise<number> {
-    const destroyed = await this.ops.transaction(async (tx, audit): Promise<TemplateRef[]> => {
+    const destroyed = await this.ops.transaction(async (tx, audit, outbox): Promise<TemplateRef[]> => {
       const now = this.clock.now();
       const consent = await tx.consents.findById(tenantId, consentId);
       if (!consent) return [];
@@ -143,7 +140,7 @@ export class ConsentService {
       if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
       if (subject.legalHoldSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
       const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);
-      await destroyTemplates(tx, audit, refs, "system:consent-expiry", "CONSENT_ENDED");
+      await destroyTemplates(tx, audit, outbox, refs, "system:consent-expiry", "CONSENT_ENDED");
       return refs;
     });
     await this.events.removed(destroyed);

@@ -95,7 +95,7 @@ export class EnrollmentService {
         } finally {
           capture.embedding.fill(0);
         }
-        const result = await this.ops.transaction(async (tx, audit) => {
+        const result = await this.ops.transaction(async (tx, audit, outbox) => {
           const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
           const now = this.clock.now();
           const template: StoredTemplate = {
@@ -115,6 +115,7 @@ export class EnrollmentService {
             qualityScore: quality.score,
           };
           await tx.templates.create(template, storeAttributes && capture.attributes ? { ...capture.attributes } : undefined);
+          outbox.index({ op: "add", tenantId: caller.tenantId, galleryId: gallery.id, templateId });
           audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
           return {
             templateId,

@@ -10,7 +10,7 @@
  */
 import type { Clock } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
-import { lapseJobId, type JobQueue } from "../domain/jobs.port.js";
+import { lapseJobId } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { OperationRunner } from "./operation.js";
@@ -46,7 +46,6 @@ export class ErasureService {
     private readonly store: Store,
     private readonly ops: OperationRunner,
     private readonly vault: KeyVault,
-    private readonly jobs: JobQueue,
     private readonly participants: readonly ErasureParticipant[],
     private readonly clock: Clock,
   ) {}
@@ -67,26 +66,27 @@ export class ErasureService {
 
     // 1. Crypto-shred: from here on no copy of the subject's templates can be decrypted.
     await attempt("keyVault", async () => ((await this.vault.destroy(caller.tenantId, subjectId)) ? 1 : 0));
-    // 2. Pending jobs about the subject (consent expiry jobs carry the consent id).
-    const consents = subject ? await this.store.consents.listForSubject(caller.tenantId, subjectId) : [];
-    await attempt("queue", async () => {
-      let n = 0;
-      for (const c of consents) if (await this.jobs.cancel(lapseJobId(c.id))) n++;
-      return n;
-    });
-    // 3. Caches and indexes of this process and, through them, of the others.
+    // 2. Caches and indexes of this process (the other processes' through the outbox, below).
     for (const kind of ["cache", "index"] as const) {
       const mine = this.participants.filter((p) => p.store === kind);
       if (mine.length === 0) stores.push({ store: kind, status: "NOT_PRESENT", items: 0, detail: null });
       else await attempt(kind, async () => (await Promise.all(mine.map((p) => p.eraseSubject(caller.tenantId, subjectId)))).reduce((a, b) => a + b, 0));
     }
-    // 4. The database, in one transaction with the audit event.
+    // 3. The database, in one transaction with the audit event; pending jobs about the
+    //    subject (consent expiry jobs carry the consent id) are cancelled through the outbox.
     const failed = () => stores.some((s) => s.status === "FAILED");
+    let cancelled = 0;
     await attempt("database", () =>
-      this.ops.transaction(async (tx, audit) => {
+      this.ops.transaction(async (tx, audit, outbox) => {
         let items = 0;
+        cancelled = 0;
+        for (const c of await tx.consents.listForSubject(caller.tenantId, subjectId)) {
+          outbox.cancel(lapseJobId(c.id));
+          cancelled++;
+        }
+        outbox.index({ op: "removeSubject", tenantId: caller.tenantId, subjectId });
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
-        items += await destroyTemplates(tx, audit, templates, caller.label, "ERASURE");
+        items += await destroyTemplates(tx, audit, outbox, templates, caller.label, "ERASURE");
         items += await tx.verifications.deleteForSubject(caller.tenantId, subjectId);
         items += await tx.identifications.deleteForSubject(caller.tenantId, subjectId);
         items += await tx.consents.deleteForSubject(caller.tenantId, subjectId);
@@ -103,6 +103,8 @@ export class ErasureService {
         return items;
       }),
     );
+    const database = stores.find((s) => s.store === "database");
+    stores.push(database?.status === "DONE" ? { store: "queue", status: "DONE", items: cancelled, detail: null } : { store: "queue", status: "FAILED", items: 0, detail: "not queued with the database step" });
     return { subjectId, status: failed() ? "FAILED" : "COMPLETED", startedAt, finishedAt: this.clock.now(), stores };
   }
 }

@@ -6,9 +6,7 @@
  * do not change). Interrupted at any point, every key is still readable (each records the
  * version that wraps it) and running the job again finishes the work.
  */
-import type { Clock } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
-import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -30,8 +28,6 @@ export class KeyRotationService {
     private readonly ops: OperationRunner,
     private readonly vault: KeyVault,
     private readonly crypto: TemplateCrypto,
-    private readonly jobs: JobQueue,
-    private readonly clock: Clock,
     private readonly batchSize = 100,
   ) {}
 
@@ -41,19 +37,23 @@ export class KeyRotationService {
     const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ROTATE_TENANT_KEY" };
     return this.ops.run(ctx, async () => {
       requireScope(actor, "compliance:write");
-      await this.advanceVersion(caller.tenantId, caller.label);
-      await this.jobs.enqueue("keys.rotate", { tenantId: caller.tenantId }, { jobId: `keys-rotate-${caller.tenantId}-${this.clock.now().getTime()}` });
+      await this.advanceVersion(caller.tenantId, caller.label, { queueJob: true });
       return this.status(caller.tenantId);
     });
   }
 
-  /** Moves the tenant to the next key version (audited); new data keys are wrapped under it at once. */
-  async advanceVersion(tenantId: string, actorLabel: string): Promise<number> {
-    return this.ops.transaction(async (tx, audit) => {
+  /**
+   * Moves the tenant to the next key version (audited); new data keys are wrapped under it
+   * at once. With `queueJob`, the re-wrapping job is queued in the same transaction
+   * (without it, as after a crash before the job ran, the sweep resumes the rotation).
+   */
+  async advanceVersion(tenantId: string, actorLabel: string, opts: { queueJob: boolean } = { queueJob: false }): Promise<number> {
+    return this.ops.transaction(async (tx, audit, outbox) => {
       const tenant = await tx.tenants.findById(tenantId);
       if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
       const next = tenant.kekVersion + 1;
       await tx.tenants.setKekVersion(tenantId, next);
+      if (opts.queueJob) outbox.enqueue("keys.rotate", { tenantId }, `keys-rotate-${tenantId}-v${next}`);
       audit.record({ tenantId, actor: actorLabel, action: "ROTATE_TENANT_KEY", outcome: "SUCCESS", reason: `v${tenant.kekVersion}->v${next}` });
       return next;
     });

@@ -87,23 +87,18 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
     return this.galleries.get(galleryId)?.byPurpose.get(purpose)?.search(probe, k, minScore) ?? [];
   }
 
+  // This process's index only: the transaction that made the change wrote the message
+  // for the other processes into the outbox.
   async added(t: TemplateRef & { galleryId: string }, vector: Float32Array): Promise<void> {
     this.addLocal(t.tenantId, t.galleryId, { templateId: t.id, subjectId: t.subjectId, purpose: t.purpose }, vector);
-    await this.sync.publish({ op: "add", tenantId: t.tenantId, galleryId: t.galleryId, templateId: t.id });
   }
 
   async removed(refs: readonly TemplateRef[]): Promise<void> {
-    if (refs.length === 0) return;
     for (const r of refs) this.removeLocal(r.id);
-    const byTenant = new Map<string, string[]>();
-    for (const r of refs) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r.id]);
-    for (const [tenantId, templateIds] of byTenant) await this.sync.publish({ op: "remove", tenantId, templateIds });
   }
 
   async eraseSubject(tenantId: string, subjectId: string): Promise<number> {
-    const n = this.removeSubjectLocal(tenantId, subjectId);
-    await this.sync.publish({ op: "removeSubject", tenantId, subjectId });
-    return n;
+    return this.removeSubjectLocal(tenantId, subjectId);
   }
 
   /** Zeroes every vector held. */
@@ -117,6 +112,8 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
     if (change.op === "remove") for (const id of change.templateIds) this.removeLocal(id);
     else if (change.op === "removeSubject") this.removeSubjectLocal(change.tenantId, change.subjectId);
     else {
+      // Delivery is at least once: a template already held is not added twice.
+      if (this.galleryOfTemplate.has(change.templateId)) return;
       const t = await this.db.templates.findById(change.tenantId, change.templateId);
       if (!t) return;
       const [vector] = await this.decrypt(t.tenantId, t.subjectId, [t]);

@@ -47,7 +47,15 @@ function memoryStore() {
 function runner(m: ReturnType<typeof memoryStore>, sleeps: number[] = []) {
   let n = 0;
   const audit = new AuditService(m.store, { now: () => new Date(Date.UTC(2026, 0, 1)) }, { next: (p: string) => `${p}_${++n}` });
-  return new OperationRunner(m.store, audit, silent, { attempts: 4, baseDelayMs: 10, maxDelayMs: 40 }, async (ms) => void sleeps.push(ms));
+  return new OperationRunner({
+    store: m.store,
+    audit,
+    clock: { now: () => new Date(Date.UTC(2026, 0, 1)) },
+    ids: { next: (p: string) => `${p}_${++n}` },
+    log: silent,
+    retry: { attempts: 4, baseDelayMs: 10, maxDelayMs: 40 },
+    sleep: async (ms) => void sleeps.push(ms),
+  });
 }
 
 const ctx = { tenantId: "ten_1", actor: "key:k1", action: "VERIFY_FACE", subjectId: "sub_1" };

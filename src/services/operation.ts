@@ -6,13 +6,19 @@
  *   a transaction of its own, retried; if it still cannot be written, the caller gets a
  *   typed retryable error (AUDIT_UNAVAILABLE) instead of a refusal nobody recorded.
  * - `transaction(work)`: one database transaction whose work records its audit events on
- *   the recorder it is handed; they are chained as the transaction's last step (see
- *   AuditService.chain) and commit with the change or not at all. Serialization failures
+ *   the recorder it is handed, and the jobs and index changes it causes on the outbox
+ *   writer; both are written as the transaction's last steps (the audit chain last of all,
+ *   see AuditService.chain) and commit with the change or not at all. After a commit that
+ *   wrote outbox messages the relay is kicked (src/services/outbox-relay.ts). Serialization failures
  *   and deadlocks (TRANSACTION_CONFLICT) re-run the whole work, a bounded number of times
  *   with jittered exponential backoff, so work must not consume its inputs (zero buffers
  *   after the transaction, not inside it).
  */
 import type { AuditEventInput } from "../domain/audit.js";
+import type { Clock, IdGenerator } from "../domain/clock.port.js";
+import type { IndexChange } from "../domain/index-sync.port.js";
+import type { JobCatalogue, JobName } from "../domain/jobs.port.js";
+import { enqueueMessage, type OutboxMessage } from "../domain/outbox.js";
 import { DomainError, isDomainError, isRetryable } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Logger } from "../observability/logger.js";
@@ -29,17 +35,42 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 5, maxDela
 /** Recording a refusal is retried less patiently: the caller is waiting for its answer. */
 const FAILURE_AUDIT_TRIES = 4;
 
+/** Where a transaction's work says which jobs and index changes must follow its commit. */
+export interface OutboxWriter {
+  enqueue<N extends JobName>(name: N, payload: JobCatalogue[N], jobId: string, runAt?: Date | null): void;
+  cancel(jobId: string): void;
+  index(change: IndexChange): void;
+}
+
+export interface RunnerDeps {
+  store: Store;
+  audit: AuditService;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  /** Delivers the outbox after a commit that wrote to it (resolves within a bounded time). */
+  afterOutbox?: () => Promise<void>;
+  retry?: RetryPolicy;
+  sleep?: Sleep;
+}
+
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class OperationRunner {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-    private readonly log: Logger,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    private readonly sleep: Sleep = realSleep,
-  ) {}
+  private readonly store: Store;
+  private readonly audit: AuditService;
+  private readonly log: Logger;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: Sleep;
+
+  constructor(private readonly d: RunnerDeps) {
+    this.store = d.store;
+    this.audit = d.audit;
+    this.log = d.log;
+    this.retry = d.retry ?? DEFAULT_RETRY;
+    this.sleep = d.sleep ?? realSleep;
+  }
 
   async run<T>(ctx: AuditContext, work: () => Promise<T>): Promise<T> {
     try {
@@ -50,15 +81,26 @@ export class OperationRunner {
     }
   }
 
-  async transaction<T>(work: (tx: Repositories, audit: AuditRecorder) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Repositories, audit: AuditRecorder, outbox: OutboxWriter) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      let messages: OutboxMessage[] = [];
       try {
-        return await this.store.transaction(async (tx) => {
-          const pending: AuditEventInput[] = [];
-          const result = await work(tx, { record: (event) => void pending.push(event) });
-          if (pending.length > 0) await this.audit.chain(tx, pending);
+        const result = await this.store.transaction(async (tx) => {
+          const events: AuditEventInput[] = [];
+          messages = [];
+          const outbox: OutboxWriter = {
+            enqueue: (name, payload, jobId, runAt = null) => void messages.push(enqueueMessage(name, payload, jobId, runAt)),
+            cancel: (jobId) => void messages.push({ kind: "cancel", jobId }),
+            index: (change) => void messages.push({ kind: "index", change }),
+          };
+          const result = await work(tx, { record: (event) => void events.push(event) }, outbox);
+          const now = this.d.clock.now();
+          for (const m of messages) await tx.outbox.add(this.d.ids.next("obx"), m, now);
+          if (events.length > 0) await this.audit.chain(tx, events);
           return result;
         });
+        if (messages.length > 0) await this.d.afterOutbox?.();
+        return result;
       } catch (e) {
         if (!(isDomainError(e) && e.reason === "TRANSACTION_CONFLICT") || attempt >= this.retry.attempts) throw e;
         await this.sleep(this.backoff(attempt));

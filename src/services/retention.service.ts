@@ -28,12 +28,12 @@ export class RetentionService {
   async sweep(): Promise<SweepResult> {
     const result: SweepResult = { retentionExpired: 0, consentEnded: 0 };
     for (;;) {
-      const due = await this.ops.transaction(async (tx, audit) => {
+      const due = await this.ops.transaction(async (tx, audit, outbox) => {
         const due = await tx.templates.listDue(this.clock.now(), this.batchSize);
         const expired = due.filter((d) => d.why === "RETENTION_EXPIRED");
         const ended = due.filter((d) => d.why === "CONSENT_ENDED");
-        result.retentionExpired += await destroyTemplates(tx, audit, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
-        result.consentEnded += await destroyTemplates(tx, audit, ended, RETENTION_ACTOR, "CONSENT_ENDED");
+        result.retentionExpired += await destroyTemplates(tx, audit, outbox, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
+        result.consentEnded += await destroyTemplates(tx, audit, outbox, ended, RETENTION_ACTOR, "CONSENT_ENDED");
         return due;
       });
       await this.events.removed(due);

@@ -2,20 +2,23 @@
  * Destroys templates inside the caller's transaction and records one audit event per
  * template (action DESTROY_TEMPLATE, the reason why, the template id). Used by consent
  * withdrawal, the retention sweep and erasure, so every path that deletes biometric data
- * leaves the same trace. Listeners (in-memory caches, matching indexes) hear about it after commit.
+ * leaves the same trace. This process's index hears about it after commit; the other
+ * processes' through the outbox.
  */
 import type { Repositories } from "../domain/repositories.port.js";
 import type { TemplateRef } from "../domain/template.js";
 import type { AuditRecorder } from "./audit.service.js";
+import type { OutboxWriter } from "./operation.js";
 
 export type DisposalReason = "CONSENT_WITHDRAWN" | "CONSENT_ENDED" | "RETENTION_EXPIRED" | "ERASURE";
 
-export async function destroyTemplates(tx: Repositories, audit: AuditRecorder, refs: readonly TemplateRef[], actor: string, reason: DisposalReason): Promise<number> {
+export async function destroyTemplates(tx: Repositories, audit: AuditRecorder, outbox: OutboxWriter, refs: readonly TemplateRef[], actor: string, reason: DisposalReason): Promise<number> {
   let destroyed = 0;
   const byTenant = new Map<string, TemplateRef[]>();
   for (const r of refs) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
   for (const [tenantId, list] of byTenant) {
     destroyed += await tx.templates.delete(tenantId, list.map((r) => r.id));
+    outbox.index({ op: "remove", tenantId, templateIds: list.map((r) => r.id) });
     for (const r of list) {
       audit.record({ tenantId, actor, action: "DESTROY_TEMPLATE", subjectId: r.subjectId, purpose: r.purpose, outcome: "SUCCESS", reason, targetId: r.id });
     }

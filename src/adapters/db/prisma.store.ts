@@ -8,6 +8,7 @@ import { PrismaGalleryRepository } from "./gallery.repository.js";
 import type { Db } from "./prisma-db.js";
 import { PrismaIdentificationRepository } from "./identification.repository.js";
 import { PrismaLivenessSessionRepository } from "./liveness-session.repository.js";
+import { PrismaOutboxRepository } from "./outbox.repository.js";
 import { PrismaRequestRepository } from "./request.repository.js";
 import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
@@ -28,6 +29,7 @@ function repositories(db: Db): Repositories {
     requests: new PrismaRequestRepository(db),
     audit: new PrismaAuditRepository(db),
     livenessSessions: new PrismaLivenessSessionRepository(db),
+    outbox: new PrismaOutboxRepository(db),
   };
   // Driver failures (conflicts, lost connections) surface as the domain's retryable errors.
   for (const k of Object.keys(repos) as (keyof Repositories)[]) (repos as unknown as Record<string, object>)[k] = mappingErrors(repos[k]);

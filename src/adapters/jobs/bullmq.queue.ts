@@ -10,6 +10,19 @@ import type { Logger } from "../../observability/logger.js";
 
 const QUEUE = "jobs";
 
+/** Logs when a Redis connection is lost and when it is back (once each, not on every retry). */
+export function watchConnection(redis: Redis, what: string, log: Logger): void {
+  let lost = false;
+  redis.on("error", (error: Error) => {
+    if (!lost) log.warn(`${what}: Redis unreachable; retrying`, { error });
+    lost = true;
+  });
+  redis.on("ready", () => {
+    if (lost) log.info(`${what}: Redis reachable again`);
+    lost = false;
+  });
+}
+
 export class BullMqQueue implements JobQueue {
   readonly kind = "bullmq" as const;
   private readonly handlers = new Map<JobName, JobHandler<JobName>>();
@@ -24,7 +37,12 @@ export class BullMqQueue implements JobQueue {
     private readonly log: Logger,
   ) {
     this.connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    watchConnection(this.connection, "job queue", log);
     this.queue = new Queue(QUEUE, { connection: this.connection, prefix });
+  }
+
+  ready(): boolean {
+    return this.connection.status === "ready";
   }
 
   handle<N extends JobName>(name: N, handler: JobHandler<N>): void {

@@ -8,6 +8,10 @@ import type { Logger } from "../../observability/logger.js";
 
 export class InProcessQueue implements JobQueue {
   readonly kind = "in-process" as const;
+
+  ready(): boolean {
+    return true;
+  }
   private readonly handlers = new Map<JobName, JobHandler<JobName>>();
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; dueAt: number }>();
   private readonly running = new Set<Promise<void>>();

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { IndexChange, IndexSync } from "../../domain/index-sync.port.js";
 import type { Logger } from "../../observability/logger.js";
+import { watchConnection } from "./bullmq.queue.js";
 
 export class RedisIndexSync implements IndexSync {
   private readonly origin = randomUUID();
@@ -14,6 +15,12 @@ export class RedisIndexSync implements IndexSync {
     this.pub = new Redis(url, { maxRetriesPerRequest: null });
     this.sub = new Redis(url, { maxRetriesPerRequest: null });
     this.channel = `${prefix}:index-changes`;
+    watchConnection(this.pub, "index sync", log);
+    watchConnection(this.sub, "index sync (subscriber)", log);
+  }
+
+  ready(): boolean {
+    return this.pub.status === "ready";
   }
 
   async publish(change: IndexChange): Promise<void> {
