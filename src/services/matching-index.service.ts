@@ -41,6 +41,8 @@ export interface IndexInfo {
   purpose: string;
   kind: IndexKind;
   templates: number;
+  /** Templates that failed authentication when decrypted: out of matching until re-enrolled. */
+  quarantined: number;
 }
 
 export class MatchingIndexService implements TemplateEvents, ErasureParticipant {
@@ -48,6 +50,8 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
   private readonly galleries = new Map<string, GalleryIndex>();
   /** template id → gallery, for removals that know only the template. */
   private readonly galleryOfTemplate = new Map<string, string>();
+  /** gallery id → template id → its purpose and subject, of templates whose ciphertext failed authentication. */
+  private readonly quarantine = new Map<string, Map<string, { purpose: string; subjectId: string }>>();
 
   constructor(
     private readonly db: Store,
@@ -79,7 +83,14 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
   /** Which kind of index serves each purpose of the gallery. */
   info(galleryId: string): IndexInfo[] {
     const g = this.galleries.get(galleryId);
-    return g ? [...g.byPurpose].map(([purpose, ix]) => ({ purpose, kind: ix.kind, templates: ix.size })).sort((a, b) => (a.purpose < b.purpose ? -1 : 1)) : [];
+    const bad = [...(this.quarantine.get(galleryId)?.values() ?? [])].map((q) => q.purpose);
+    const purposes = new Set([...(g?.byPurpose.keys() ?? []), ...bad]);
+    return [...purposes]
+      .map((purpose) => {
+        const ix = g?.byPurpose.get(purpose);
+        return { purpose, kind: ix?.kind ?? "EXACT", templates: ix?.size ?? 0, quarantined: bad.filter((p) => p === purpose).length };
+      })
+      .sort((a, b) => (a.purpose < b.purpose ? -1 : 1));
   }
 
   /** The best template per subject among the gallery's templates for `purpose`, at least `minScore`. */
@@ -116,10 +127,10 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
       if (this.galleryOfTemplate.has(change.templateId)) return;
       const t = await this.db.templates.findById(change.tenantId, change.templateId);
       if (!t) return;
-      const [vector] = await this.decrypt(t.tenantId, t.subjectId, [t]);
-      if (vector) {
-        this.addLocal(t.tenantId, t.galleryId, { templateId: t.id, subjectId: t.subjectId, purpose: t.purpose }, vector);
-        vector.fill(0);
+      const [opened] = await this.decrypt(t.tenantId, t.subjectId, [t]);
+      if (opened) {
+        this.addLocal(t.tenantId, t.galleryId, { templateId: t.id, subjectId: t.subjectId, purpose: t.purpose }, opened.vector);
+        opened.vector.fill(0);
       }
     }
   }
@@ -131,21 +142,44 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
     for (const t of templates) bySubject.set(t.subjectId, [...(bySubject.get(t.subjectId) ?? []), t]);
     let n = 0;
     for (const [subjectId, list] of bySubject) {
-      const vectors = await this.decrypt(tenantId, subjectId, list);
-      vectors.forEach((v, i) => {
-        const t = list[i]!;
-        this.addLocal(tenantId, galleryId, { templateId: t.id, subjectId, purpose: t.purpose }, v);
-        v.fill(0);
+      for (const { template: t, vector } of await this.decrypt(tenantId, subjectId, list)) {
+        this.addLocal(tenantId, galleryId, { templateId: t.id, subjectId, purpose: t.purpose }, vector);
+        vector.fill(0);
         n++;
-      });
+      }
     }
     return n;
   }
 
-  /** Decrypts templates of one subject; none when the subject's key is gone (crypto-shredded). */
-  private async decrypt(tenantId: string, subjectId: string, list: readonly StoredTemplate[]): Promise<Float32Array[]> {
-    const vectors = await this.keys.tryWith(tenantId, subjectId, (key) => list.map((t) => this.crypto.open(key, t.ciphertext, { tenantId, subjectId, templateId: t.id, modelId: t.modelId })));
-    return vectors ?? [];
+  /**
+   * Decrypts templates of one subject; none when the subject's key is gone (crypto-shredded).
+   * A template (or a subject's key) that fails authentication is quarantined and logged by
+   * id, and the others load: one corrupt row must not keep the server from starting.
+   */
+  private async decrypt(tenantId: string, subjectId: string, list: readonly StoredTemplate[]): Promise<{ template: StoredTemplate; vector: Float32Array }[]> {
+    try {
+      const opened = await this.keys.tryWith(tenantId, subjectId, (key) =>
+        list.flatMap((t) => {
+          try {
+            return [{ template: t, vector: this.crypto.open(key, t.ciphertext, { tenantId, subjectId, templateId: t.id, modelId: t.modelId }) }];
+          } catch {
+            this.quarantineTemplate(t, "ciphertext");
+            return [];
+          }
+        }),
+      );
+      return opened ?? [];
+    } catch {
+      for (const t of list) this.quarantineTemplate(t, "subject key");
+      return [];
+    }
+  }
+
+  private quarantineTemplate(t: StoredTemplate, what: string): void {
+    const g = this.quarantine.get(t.galleryId) ?? new Map<string, { purpose: string; subjectId: string }>();
+    g.set(t.id, { purpose: t.purpose, subjectId: t.subjectId });
+    this.quarantine.set(t.galleryId, g);
+    this.log.error(`template quarantined: its ${what} failed authentication`, { templateId: t.id, galleryId: t.galleryId });
   }
 
   private addLocal(tenantId: string, galleryId: string, entry: IndexEntry, vector: Float32Array): void {
@@ -171,6 +205,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
   }
 
   private removeLocal(templateId: string): void {
+    for (const g of this.quarantine.values()) g.delete(templateId);
     const galleryId = this.galleryOfTemplate.get(templateId);
     if (galleryId === undefined) return;
     for (const ix of this.galleries.get(galleryId)?.byPurpose.values() ?? []) if (ix.remove(templateId)) break;
@@ -179,6 +214,7 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
 
   private removeSubjectLocal(tenantId: string, subjectId: string): number {
     let n = 0;
+    for (const g of this.quarantine.values()) for (const [id, q] of g) if (q.subjectId === subjectId) g.delete(id);
     for (const g of this.galleries.values()) {
       if (g.tenantId !== tenantId) continue;
       for (const ix of g.byPurpose.values()) n += ix.removeSubject(subjectId);

@@ -42,7 +42,11 @@ export class SubjectMatcher {
     try {
       return await this.keys.with(tenantId, subjectId, (key) => {
         for (const t of templates) {
-          references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
+          try {
+            references.push(this.crypto.open(key, t.ciphertext, { tenantId: t.tenantId, subjectId: t.subjectId, templateId: t.id, modelId: t.modelId }));
+          } catch {
+            throw new DomainError("TEMPLATE_UNREADABLE", "one of the subject's templates failed authentication (corrupted or altered); it must be deleted and the subject re-enrolled", { templateId: t.id });
+          }
         }
         return { ...verifyAgainst(probe, references, threshold), threshold };
       });

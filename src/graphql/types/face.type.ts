@@ -124,4 +124,6 @@ export class GalleryIndexType {
   @Field(() => String) purpose!: string;
   @Field(() => String, { description: "EXACT or HNSW." }) kind!: string;
   @Field(() => Int) templates!: number;
+  @Field(() => Int, { description: "Templates of this gallery and purpose that failed authentication when decrypted (corrupted or tampered with): kept out of matching; the server log names them by id." })
+  quarantined!: number;
 }
