@@ -121,6 +121,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const loaded = await services.index.start();
   log.info("matching indexes loaded", { galleries: loaded.galleries, indexedFaces: loaded.templates });
+  // Work a crash left half-done (erasures, key rotations) is finished before serving.
+  await services.resumeInterrupted();
   if (jobs instanceof BullMqQueue) jobs.start();
   // Whatever an earlier run left in the outbox (Redis was down, or the process died) goes out now.
   services.relay.start();

@@ -91,9 +91,20 @@ export function createServices(d: ServiceDeps) {
   const matcher = new SubjectMatcher(d.store, d.crypto, keys, d.thresholds);
   const liveness = new LivenessService(d.store, ops, policy, d.engine, matcher, d.clock, d.ids, d.random ?? cryptoRandom);
 
+  const requests = new DataSubjectRequestService(d.store, ops, erasure, d.signer, d.clock, d.ids);
+  /** Work a crash or an outage left half-done: interrupted erasures and key rotations, and the outbox. */
+  const resumeInterrupted = async () => {
+    const erasures = await requests.resumeInterruptedErasures();
+    const keys = await keyRotation.resumeAll();
+    await relay.deliver().catch(() => 0);
+    if (erasures + keys > 0) d.log.info("resumed interrupted work", { erasures, rewrappedKeys: keys });
+    return { erasures, rewrappedKeys: keys };
+  };
+
   d.jobs.handle("retention.sweep", async () => {
     const r = await retention.sweep();
     if (r.retentionExpired + r.consentEnded > 0) d.log.info("retention sweep", { ...r });
+    await resumeInterrupted();
   });
   d.jobs.handle("consent.lapse", async ({ tenantId, consentId }) => void (await consents.lapse(tenantId, consentId)));
   d.jobs.handle("keys.rotate", async ({ tenantId }) => void (await keyRotation.run(tenantId)));
@@ -119,7 +130,8 @@ export function createServices(d: ServiceDeps) {
     retention,
     erasure,
     keyRotation,
-    requests: new DataSubjectRequestService(d.store, ops, erasure, d.signer, d.clock, d.ids),
+    requests,
+    resumeInterrupted,
     compliance: new ComplianceService(d.store, ops, policy, d.signer, d.clock),
     async health(): Promise<Health> {
       const [db, vault] = await Promise.all([d.ping(), d.vault.ping()]);

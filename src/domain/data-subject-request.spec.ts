@@ -26,6 +26,7 @@ describe("data subject request deadlines", () => {
     identityMethod: null,
     identityEvidence: null,
     completedAt: null,
+    fulfilmentStartedAt: null,
     result: null,
     ...over,
   });

@@ -28,6 +28,8 @@ export interface DataSubjectRequest {
   completedAt: Date | null;
   /** Erasure: the per-store report as JSON; access/export: sha256 of the document given out. */
   result: string | null;
+  /** When fulfilment began; an erasure with this set that is not COMPLETED was interrupted. */
+  fulfilmentStartedAt: Date | null;
 }
 
 /** The same day of the month `months` later, or the month's last day when it has none (31 Jan + 1 → 28/29 Feb). */

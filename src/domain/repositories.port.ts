@@ -118,6 +118,8 @@ export interface RequestRepository {
   find(tenantId: string, id: string): Promise<DataSubjectRequest | null>;
   listForSubject(tenantId: string, subjectId: string): Promise<DataSubjectRequest[]>;
   update(request: DataSubjectRequest): Promise<void>;
+  /** Erasures, of every tenant, whose fulfilment began and did not complete (IN_PROGRESS or FAILED). */
+  listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]>;
 }
 
 export interface AuditRepository {

@@ -41,6 +41,9 @@ export interface FulfilResult {
   erasure: ErasureReport | null;
 }
 
+/** How resumed work appears in the audit trail. */
+export const RECOVERY_ACTOR = "system:recovery";
+
 export class DataSubjectRequestService {
   constructor(
     private readonly store: Store,
@@ -74,6 +77,7 @@ export class DataSubjectRequestService {
           identityMethod: null,
           identityEvidence: null,
           completedAt: null,
+          fulfilmentStartedAt: null,
           result: null,
         };
         await tx.requests.create(request);
@@ -128,18 +132,10 @@ export class DataSubjectRequestService {
         throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
       }
       if (request.kind === "ERASURE") {
-        const report = await this.erasure.erase(caller, request.subjectId, request.id);
-        const done: DataSubjectRequest = {
-          ...request,
-          status: report.status === "COMPLETED" ? "COMPLETED" : "FAILED",
-          completedAt: report.status === "COMPLETED" ? report.finishedAt : null,
-          result: JSON.stringify(report),
-        };
-        await this.ops.transaction(async (tx, audit) => {
-          await tx.requests.update(done);
-          audit.record({ ...ctx, subjectId: request.subjectId, outcome: report.status === "COMPLETED" ? "SUCCESS" : "FAILED", reason: "ERASURE" });
-        });
-        return { request: done, document: null, erasure: report };
+        // Committed before any store is touched: a crash from here on is resumed by itself.
+        const started: DataSubjectRequest = { ...request, fulfilmentStartedAt: request.fulfilmentStartedAt ?? this.clock.now() };
+        await this.ops.transaction(async (tx) => tx.requests.update(started));
+        return this.completeErasure(caller, started);
       }
       const document = signDocument(SUBJECT_EXPORT_FORMAT, await this.collect(caller, request), this.signer);
       const done: DataSubjectRequest = {
@@ -154,6 +150,44 @@ export class DataSubjectRequestService {
       });
       return { request: done, document, erasure: null };
     });
+  }
+
+  /**
+   * Erases the request's subject and records the outcome. Idempotent: an interrupted or
+   * partly failed erasure run again finishes the job (erasure.service.ts).
+   */
+  private async completeErasure(caller: TenantCaller, request: DataSubjectRequest): Promise<FulfilResult> {
+    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "FULFIL_DSR", targetId: request.id };
+    const report = await this.erasure.erase(caller, request.subjectId, request.id);
+    const done: DataSubjectRequest = {
+      ...request,
+      status: report.status === "COMPLETED" ? "COMPLETED" : "FAILED",
+      completedAt: report.status === "COMPLETED" ? report.finishedAt : null,
+      result: JSON.stringify(report),
+    };
+    await this.ops.transaction(async (tx, audit) => {
+      await tx.requests.update(done);
+      audit.record({ ...ctx, subjectId: request.subjectId, outcome: report.status === "COMPLETED" ? "SUCCESS" : "FAILED", reason: "ERASURE" });
+    });
+    return { request: done, document: null, erasure: report };
+  }
+
+  /**
+   * Completes erasures whose fulfilment began and did not finish (a crash, kill -9, a store
+   * that failed): run at start and by the sweep. A subject under legal hold stays as it is.
+   * Returns how many were completed.
+   */
+  async resumeInterruptedErasures(limit = 100): Promise<number> {
+    let completed = 0;
+    for (const request of await this.store.requests.listInterruptedErasures(limit)) {
+      try {
+        const r = await this.completeErasure({ tenantId: request.tenantId, label: RECOVERY_ACTOR }, request);
+        if (r.request.status === "COMPLETED") completed++;
+      } catch {
+        // LEGAL_HOLD or a dependency still down: the next sweep tries again.
+      }
+    }
+    return completed;
   }
 
   /** Everything held about the subject, in a machine-readable form; never vectors or keys. */

@@ -78,6 +78,15 @@ export class KeyRotationService {
     return done;
   }
 
+  /** Finishes every tenant's rotation that was interrupted (the job lost or killed): at start and by the sweep. Returns keys re-wrapped. */
+  async resumeAll(): Promise<number> {
+    let done = 0;
+    for (const tenant of await this.store.tenants.list()) {
+      if ((await this.status(tenant.id)).pending > 0) done += await this.run(tenant.id);
+    }
+    return done;
+  }
+
   async status(tenantId: string): Promise<RotationStatus> {
     const tenant = await this.store.tenants.findById(tenantId);
     if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");

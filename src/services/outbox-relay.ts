@@ -91,6 +91,7 @@ export class OutboxRelay {
           return delivered;
         }
         await this.store.outbox.delivered(entry.id);
+        this.log.debug("outbox message delivered", { kind: entry.message.kind });
         delivered++;
       }
       if (batch.length < this.opts.batch) return delivered;

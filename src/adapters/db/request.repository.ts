@@ -21,6 +21,15 @@ export class PrismaRequestRepository implements RequestRepository {
     return (await this.db.dataSubjectRequest.findMany({ where: { tenantId, subjectId }, orderBy: [{ openedAt: "asc" }, { id: "asc" }] })).map(toRequest);
   }
 
+  async listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]> {
+    const rows = await this.db.dataSubjectRequest.findMany({
+      where: { kind: "ERASURE", fulfilmentStartedAt: { not: null }, status: { in: ["IN_PROGRESS", "FAILED"] } },
+      orderBy: [{ fulfilmentStartedAt: "asc" }, { id: "asc" }],
+      take: limit,
+    });
+    return rows.map(toRequest);
+  }
+
   async update(r: DataSubjectRequest): Promise<void> {
     const { id, tenantId, ...data } = r;
     await this.db.dataSubjectRequest.updateMany({ where: { id, tenantId }, data });
