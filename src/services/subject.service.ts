@@ -71,10 +71,22 @@ export class SubjectService {
           return subject;
         });
       } catch (e) {
-        await this.vault.destroy(caller.tenantId, subjectId).catch(() => undefined);
+        await this.removeOrphanKey(caller.tenantId, subjectId);
         throw e;
       }
     });
+  }
+
+  /** The key of a subject whose row was not written; retried, since the vault may have failed with the database. */
+  private async removeOrphanKey(tenantId: string, subjectId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await this.vault.destroy(tenantId, subjectId);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
   }
 
   async get(actor: Actor, subjectId: string): Promise<SubjectView> {
