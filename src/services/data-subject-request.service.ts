@@ -132,6 +132,9 @@ export class DataSubjectRequestService {
         throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
       }
       if (request.kind === "ERASURE") {
+        // A subject under legal hold is refused before anything is marked or touched.
+        const subject = await this.store.subjects.find(caller.tenantId, request.subjectId);
+        if (subject?.legalHoldSince) throw new DomainError("LEGAL_HOLD", "the subject is under legal hold; erasure is suspended until it is released");
         // Committed before any store is touched: a crash from here on is resumed by itself.
         const started: DataSubjectRequest = { ...request, fulfilmentStartedAt: request.fulfilmentStartedAt ?? this.clock.now() };
         await this.ops.transaction(async (tx) => tx.requests.update(started));

@@ -1,0 +1,210 @@
+/**
+ * Load benchmark of the real server process on PostgreSQL (a fresh database on the local
+ * server; dist/src/main.js started as its own process, as in production):
+ *   - verify and identify throughput and p50/p99 latency at 1, 4, 16 and 32 clients, with
+ *     LFW-sized photos (250×250) and full-size photos from ../shared/faces;
+ *   - /health/live p99 while inference keeps the cores busy;
+ *   - audited writes per second in one tenant (createSubject + grantConsent) at 32 clients;
+ *   - optionally a soak (`--soak-seconds N`) at a fraction of the measured verify maximum
+ *     (`--soak-rate 0.8`): errors, and the server's RSS in the first and last minute.
+ * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600]
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { fileURLToPath } from "node:url";
+import { sharedDir } from "./lib/shared-dir.js";
+import { listFacePhotos } from "./lib/shared-faces.js";
+import { percentile } from "./lib/stats.js";
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+const seconds = Number(args.get("seconds") ?? 10);
+const levels = (args.get("clients") ?? "1,4,16,32").split(",").map(Number);
+const soakSeconds = Number(args.get("soak-seconds") ?? 0);
+const soakRate = Number(args.get("soak-rate") ?? 0.8);
+const serverUrl = process.env["DATABASE_URL"] ?? "postgresql://postgres@127.0.0.1:5432/test";
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const P = "access_control";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// A database of its own, and the server on it.
+const name = `fid_bench_${randomBytes(4).toString("hex")}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+await admin.query(`CREATE DATABASE ${name}_vault`);
+const dbUrl = new URL(serverUrl);
+dbUrl.pathname = `/${name}`;
+const vaultUrl = new URL(serverUrl);
+vaultUrl.pathname = `/${name}_vault`;
+const port = await freePort();
+const adminToken = randomBytes(24).toString("base64url");
+const env = {
+  ...process.env,
+  DATABASE_URL: dbUrl.toString(),
+  KEY_VAULT_URL: vaultUrl.toString(),
+  KEK_MASTER_KEY: randomBytes(32).toString("base64"),
+  ADMIN_TOKEN: adminToken,
+  PORT: String(port),
+  LOG_LEVEL: "error",
+  RATE_LIMIT_PER_KEY: "100000000",
+  RATE_LIMIT_PER_ADDRESS: "100000000",
+};
+const server = spawn(process.execPath, [path.join(root, "dist", "src", "main.js")], { env, stdio: ["ignore", "ignore", "inherit"] });
+const url = `http://127.0.0.1:${port}/graphql`;
+const cleanup = async () => {
+  server.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`DROP DATABASE IF EXISTS ${name}_vault WITH (FORCE)`);
+  await admin.end();
+};
+for (let i = 0; ; i++) {
+  if ((await fetch(url.replace("/graphql", "/health/live")).catch(() => null))?.status === 200) break;
+  if (i > 600) throw new Error("the server did not start");
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+async function gql(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: { code?: string } }[] };
+}
+const created = await gql(`mutation { createTenant(name: "bench") { apiKey } }`, {}, { "x-admin-token": adminToken });
+const headers = { authorization: `Bearer ${created.data!["createTenant"].apiKey}` };
+const as = (q: string, v: Record<string, unknown> = {}) => gql(q, v, headers);
+const b64 = (buf: Buffer) => ({ base64: buf.toString("base64") });
+
+// Galleries: LFW genuine pairs (250×250) and the identity folders of ../shared/faces.
+const lfw = path.join(sharedDir(), "lfw-dev");
+const same = (await readFile(path.join(lfw, "pairsDevTrain.txt"), "utf8")).trim().split("\n").slice(1).map((l) => l.split("\t")).filter((f) => f.length === 3).slice(0, 16);
+const lfwImage = (person: string, n: string) => readFile(path.join(lfw, "images", person, `${person}_${n.padStart(4, "0")}.jpg`));
+const full = Object.values(listFacePhotos().filter((p) => p.isIdentity).reduce<Record<string, string[]>>((m, p) => ({ ...m, [p.folder]: [...(m[p.folder] ?? []), p.path] }), {})).filter((l) => l.length >= 2);
+
+interface Set_ { gallery: string; pairs: { subject: string; probe: { base64: string } }[] }
+async function enrollSet(label: string, pairs: { enroll: Buffer; probe: Buffer }[]): Promise<Set_> {
+  const gallery = (await as(`mutation($n: String!) { createGallery(name: $n) { id } }`, { n: label })).data!["createGallery"].id as string;
+  const out: Set_ = { gallery, pairs: [] };
+  for (const p of pairs) {
+    const subject = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
+    await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s: subject });
+    const r = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s: subject, g: gallery, img: b64(p.enroll) });
+    if (!r.errors) out.pairs.push({ subject, probe: b64(p.probe) });
+  }
+  return out;
+}
+const sets: Record<string, Set_> = {
+  "250x250": await enrollSet("lfw", await Promise.all(same.map(async ([person, a, b]) => ({ enroll: await lfwImage(person!, a!), probe: await lfwImage(person!, b!) })))),
+  "full-size": await enrollSet("full", await Promise.all(full.map(async ([a, b]) => ({ enroll: await readFile(a!), probe: await readFile(b!) })))),
+};
+
+/** `clients` closed loops for `secs`; each call picks the next pair. */
+async function run(clients: number, secs: number, call: (i: number) => Promise<boolean>) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const end = performance.now() + secs * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const ok = await call(n++).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  return { perSecond: latencies.length / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, calls: latencies.length };
+}
+const verify = (s: Set_) => async (i: number) => {
+  const p = s.pairs[i % s.pairs.length]!;
+  const r = await as(`mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "${P}", image: $img) { match } }`, { s: p.subject, img: p.probe });
+  return !r.errors;
+};
+const identify = (s: Set_) => async (i: number) => {
+  const p = s.pairs[i % s.pairs.length]!;
+  const r = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { match } }`, { g: s.gallery, img: p.probe });
+  return !r.errors;
+};
+const fmt = (r: Awaited<ReturnType<typeof run>>) => `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}`;
+
+console.log(`bench:load — server pid ${server.pid} on PostgreSQL, ${seconds} s per row, ${new Date().toISOString()}`);
+const best: Record<string, number> = {};
+for (const [label, s] of Object.entries(sets)) {
+  for (const [op, make] of [["verify", verify], ["identify", identify]] as const) {
+    await run(2, 2, make(s)); // warm-up
+    for (const c of levels) {
+      const r = await run(c, seconds, make(s));
+      best[`${op} ${label}`] = Math.max(best[`${op} ${label}`] ?? 0, r.perSecond);
+      console.log(`${op.padEnd(8)} ${label.padEnd(9)} ${String(c).padStart(2)} clients  ${fmt(r)}`);
+    }
+  }
+}
+
+// /health/live while 16 clients keep the inference busy.
+{
+  const health: number[] = [];
+  let stop = false;
+  const probe = (async () => {
+    while (!stop) {
+      const t0 = performance.now();
+      await fetch(url.replace("/graphql", "/health/live"));
+      health.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const r = await run(16, seconds, verify(sets["250x250"]!));
+  stop = true;
+  await probe;
+  console.log(`/health/live under 16 verify clients (${r.perSecond.toFixed(1)} verifies/s): p50 ${percentile(health, 50).toFixed(1)} ms, p99 ${percentile(health, 99).toFixed(1)} ms (${health.length} probes)`);
+}
+
+// Audited writes in one tenant: each createSubject and grantConsent writes one audit event.
+{
+  const r = await run(32, seconds, async (i) => {
+    const c = await as(`mutation { createSubject { id } }`);
+    if (c.errors) return false;
+    const g = await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s: c.data!["createSubject"].id });
+    return !g.errors && i >= 0;
+  });
+  const chain = (await as(`{ verifyAuditChain { valid length } }`)).data!["verifyAuditChain"];
+  console.log(`audited writes, 32 clients, one tenant: ${(r.perSecond * 2).toFixed(1)} events/s (${r.calls} createSubject+grantConsent pairs, p99 ${r.p99.toFixed(0)} ms, errors ${r.errors}); chain valid ${chain.valid}, ${chain.length} events`);
+}
+
+// Soak at a fraction of the measured maximum (open loop, 16 clients at most in flight).
+if (soakSeconds > 0) {
+  const rate = soakRate * (best["verify 250x250"] ?? 1);
+  const rss = () => readFile(`/proc/${server.pid}/status`, "utf8").then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024);
+  const samples: { t: number; mb: number }[] = [];
+  let errors = 0;
+  let calls = 0;
+  const started = performance.now();
+  const timer = setInterval(async () => samples.push({ t: (performance.now() - started) / 1000, mb: await rss() }), 5000);
+  const inflight = new Set<Promise<void>>();
+  const call = verify(sets["250x250"]!);
+  for (let i = 0; performance.now() - started < soakSeconds * 1000; i++) {
+    const due = started + (i / rate) * 1000;
+    if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+    if (inflight.size >= 16) await Promise.race(inflight);
+    const p: Promise<void> = call(i).then((ok) => void (ok || errors++), () => void errors++).finally(() => inflight.delete(p)).then(() => void calls++);
+    inflight.add(p);
+  }
+  await Promise.all(inflight);
+  clearInterval(timer);
+  const first = samples.filter((s) => s.t <= 60).map((s) => s.mb);
+  const last = samples.filter((s) => s.t >= soakSeconds - 60).map((s) => s.mb);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  console.log(`soak ${soakSeconds} s at ${rate.toFixed(1)} verifies/s: ${calls} calls, ${errors} errors; RSS first minute ${mean(first).toFixed(0)} MB, last minute ${mean(last).toFixed(0)} MB`);
+}
+await cleanup();
