@@ -59,11 +59,17 @@ const env = {
   ADMIN_TOKEN: adminToken,
   PORT: String(port),
   LOG_LEVEL: "error",
-  RATE_LIMIT_PER_KEY: "100000000",
-  RATE_LIMIT_PER_ADDRESS: "100000000",
+  RATE_LIMIT_PER_KEY: "10000000",
+  RATE_LIMIT_PER_ADDRESS: "10000000",
 };
 const server = spawn(process.execPath, [path.join(root, "dist", "src", "main.js")], { env, stdio: ["ignore", "ignore", "inherit"] });
 const url = `http://127.0.0.1:${port}/graphql`;
+server.once("exit", (code) => {
+  if (code !== null && code !== 0) {
+    console.error(`the server exited with code ${code}`);
+    process.exit(1);
+  }
+});
 const cleanup = async () => {
   server.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 500));

@@ -34,6 +34,7 @@ import { createThrottle } from "../http/throttle.js";
 import { loadCalibration } from "../inference/calibration.js";
 import { MatchThresholds } from "../services/match-thresholds.js";
 import { FacePipeline } from "../inference/face-pipeline.js";
+import { WorkerPoolEngine } from "../inference/worker-pool.engine.js";
 import { projectRoot } from "../inference/model-manifest.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { createServices, type Services } from "./services.js";
@@ -70,7 +71,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   // Policies first: a bad policy file stops the server before anything else starts.
   const policies = await loadPolicies(config.policyDir);
-  const engine = overrides.engine ?? (await FacePipeline.load(config.inference));
+  // Inference in worker threads (the event loop stays free), or in-process when INFERENCE_WORKERS=0.
+  const pool = overrides.engine || config.inferencePool.workers === 0 ? undefined : await WorkerPoolEngine.start(config.inference, config.inferencePool);
+  const engine = overrides.engine ?? pool ?? (await FacePipeline.load(config.inference));
   // Thresholds come from the model's measured impostor scores (or VERIFY_THRESHOLD).
   const calibration = await loadCalibration(engine.modelId).catch((e: unknown) => {
     if (config.verify.threshold === undefined) throw e;
@@ -177,6 +180,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       services.index.close();
       await vault.close();
       await database.close();
+      await pool?.close();
     },
   };
 }

@@ -13,6 +13,7 @@
  */
 import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { loadConfig } from "../config/config.js";
@@ -69,7 +70,8 @@ function parseArgs(argv: string[]): Args {
 
 async function pipelineFor(flags: Map<string, string>): Promise<{ pipeline: FacePipeline; recognizers: string[] }> {
   const env = { ...process.env };
-  if (flags.has("threads")) env["INFERENCE_THREADS"] = flags.get("threads");
+  // One process, every core to the evaluation unless --threads says otherwise.
+  env["INFERENCE_THREADS"] = flags.get("threads") ?? env["INFERENCE_THREADS"] ?? String(os.availableParallelism());
   const config = loadConfig(env);
   const recognizers = (flags.get("recognizer") ?? config.inference.recognizerModel).split(",").map((s) => s.trim()).filter(Boolean);
   const pipeline = await FacePipeline.load({

@@ -36,6 +36,8 @@ export interface Config {
   /** Platform admin token (creates tenants); undefined = generated into the data folder in embedded mode. */
   adminToken: string | undefined;
   inference: FacePipelineConfig;
+  /** Inference worker threads (0: run inference on the event loop) and the queue in front of them. */
+  inferencePool: { workers: number; maxQueue: number };
   verify: {
     /** Explicit threshold (VERIFY_THRESHOLD); otherwise taken from the model's calibration file. */
     threshold: number | undefined;
@@ -165,7 +167,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       detectorModel: str("DETECTOR_MODEL", "faceplugin-rfb320-detector"),
       landmarkModel: str("LANDMARK_MODEL", "human-facemesh"),
       recognizerModel: str("RECOGNIZER_MODEL", "faceplugin-r512+flip"),
-      threads: int("INFERENCE_THREADS", os.availableParallelism(), 1, 256),
+      threads: int("INFERENCE_THREADS", 1, 1, 256),
       detectScoreThreshold: optional("DETECT_SCORE_THRESHOLD") === undefined ? undefined : fraction("DETECT_SCORE_THRESHOLD", 0.5),
       minFaceSize: int("MIN_FACE_SIZE", 20, 1, 10_000),
       decode: {
@@ -181,6 +183,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
         genderModel: str("GENDER_MODEL", "faceplugin-gender"),
       },
     },
+    inferencePool: { workers: int("INFERENCE_WORKERS", os.availableParallelism(), 0, 256), maxQueue: int("INFERENCE_QUEUE", 64, 0, 100_000) },
     verify: { threshold: verifyThreshold, targetFalseMatchRate: fraction("VERIFY_TARGET_FMR", 1e-3) },
     identify: { targetFpir: fraction("IDENTIFY_TARGET_FPIR", 1e-2) },
     graphql: {

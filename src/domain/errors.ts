@@ -59,6 +59,8 @@ export const ERROR_REASONS = {
   KEY_VAULT_UNAVAILABLE: "UNAVAILABLE",
   // Concurrent writers kept conflicting (serialization failure or deadlock) past the retries.
   TRANSACTION_CONFLICT: "UNAVAILABLE",
+  // Every inference worker is busy and the queue in front of them is full.
+  SERVICE_BUSY: "UNAVAILABLE",
   // The outcome of a refused or failed call could not be written to the audit trail.
   AUDIT_UNAVAILABLE: "UNAVAILABLE",
   // Too many calls: per API key, or per client address without a valid key

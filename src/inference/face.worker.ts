@@ -1,0 +1,43 @@
+/**
+ * One inference worker thread (piscina): loads its own face pipeline (its own ONNX
+ * sessions, one onnxruntime thread by default) and runs captures for the pool in
+ * worker-pool.engine.ts. Domain errors cross the thread boundary as plain data; the
+ * worker's copy of an embedding is wiped once the result has been posted.
+ */
+import { workerData } from "node:worker_threads";
+import { isDomainError } from "../domain/errors.js";
+import type { CaptureChecks, FacePick } from "../domain/face-engine.port.js";
+import { FacePipeline, type FacePipelineConfig } from "./face-pipeline.js";
+
+export type WorkerTask =
+  | { op: "info" }
+  | { op: "capture"; image: Uint8Array; pick: FacePick; checks: CaptureChecks }
+  | { op: "inspect"; image: Uint8Array; pick: FacePick; checks: CaptureChecks };
+
+export type WorkerResult =
+  | { ok: true; value: unknown }
+  | { ok: false; domain: { reason: string; message: string; details: Record<string, unknown> } | null; name: string; message: string };
+
+const config = (workerData as { config: FacePipelineConfig }).config;
+const pipeline = FacePipeline.load(config);
+
+export default async function run(task: WorkerTask): Promise<WorkerResult> {
+  try {
+    const p = await pipeline;
+    switch (task.op) {
+      case "info":
+        return { ok: true, value: { modelId: p.modelId } };
+      case "capture": {
+        const capture = await p.capture(task.image, task.pick, task.checks);
+        // Posted (copied) right after this returns; then this thread's copy is wiped.
+        setImmediate(() => capture.embedding.fill(0));
+        return { ok: true, value: capture };
+      }
+      case "inspect":
+        return { ok: true, value: await p.inspect(task.image, task.pick, task.checks) };
+    }
+  } catch (e) {
+    if (isDomainError(e)) return { ok: false, domain: { reason: e.reason, message: e.message, details: { ...e.details } }, name: e.name, message: e.message };
+    return { ok: false, domain: null, name: e instanceof Error ? e.name : "Error", message: e instanceof Error ? e.message : String(e) };
+  }
+}
