@@ -57,7 +57,7 @@ export class ImageDecodeStage {
       });
     }
     try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: this.limits.maxPixels, failOn: "error" })
+      const { data, info } = await sharp(bytes, { limitInputPixels: this.limits.maxPixels, failOn: "warning" })
         .rotate()
         .flatten({ background: { r: 255, g: 255, b: 255 } })
         .toColourspace("srgb")

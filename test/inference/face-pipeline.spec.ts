@@ -14,7 +14,7 @@ import { ModelFileError, findModel, loadManifest, readModelFile } from "../../sr
 import { recognizerModelId } from "../../src/inference/stage-factory.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
 import { sharedEngine, testConfig } from "../support/engine.js";
-import { noFaceImage, readFace, solidImage, truncatedJpeg } from "../support/images.js";
+import { noFaceImage, readFace, scrambledJpeg, solidImage, truncatedJpeg } from "../support/images.js";
 import { FACES } from "../support/paths.js";
 
 let engine: FacePipeline;
@@ -118,6 +118,7 @@ describe("image decoding", () => {
 
   it("rejects corrupt, unsupported and empty images with INVALID_IMAGE", async () => {
     expect(await reason(engine.capture(await truncatedJpeg(), "single"))).toBe("INVALID_IMAGE");
+    expect(await reason(engine.capture(await scrambledJpeg(), "largest"))).toBe("INVALID_IMAGE");
     expect(await reason(engine.capture(Buffer.from("definitely not an image"), "single"))).toBe("INVALID_IMAGE");
     expect(await reason(engine.capture(await solidImage(64, 64, "gif"), "single"))).toBe("INVALID_IMAGE");
     expect(await reason(engine.capture(await solidImage(64, 64, "tiff"), "single"))).toBe("INVALID_IMAGE");

@@ -13,6 +13,14 @@ export async function truncatedJpeg(): Promise<Buffer> {
   return full.subarray(0, Math.floor(full.length / 2));
 }
 
+/** A JPEG whose entropy-coded data has 2 KiB scrambled in the middle: it still "decodes", the lower part grey. */
+export async function scrambledJpeg(): Promise<Buffer> {
+  const bytes = Buffer.from(await readFace("obama/obama-2.jpg"));
+  const start = Math.floor(bytes.length / 2);
+  for (let i = 0; i < 2048; i++) bytes[start + i] = (i * 131 + 7) & 0xff;
+  return bytes;
+}
+
 /** A smooth gradient with no face in it. */
 export async function noFaceImage(width = 640, height = 480): Promise<Buffer> {
   const raw = Buffer.alloc(width * height * 3);
