@@ -13,6 +13,7 @@ import type { Store } from "../domain/repositories.port.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
+import { ApiKeyService } from "../services/api-key.service.js";
 import { AuditService } from "../services/audit.service.js";
 import { OperationRunner, type RetryPolicy } from "../services/operation.js";
 import { DEFAULT_RELAY, OutboxRelay, type RelayOptions } from "../services/outbox-relay.js";
@@ -118,6 +119,7 @@ export function createServices(d: ServiceDeps) {
     relay,
     policy,
     tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken),
+    apiKeys: new ApiKeyService(d.store, ops, d.clock, d.ids),
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
     consents,
     galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId),

@@ -35,6 +35,9 @@ export interface TenantRepository {
 export interface ApiKeyRepository {
   create(key: ApiKeyRecord): Promise<void>;
   findById(id: string): Promise<ApiKeyRecord | null>;
+  listForTenant(tenantId: string): Promise<ApiKeyRecord[]>;
+  revoke(tenantId: string, id: string, at: Date): Promise<void>;
+  expire(tenantId: string, id: string, at: Date): Promise<void>;
 }
 
 export interface SubjectRepository {

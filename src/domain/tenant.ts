@@ -21,6 +21,7 @@ export const SCOPES = [
   "audit:read",
   "compliance:read",
   "compliance:write",
+  "keys:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -38,6 +39,13 @@ export interface ApiKeyRecord {
   scopes: Scope[];
   createdAt: Date;
   revokedAt: Date | null;
+  /** After a rotation, the end of the old key's grace period. */
+  expiresAt: Date | null;
+}
+
+/** Whether the key may be used at `now`. */
+export function apiKeyUsable(k: Pick<ApiKeyRecord, "revokedAt" | "expiresAt">, now: Date): boolean {
+  return k.revokedAt === null && (k.expiresAt === null || k.expiresAt.getTime() > now.getTime());
 }
 
 /** Who is calling: a tenant's API key, or the platform administrator. */

@@ -3,6 +3,7 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AdminResolver } from "./resolvers/admin.resolver.js";
+import { ApiKeyResolver } from "./resolvers/api-key.resolver.js";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { ComplianceResolver } from "./resolvers/compliance.resolver.js";
 import { ConsentResolver } from "./resolvers/consent.resolver.js";
@@ -12,7 +13,7 @@ import { SubjectResolver } from "./resolvers/subject.resolver.js";
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AdminResolver, SubjectResolver, ConsentResolver, FaceResolver, CaptureResolver, AuditResolver, ComplianceResolver],
+    resolvers: [AdminResolver, ApiKeyResolver, SubjectResolver, ConsentResolver, FaceResolver, CaptureResolver, AuditResolver, ComplianceResolver],
     validate: false,
   });
 }

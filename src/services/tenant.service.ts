@@ -3,11 +3,12 @@
  * request presents a key, which is checked here. Keys look like `key_<id>.<secret>`;
  * only the SHA-256 of the secret is stored, and the full key is shown once.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
-import { SCOPES, isScope, type Actor, type Scope, type Tenant } from "../domain/tenant.js";
+import { SCOPES, apiKeyUsable, isScope, type Actor, type Scope, type Tenant } from "../domain/tenant.js";
+import { hashSecret, newApiKey } from "./api-key.service.js";
 import { requireAdmin } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 
@@ -19,9 +20,7 @@ export interface CreatedTenant {
   scopes: Scope[];
 }
 
-function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
-}
+
 
 export class TenantService {
   constructor(
@@ -42,16 +41,16 @@ export class TenantService {
 
     const now = this.clock.now();
     const tenant: Tenant = { id: this.ids.next("ten"), name: trimmed, kekVersion: 1, createdAt: now };
-    const apiKeyId = this.ids.next("key");
-    const secret = randomBytes(32).toString("base64url");
     const granted = scopes as Scope[];
+    const made = newApiKey(this.ids, tenant.id, "initial", granted, now);
+    const apiKeyId = made.record.id;
     await this.ops.transaction(async (tx, audit) => {
       await tx.tenants.create(tenant);
-      await tx.apiKeys.create({ id: apiKeyId, tenantId: tenant.id, name: "initial", secretHash: hashSecret(secret), scopes: granted, createdAt: now, revokedAt: null });
+      await tx.apiKeys.create(made.record);
       audit.record({ tenantId: tenant.id, actor: "admin", action: "CREATE_TENANT", outcome: "SUCCESS", targetId: tenant.id });
       audit.record({ tenantId: tenant.id, actor: "admin", action: "CREATE_API_KEY", outcome: "SUCCESS", targetId: apiKeyId });
     });
-    return { tenant, apiKey: `${apiKeyId}.${secret}`, apiKeyId, scopes: granted };
+    return { tenant, apiKey: made.apiKey, apiKeyId, scopes: granted };
   }
 
   /** The actor for a presented API key; UNAUTHENTICATED when it is unknown, wrong or revoked. */
@@ -60,7 +59,7 @@ export class TenantService {
     const dot = presented.lastIndexOf(".");
     if (dot <= 0) throw invalid;
     const record = await this.store.apiKeys.findById(presented.slice(0, dot));
-    if (!record || record.revokedAt !== null) throw invalid;
+    if (!record || !apiKeyUsable(record, this.clock.now())) throw invalid;
     const given = Buffer.from(hashSecret(presented.slice(dot + 1)), "hex");
     const stored = Buffer.from(record.secretHash, "hex");
     if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw invalid;

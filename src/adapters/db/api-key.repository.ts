@@ -13,4 +13,17 @@ export class PrismaApiKeyRepository implements ApiKeyRepository {
     const row = await this.db.apiKey.findUnique({ where: { id } });
     return row && { ...row, scopes: row.scopes.filter(isScope) };
   }
+
+  async listForTenant(tenantId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.apiKey.findMany({ where: { tenantId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    return rows.map((row) => ({ ...row, scopes: row.scopes.filter(isScope) }));
+  }
+
+  async revoke(tenantId: string, id: string, at: Date): Promise<void> {
+    await this.db.apiKey.updateMany({ where: { tenantId, id, revokedAt: null }, data: { revokedAt: at } });
+  }
+
+  async expire(tenantId: string, id: string, at: Date): Promise<void> {
+    await this.db.apiKey.updateMany({ where: { tenantId, id }, data: { expiresAt: at } });
+  }
 }

@@ -16,3 +16,20 @@ export class HealthType {
   @Field(() => String, { description: "The embedding model new templates are made with." }) modelId!: string;
   @Field(() => String) version!: string;
 }
+
+@ObjectType("ApiKey", { description: "An API key's metadata; the secret is shown only once, when the key is made." })
+export class ApiKeyType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => [String]) scopes!: string[];
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "After a rotation: when this key stops working." }) expiresAt!: Date | null;
+}
+
+@ObjectType("CreatedApiKey")
+export class CreatedApiKeyType {
+  @Field(() => String, { description: "The full key (`Authorization: Bearer <apiKey>`). Shown once; it cannot be recovered." }) apiKey!: string;
+  @Field(() => ApiKeyType) key!: ApiKeyType;
+  @Field(() => ApiKeyType, { nullable: true, description: "After a rotation: the old key, valid until its expiresAt." }) previous!: ApiKeyType | null;
+}
