@@ -171,7 +171,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       detectScoreThreshold: optional("DETECT_SCORE_THRESHOLD") === undefined ? undefined : fraction("DETECT_SCORE_THRESHOLD", 0.5),
       minFaceSize: int("MIN_FACE_SIZE", 20, 1, 10_000),
       decode: {
-        maxPixels: int("MAX_IMAGE_PIXELS", 40_000_000, 1, 1_000_000_000),
+        maxPixels: int("MAX_IMAGE_PIXELS", 25_000_000, 1, 1_000_000_000),
         maxBytes: int("MAX_IMAGE_BYTES", 15 * 1024 * 1024, 1, 1024 * 1024 * 1024),
         minSide: int("MIN_IMAGE_SIDE", 32, 1, 10_000),
       },

@@ -9,7 +9,6 @@ import { validatePurpose } from "../domain/consent.js";
 import type { FaceAttributes, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
 import type { PolicyService } from "./policy.service.js";
@@ -28,10 +27,7 @@ export class AnalysisService {
   ) {}
 
   async analyze(actor: Actor, input: { subjectId: string; purpose: string; image: ImageSource }): Promise<AnalyzeResult> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ANALYZE_FACE", subjectId: input.subjectId, purpose: input.purpose };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "faces:analyze");
+    return this.ops.use(actor, { action: "ANALYZE_FACE", subjectId: input.subjectId, purpose: input.purpose, scope: "faces:analyze" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "attributes", purpose);
       // No embedding is made: attributes need none.

@@ -10,7 +10,7 @@ import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
 import { isScope, type Actor, type ApiKeyRecord, type Scope } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
+import { requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 
 export function hashSecret(secret: string): string {
@@ -39,10 +39,7 @@ export class ApiKeyService {
   ) {}
 
   async create(actor: Actor, name: string, scopes: readonly string[]): Promise<{ key: ApiKeyView; apiKey: string }> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "CREATE_API_KEY" };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "keys:manage");
+    return this.ops.use(actor, { action: "CREATE_API_KEY", scope: "keys:manage" }, async ({ caller, ctx }) => {
       const trimmed = name.trim();
       if (trimmed.length < 1 || trimmed.length > 100) throw new DomainError("INVALID_INPUT", "a key name must be 1 to 100 characters");
       const unknown = scopes.filter((s) => !isScope(s));
@@ -65,11 +62,8 @@ export class ApiKeyService {
   }
 
   async revoke(actor: Actor, keyId: string): Promise<ApiKeyView> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "REVOKE_API_KEY", targetId: keyId };
-    return this.ops.run(ctx, () =>
+    return this.ops.use(actor, { action: "REVOKE_API_KEY", scope: "keys:manage", targetId: keyId }, ({ caller, ctx }) =>
       this.ops.transaction(async (tx, audit) => {
-        requireScope(actor, "keys:manage");
         const key = await this.findOrThrow(tx.apiKeys, caller.tenantId, keyId);
         const now = this.clock.now();
         if (key.revokedAt === null) await tx.apiKeys.revoke(caller.tenantId, keyId, now);
@@ -81,10 +75,7 @@ export class ApiKeyService {
 
   /** A new key with the old one's name and scopes; the old one works for `graceSeconds` more, then not at all. */
   async rotate(actor: Actor, keyId: string, graceSeconds: number): Promise<{ key: ApiKeyView; apiKey: string; previous: ApiKeyView }> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ROTATE_API_KEY", targetId: keyId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "keys:manage");
+    return this.ops.use(actor, { action: "ROTATE_API_KEY", targetId: keyId, scope: "keys:manage" }, async ({ caller, ctx }) => {
       if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
         throw new DomainError("INVALID_INPUT", `graceSeconds must be a whole number from 0 to ${MAX_GRACE_SECONDS}`);
       }

@@ -10,7 +10,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
+import { requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 
@@ -37,10 +37,7 @@ export class ComplianceService {
   }
 
   async exportAudit(actor: Actor, from: Date, to: Date): Promise<string> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "EXPORT_AUDIT" };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "audit:read");
+    return this.ops.use(actor, { action: "EXPORT_AUDIT", scope: "audit:read" }, async ({ caller, ctx }) => {
       if (!(from.getTime() < to.getTime())) throw new DomainError("INVALID_INPUT", "from must be before to");
       // The export event is written first, so an export that reaches now includes itself.
       await this.ops.transaction(async (_tx, audit) => audit.record({ ...ctx, outcome: "SUCCESS", reason: `${from.toISOString()}/${to.toISOString()}` }));

@@ -12,7 +12,6 @@ import { DomainError } from "../domain/errors.js";
 import { lapseJobId } from "../domain/jobs.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
@@ -52,10 +51,7 @@ export class ConsentService {
   ) {}
 
   async grant(actor: Actor, input: GrantConsentInput): Promise<Consent> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "GRANT_CONSENT", subjectId: input.subjectId, purpose: input.purpose };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "consents:write");
+    return this.ops.use(actor, { action: "GRANT_CONSENT", subjectId: input.subjectId, purpose: input.purpose, scope: "consents:write" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       const problems: string[] = [];
       if (!(CONSENT_METHODS as readonly string[]).includes(input.method)) problems.push(`method must be one of ${CONSENT_METHODS.join(", ")}`);
@@ -100,10 +96,7 @@ export class ConsentService {
   }
 
   async withdraw(actor: Actor, subjectId: string, purpose: string): Promise<WithdrawResult> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "WITHDRAW_CONSENT", subjectId, purpose };
-    const result = await this.ops.run(ctx, async () => {
-      requireScope(actor, "consents:write");
+    const result = await this.ops.use(actor, { action: "WITHDRAW_CONSENT", subjectId, purpose, scope: "consents:write" }, async ({ caller, ctx }) => {
       validatePurpose(purpose);
       return this.ops.transaction(async (tx, audit, outbox) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);

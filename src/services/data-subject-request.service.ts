@@ -21,7 +21,7 @@ import type { Store } from "../domain/repositories.port.js";
 import { signDocument } from "../domain/signed-document.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope, type TenantCaller } from "./access.js";
+import { requireScope, type TenantCaller } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { ErasureReport, ErasureService } from "./erasure.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
@@ -55,10 +55,7 @@ export class DataSubjectRequestService {
   ) {}
 
   async open(actor: Actor, subjectId: string, kind: string): Promise<RequestView> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "OPEN_DSR", subjectId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "compliance:write");
+    return this.ops.use(actor, { action: "OPEN_DSR", subjectId, scope: "compliance:write" }, async ({ caller, ctx }) => {
       if (!(REQUEST_KINDS as readonly string[]).includes(kind)) throw new DomainError("INVALID_INPUT", `kind must be one of ${REQUEST_KINDS.join(", ")}`);
       return this.ops.transaction(async (tx, audit) => {
         await findSubjectOrThrow(tx, caller.tenantId, subjectId);
@@ -123,10 +120,7 @@ export class DataSubjectRequestService {
 
   /** Carries the request out. Needs a verified identity; an erasure that failed part-way may be fulfilled again. */
   async fulfil(actor: Actor, requestId: string): Promise<FulfilResult> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "FULFIL_DSR", targetId: requestId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "compliance:write");
+    return this.ops.use(actor, { action: "FULFIL_DSR", targetId: requestId, scope: "compliance:write" }, async ({ caller, ctx }) => {
       const request = await this.findOrThrow(caller.tenantId, requestId);
       if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
         throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
@@ -261,10 +255,7 @@ export class DataSubjectRequestService {
   }
 
   private async change(actor: Actor, requestId: string, action: string, apply: (r: DataSubjectRequest, now: Date) => DataSubjectRequest): Promise<RequestView> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action, targetId: requestId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "compliance:write");
+    return this.ops.use(actor, { action, scope: "compliance:write", targetId: requestId }, async ({ caller, ctx }) => {
       return this.ops.transaction(async (tx, audit) => {
         const request = await tx.requests.find(caller.tenantId, requestId);
         if (!request) throw new DomainError("REQUEST_NOT_FOUND", "no such data subject request");

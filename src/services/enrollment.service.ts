@@ -14,7 +14,6 @@ import type { Store } from "../domain/repositories.port.js";
 import type { StoredTemplate } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import type { SubjectKeys } from "./subject-key.js";
@@ -56,10 +55,7 @@ export class EnrollmentService {
   ) {}
 
   async enroll(actor: Actor, input: EnrollInput): Promise<EnrollResult> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ENROLL_FACE", subjectId: input.subjectId, purpose: input.purpose };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "faces:enroll");
+    return this.ops.use(actor, { action: "ENROLL_FACE", subjectId: input.subjectId, purpose: input.purpose, scope: "faces:enroll" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       await findSubjectOrThrow(this.store, caller.tenantId, input.subjectId);
       const gallery = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);

@@ -8,7 +8,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Gallery } from "../domain/gallery.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
+import { requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 
 export async function findGalleryOrThrow(repos: Repositories, tenantId: string, galleryId: string): Promise<Gallery> {
@@ -39,10 +39,8 @@ export class GalleryService {
   ) {}
 
   async create(actor: Actor, name: string, rates: GalleryRates = { targetFmr: null, targetFpir: null }): Promise<Gallery> {
-    const caller = callerOf(actor);
     const galleryId = this.ids.next("gal");
-    return this.ops.run({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", targetId: galleryId }, async () => {
-      requireScope(actor, "galleries:write");
+    return this.ops.use(actor, { action: "CREATE_GALLERY", scope: "galleries:write", targetId: galleryId }, async ({ caller }) => {
       const trimmed = name.trim();
       if (trimmed.length < 1 || trimmed.length > 100) throw new DomainError("INVALID_INPUT", "gallery name must be 1 to 100 characters");
       checkRates(rates);
@@ -68,10 +66,7 @@ export class GalleryService {
 
   /** Sets the gallery's target error rates; thresholds follow at the next verification or identification. */
   async configure(actor: Actor, galleryId: string, rates: GalleryRates): Promise<Gallery> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "CONFIGURE_GALLERY", targetId: galleryId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "galleries:write");
+    return this.ops.use(actor, { action: "CONFIGURE_GALLERY", targetId: galleryId, scope: "galleries:write" }, async ({ caller, ctx }) => {
       checkRates(rates);
       return this.ops.transaction(async (tx, audit) => {
         const gallery = await findGalleryOrThrow(tx, caller.tenantId, galleryId);

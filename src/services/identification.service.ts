@@ -15,7 +15,6 @@ import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engin
 import type { IdentificationCandidate, IdentificationDecision } from "../domain/identification.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import type { MatchingIndexService } from "./matching-index.service.js";
@@ -58,11 +57,8 @@ export class IdentificationService {
   ) {}
 
   async identify(actor: Actor, input: IdentifyInput): Promise<IdentifyResult> {
-    const caller = callerOf(actor);
     const decisionId = this.ids.next("dec");
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "IDENTIFY_FACE", purpose: input.purpose, decisionId, targetId: input.galleryId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "faces:identify");
+    return this.ops.use(actor, { action: "IDENTIFY_FACE", purpose: input.purpose, decisionId, targetId: input.galleryId, scope: "faces:identify" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > MAX_TOP_K) throw new DomainError("INVALID_INPUT", `topK must be from 1 to ${MAX_TOP_K}`);
       const gallery = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);

@@ -11,7 +11,7 @@ import type { KeyVault } from "../domain/key-vault.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
+import { requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 
 export interface RotationStatus {
@@ -33,10 +33,7 @@ export class KeyRotationService {
 
   /** Moves the tenant to the next key version and queues the re-wrapping job. */
   async rotate(actor: Actor): Promise<RotationStatus> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "ROTATE_TENANT_KEY" };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "compliance:write");
+    return this.ops.use(actor, { action: "ROTATE_TENANT_KEY", scope: "compliance:write" }, async ({ caller, ctx }) => {
       await this.advanceVersion(caller.tenantId, caller.label, { queueJob: true });
       return this.status(caller.tenantId);
     });

@@ -27,7 +27,7 @@ import {
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { cosineSimilarity } from "../math/vector.js";
-import { callerOf, requireScope, type TenantCaller } from "./access.js";
+import type { TenantCaller } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import type { SubjectMatcher } from "./subject-match.js";
@@ -59,10 +59,7 @@ export class LivenessService {
   ) {}
 
   async start(actor: Actor, input: { subjectId: string; purpose: string }): Promise<StartedSession> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "START_LIVENESS_SESSION", subjectId: input.subjectId, purpose: input.purpose };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "faces:verify");
+    return this.ops.use(actor, { action: "START_LIVENESS_SESSION", subjectId: input.subjectId, purpose: input.purpose, scope: "faces:verify" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
       const now = this.clock.now();
@@ -87,10 +84,7 @@ export class LivenessService {
   }
 
   async submit(actor: Actor, input: { sessionId: string; frames: ImageSource[] }): Promise<LivenessVerdict> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "CHECK_LIVENESS_SESSION", targetId: input.sessionId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "faces:verify");
+    return this.ops.use(actor, { action: "CHECK_LIVENESS_SESSION", targetId: input.sessionId, scope: "faces:verify" }, async ({ caller, ctx }) => {
       const session = await this.store.livenessSessions.find(caller.tenantId, input.sessionId);
       if (!session) throw new DomainError("LIVENESS_SESSION_NOT_FOUND", "no such liveness session");
       const judged = (reasons: LivenessFailure[], frames: number): LivenessVerdict => ({ sessionId: session.id, passed: reasons.length === 0, reasons, challenges: session.challenges, framesChecked: frames });

@@ -137,4 +137,17 @@ describe("OperationRunner", () => {
     m.failNext(down, down, down, down);
     await expect(runner(m).run(ctx, async () => Promise.reject(down))).rejects.toBe(down);
   });
+
+  it("use: checks the scope inside the run, so a missing scope is audited DENIED; hands the work its caller and context", async () => {
+    const m = memoryStore();
+    const r = runner(m);
+    const key = { kind: "apiKey" as const, tenantId: "ten_1", apiKeyId: "key_1", scopes: ["faces:verify" as const] };
+    await expect(r.use(key, { action: "CREATE_SUBJECT", scope: "subjects:write", subjectId: "sub_9" }, async () => 1)).rejects.toMatchObject({ reason: "SCOPE_REQUIRED" });
+    expect(m.events.map((e) => [e.action, e.outcome, e.reason, e.actor, e.subjectId])).toEqual([["CREATE_SUBJECT", "DENIED", "SCOPE_REQUIRED", "apikey:key_1", "sub_9"]]);
+    const seen = await r.use(key, { action: "VERIFY_FACE", scope: "faces:verify", purpose: "p" }, async ({ caller, ctx }) => ({ caller, ctx }));
+    expect(seen).toEqual({ caller: { tenantId: "ten_1", label: "apikey:key_1" }, ctx: { tenantId: "ten_1", actor: "apikey:key_1", action: "VERIFY_FACE", purpose: "p" } });
+    // The platform admin acts on no tenant's data: refused, with no tenant to audit it in.
+    await expect(r.use({ kind: "admin" }, { action: "VERIFY_FACE", scope: "faces:verify" }, async () => 1)).rejects.toMatchObject({ reason: "SCOPE_REQUIRED" });
+    expect(m.events).toHaveLength(1);
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * The one mechanism every use case runs through.
  *
+ * - `use(actor, spec, work)`: the tenant caller, the audit context and the scope check,
+ *   then `run`; `work` gets the caller and the context for its own audit events.
  * - `run(ctx, work)`: runs the use case; when it throws, the refusal (DENIED: scope,
  *   consent, policy) or failure (FAILED: anything else) is written to the audit trail in
  *   a transaction of its own, retried; if it still cannot be written, the caller gets a
@@ -21,6 +23,8 @@ import type { JobCatalogue, JobName } from "../domain/jobs.port.js";
 import { enqueueMessage, type OutboxMessage } from "../domain/outbox.js";
 import { DomainError, isDomainError, isRetryable } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
+import type { Actor, Scope } from "../domain/tenant.js";
+import { callerOf, requireScope, type TenantCaller } from "./access.js";
 import type { Logger } from "../observability/logger.js";
 import type { AuditContext, AuditRecorder, AuditService } from "./audit.service.js";
 
@@ -54,6 +58,11 @@ export interface RunnerDeps {
   sleep?: Sleep;
 }
 
+/** What a use case is, for its audit events and its scope check. */
+export interface OperationSpec extends Omit<AuditContext, "tenantId" | "actor"> {
+  scope: Scope;
+}
+
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,6 +79,21 @@ export class OperationRunner {
     this.log = d.log;
     this.retry = d.retry ?? DEFAULT_RETRY;
     this.sleep = d.sleep ?? realSleep;
+  }
+
+  /**
+   * A tenant's use case: the caller (the platform admin acts on no tenant's data), the
+   * audit context, then the scope check inside `run`, so that a missing scope is audited
+   * as DENIED like any other refusal.
+   */
+  async use<T>(actor: Actor, spec: OperationSpec, work: (op: { caller: TenantCaller; ctx: AuditContext }) => Promise<T>): Promise<T> {
+    const caller = callerOf(actor);
+    const { scope, ...rest } = spec;
+    const ctx: AuditContext = { tenantId: caller.tenantId, actor: caller.label, ...rest };
+    return this.run(ctx, async () => {
+      requireScope(actor, scope);
+      return work({ caller, ctx });
+    });
   }
 
   async run<T>(ctx: AuditContext, work: () => Promise<T>): Promise<T> {

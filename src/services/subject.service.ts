@@ -12,7 +12,6 @@ import type { TemplateMetadata } from "../domain/template.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
-import { callerOf, requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 
 export interface SubjectView {
@@ -39,10 +38,8 @@ export class SubjectService {
   ) {}
 
   async create(actor: Actor, externalRef: string | null, dateOfBirth: Date | null = null): Promise<Subject> {
-    const caller = callerOf(actor);
     const subjectId = this.ids.next("sub");
-    return this.ops.run({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId }, async () => {
-      requireScope(actor, "subjects:write");
+    return this.ops.use(actor, { action: "CREATE_SUBJECT", scope: "subjects:write", subjectId }, async ({ caller }) => {
       if (externalRef !== null && (externalRef.length < 1 || externalRef.length > 200)) {
         throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
       }
@@ -90,9 +87,7 @@ export class SubjectService {
   }
 
   async get(actor: Actor, subjectId: string): Promise<SubjectView> {
-    const caller = callerOf(actor);
-    return this.ops.run({ tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId }, async () => {
-      requireScope(actor, "subjects:read");
+    return this.ops.use(actor, { action: "READ_SUBJECT", scope: "subjects:read", subjectId }, async ({ caller }) => {
       return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         const consents = await tx.consents.listForSubject(caller.tenantId, subjectId);
@@ -105,10 +100,7 @@ export class SubjectService {
 
   /** Puts the subject under legal hold: nothing of theirs is deleted (erasure, retention, withdrawal) or matched until released. */
   async setLegalHold(actor: Actor, subjectId: string, reason: string): Promise<Subject> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "SET_LEGAL_HOLD", subjectId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "compliance:write");
+    return this.ops.use(actor, { action: "SET_LEGAL_HOLD", subjectId, scope: "compliance:write" }, async ({ caller, ctx }) => {
       const why = reason.trim();
       if (why.length < 5 || why.length > 500) throw new DomainError("INVALID_INPUT", "a legal hold needs a reason of 5 to 500 characters (e.g. the case reference)");
       return this.ops.transaction(async (tx, audit) => {
@@ -123,10 +115,7 @@ export class SubjectService {
   }
 
   async releaseLegalHold(actor: Actor, subjectId: string): Promise<Subject> {
-    const caller = callerOf(actor);
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "RELEASE_LEGAL_HOLD", subjectId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "compliance:write");
+    return this.ops.use(actor, { action: "RELEASE_LEGAL_HOLD", subjectId, scope: "compliance:write" }, async ({ caller, ctx }) => {
       return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
         if (subject.legalHoldSince === null) throw new DomainError("REQUEST_STATE", "the subject is not under legal hold");

@@ -17,7 +17,6 @@ import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { VerificationDecision } from "../domain/verification.js";
 import { DomainError } from "../domain/errors.js";
-import { callerOf, requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import { retainUntil } from "../domain/retention.js";
@@ -62,11 +61,8 @@ export class VerificationService {
   ) {}
 
   async verify(actor: Actor, input: VerifyInput): Promise<VerifyResult> {
-    const caller = callerOf(actor);
     const decisionId = this.ids.next("dec");
-    const ctx = { tenantId: caller.tenantId, actor: caller.label, action: "VERIFY_FACE", subjectId: input.subjectId, purpose: input.purpose, decisionId };
-    return this.ops.run(ctx, async () => {
-      requireScope(actor, "faces:verify");
+    return this.ops.use(actor, { action: "VERIFY_FACE", subjectId: input.subjectId, purpose: input.purpose, decisionId, scope: "faces:verify" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
       const modelId = this.engine.modelId;

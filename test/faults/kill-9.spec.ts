@@ -103,7 +103,7 @@ describe.runIf(existsSync(MAIN))("kill -9 mid-operation (PostgreSQL, real server
     await vault.query(`LOCK TABLE subject_key IN EXCLUSIVE MODE`);
     const started = await as(`mutation { rotateTenantKey { currentVersion pending } }`);
     expect(started.data!["rotateTenantKey"]).toEqual({ currentVersion: 2, pending: keys });
-    const waiting = await eventually(async () => (await one(vault, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)) > 0, 100);
+    const waiting = await eventually(async () => (await one(vault, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)) > 0, 600);
     const activity = async (c: pg.Client) => (await c.query(`SELECT state, wait_event_type, left(query, 80) AS q FROM pg_stat_activity WHERE datname = current_database()`)).rows;
     expect(waiting, JSON.stringify({ vault: await activity(vault), main: await activity(main), outbox: (await main.query(`SELECT "message", "attempts", "lastError" FROM "OutboxMessage"`)).rows })).toBe(true);
     await kill9();
