@@ -87,11 +87,20 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const threshold = thresholds.verify(engine.modelId, null);
   const masterKey = await resolveMasterKey(config, log);
   const admin = await resolveAdminToken(config, log);
-  const database = await openDatabase(config.database, { onPoolError: (error) => log.warn("database connection lost; the pool replaces it", { error }) });
+  const deps = config.dependencies;
+  const database = await openDatabase(config.database, {
+    onPoolError: (error) => log.warn("database connection lost; the pool replaces it", { error }),
+    connectTimeoutMs: deps.connectTimeoutMs,
+    poolSize: deps.databasePool,
+  });
   if (database.applied.length > 0) log.info("applied database migrations", { migrations: database.applied });
   let vault: KeyVault;
   try {
-    vault = await openKeyVault(config.keyVault, { onPoolError: (error) => log.warn("key vault connection lost; the pool replaces it", { error }) });
+    vault = await openKeyVault(config.keyVault, {
+      onPoolError: (error) => log.warn("key vault connection lost; the pool replaces it", { error }),
+      connectTimeoutMs: deps.connectTimeoutMs,
+      poolSize: deps.keyVaultPool,
+    });
   } catch (e) {
     await database.close();
     throw e;
@@ -100,7 +109,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const indexSync = config.redis ? new RedisIndexSync(config.redis.url, config.redis.prefix, log) : localIndexSync;
 
   const services = createServices({
-    store: prismaStore(database.prisma),
+    store: prismaStore(database.prisma, { maxWaitMs: deps.connectTimeoutMs, timeoutMs: deps.transactionTimeoutMs }),
     vault,
     jobs,
     indexSync,

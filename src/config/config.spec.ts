@@ -65,4 +65,21 @@ describe("loadConfig", () => {
     expect(c.inference.decode.maxPixels).toBe(1000);
     expect(c.inference.threads).toBe(3);
   });
+
+  it("bounds requests and dependencies, with safe defaults and every bad value reported", () => {
+    const d = loadConfig({});
+    expect(d.graphql).toMatchObject({ introspection: false, maxAliases: 15, maxDepth: 8, maxCost: 2000, inferenceCost: 100 });
+    expect(d.rateLimit).toMatchObject({ perKey: 600, perAddress: 120, windowSeconds: 60, authFailures: 10 });
+    expect(d.dependencies).toMatchObject({ connectTimeoutMs: 5000, transactionTimeoutMs: 30000 });
+    expect(d.inference.threads).toBe(1);
+    expect(d.inference.decode.maxPixels).toBe(25_000_000);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: "true", INFERENCE_WORKERS: "0" })).toMatchObject({ graphql: { introspection: true }, inferencePool: { workers: 0 } });
+    let problems: string[] = [];
+    try {
+      loadConfig({ GRAPHQL_INTROSPECTION: "maybe", GRAPHQL_MAX_ALIASES: "0", RATE_LIMIT_PER_KEY: "-1", DEPENDENCY_TIMEOUT_MS: "5" });
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems.map((p) => p.split("=")[0])).toEqual(["GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_ALIASES", "DEPENDENCY_TIMEOUT_MS", "RATE_LIMIT_PER_KEY"]);
+  });
 });

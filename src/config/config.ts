@@ -60,6 +60,8 @@ export interface Config {
     maxCost: number;
     inferenceCost: number;
   };
+  /** Dependencies: how long a call waits for a database or key-vault connection, and the pool sizes. */
+  dependencies: { connectTimeoutMs: number; transactionTimeoutMs: number; databasePool: number; keyVaultPool: number };
   /** Requests per window, per API key and, for calls without a valid key, per client address. */
   rateLimit: {
     perKey: number;
@@ -194,6 +196,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       maxDirectives: int("GRAPHQL_MAX_DIRECTIVES", 20, 1, 10_000),
       maxCost: int("GRAPHQL_MAX_COST", 2_000, 10, 10_000_000),
       inferenceCost: int("GRAPHQL_INFERENCE_COST", 100, 1, 1_000_000),
+    },
+    dependencies: {
+      connectTimeoutMs: int("DEPENDENCY_TIMEOUT_MS", 5_000, 100, 600_000),
+      transactionTimeoutMs: int("TRANSACTION_TIMEOUT_MS", 30_000, 1_000, 3_600_000),
+      databasePool: int("DATABASE_POOL_SIZE", 10, 1, 1_000),
+      keyVaultPool: int("KEY_VAULT_POOL_SIZE", 8, 1, 1_000),
     },
     rateLimit: {
       perKey: int("RATE_LIMIT_PER_KEY", 600, 1, 10_000_000),

@@ -53,6 +53,7 @@ export class BullMqQueue implements JobQueue {
   start(): void {
     if (this.worker) return;
     this.workerConnection = this.connection.duplicate({ maxRetriesPerRequest: null });
+    watchConnection(this.workerConnection, "job worker", this.log);
     this.worker = new Worker(
       QUEUE,
       async (job: Job) => {
