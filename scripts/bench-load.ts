@@ -7,7 +7,7 @@
  *   - audited writes per second in one tenant (createSubject + grantConsent) at 32 clients;
  *   - optionally a soak (`--soak-seconds N`) at a fraction of the measured verify maximum
  *     (`--soak-rate 0.8`): errors, and the server's RSS in the first and last minute.
- * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600]
+ * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit]
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -62,7 +62,9 @@ const env = {
   RATE_LIMIT_PER_KEY: "10000000",
   RATE_LIMIT_PER_ADDRESS: "10000000",
 };
-const server = spawn(process.execPath, [path.join(root, "dist", "src", "main.js")], { env, stdio: ["ignore", "ignore", "inherit"] });
+// BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
+const server = spawn(process.execPath, [...nodeArgs, path.join(root, "dist", "src", "main.js")], { env, stdio: ["ignore", "ignore", "inherit"] });
 const url = `http://127.0.0.1:${port}/graphql`;
 server.once("exit", (code) => {
   if (code !== null && code !== 0) {
@@ -147,7 +149,9 @@ const fmt = (r: Awaited<ReturnType<typeof run>>) => `${r.perSecond.toFixed(1).pa
 
 console.log(`bench:load — server pid ${server.pid} on PostgreSQL, ${seconds} s per row, ${new Date().toISOString()}`);
 const best: Record<string, number> = {};
-for (const [label, s] of Object.entries(sets)) {
+// --only audit: just the audited-writes row (it varies run to run; repeat it cheaply).
+const only = args.get("only");
+for (const [label, s] of only === "audit" ? [] : Object.entries(sets)) {
   for (const [op, make] of [["verify", verify], ["identify", identify]] as const) {
     await run(2, 2, make(s)); // warm-up
     for (const c of levels) {
@@ -159,7 +163,7 @@ for (const [label, s] of Object.entries(sets)) {
 }
 
 // /health/live while 16 clients keep the inference busy.
-{
+if (only !== "audit") {
   const health: number[] = [];
   let stop = false;
   const probe = (async () => {

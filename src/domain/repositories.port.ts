@@ -28,7 +28,6 @@ export interface TenantRepository {
    * referencing the tenant take, so it serializes audit writers and nothing else.
    */
   lockAuditHead(tenantId: string): Promise<{ seq: number; hash: string }>;
-  setAuditHead(tenantId: string, seq: number, hash: string): Promise<void>;
   readAuditHead(tenantId: string): Promise<{ seq: number; hash: string }>;
 }
 
@@ -126,8 +125,11 @@ export interface RequestRepository {
 }
 
 export interface AuditRepository {
-  /** Inserts already-chained events (one statement). */
-  insertMany(events: readonly AuditEvent[]): Promise<void>;
+  /**
+   * Inserts already-chained events of one tenant and moves its chain head to the last of
+   * them, in one statement (the head is locked: lockAuditHead).
+   */
+  appendToChain(tenantId: string, events: readonly AuditEvent[]): Promise<void>;
   /** Events in sequence order, after `afterSeq` and up to `upToSeq`, at most `limit` (all when undefined). */
   list(tenantId: string, opts?: { afterSeq?: number; upToSeq?: number; limit?: number }): Promise<AuditEvent[]>;
   /** Events with from <= at < to, in sequence order. */

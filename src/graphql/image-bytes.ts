@@ -43,10 +43,12 @@ function uploadError(e: unknown, maxBytes: number): unknown {
 export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {
   const body = text.replace(/^data:[^,]*;base64,/, "").replace(/\s+/g, "");
   if (body.length === 0) throw new DomainError("INVALID_IMAGE", "the image is empty");
-  if (!BASE64.test(body) && !BASE64URL.test(body)) throw new DomainError("INVALID_IMAGE", "the image is not valid base64");
+  // One scan of the text decides the alphabet (the regex is a noticeable cost on MB-sized images).
+  const standard = BASE64.test(body);
+  if (!standard && !BASE64URL.test(body)) throw new DomainError("INVALID_IMAGE", "the image is not valid base64");
   if (Math.floor((body.length * 3) / 4) > maxBytes + 2) {
     throw new DomainError("IMAGE_TOO_LARGE", `the image is over the ${maxBytes}-byte limit`, { maxBytes });
   }
-  const bytes = Buffer.from(body, BASE64.test(body) ? "base64" : "base64url");
+  const bytes = Buffer.from(body, standard ? "base64" : "base64url");
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

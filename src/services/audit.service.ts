@@ -41,8 +41,7 @@ export class AuditService {
         head = { seq: event.seq, hash: event.hash };
         return event;
       });
-      await tx.audit.insertMany(events);
-      await tx.tenants.setAuditHead(tenantId, head.seq, head.hash);
+      await tx.audit.appendToChain(tenantId, events);
       out.push(...events);
     }
     return out;

@@ -22,10 +22,15 @@ function memoryStore() {
     ({
       tenants: {
         lockAuditHead: async () => ({ ...h }),
-        setAuditHead: async (_t: string, seq: number, hash: string) => Object.assign(h, { seq, hash }),
         readAuditHead: async () => ({ ...head }),
       },
-      audit: { insertMany: async (es: readonly AuditEvent[]) => void pending.push(...es), list: async () => [...events] },
+      audit: {
+        appendToChain: async (_t: string, es: readonly AuditEvent[]) => {
+          pending.push(...es);
+          Object.assign(h, { seq: es.at(-1)!.seq, hash: es.at(-1)!.hash });
+        },
+        list: async () => [...events],
+      },
     }) as unknown as Repositories;
   const store = {
     ...repos(events, head),

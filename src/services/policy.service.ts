@@ -31,6 +31,8 @@ const NOTHING_DECLARED: EffectivePolicy = {
 };
 
 export class PolicyService {
+  private readonly tenantNames = new Map<string, string>();
+
   constructor(
     readonly policies: PolicySet,
     private readonly clock: Clock,
@@ -43,9 +45,15 @@ export class PolicyService {
   }
 
   async policyOf(repos: Repositories, tenantId: string): Promise<EffectivePolicy> {
-    const tenant = await repos.tenants.findById(tenantId);
-    if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
-    return this.forTenant(tenant.name);
+    // A tenant's name (which picks its policy file) never changes: read it once.
+    let name = this.tenantNames.get(tenantId);
+    if (name === undefined) {
+      const tenant = await repos.tenants.findById(tenantId);
+      if (!tenant) throw new DomainError("INVALID_API_KEY", "the tenant no longer exists");
+      name = tenant.name;
+      this.tenantNames.set(tenantId, name);
+    }
+    return this.forTenant(name);
   }
 
   /** The purpose's rules, or FORBIDDEN / PURPOSE_NOT_DECLARED. */

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditOutcome } from "../../domain/audit.js";
 import type { AuditRepository } from "../../domain/repositories.port.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "./prisma-db.js";
 
 type Row = Omit<AuditEvent, "outcome"> & { outcome: string };
@@ -8,8 +9,19 @@ const toEvent = (r: Row): AuditEvent => ({ ...r, outcome: r.outcome as AuditOutc
 export class PrismaAuditRepository implements AuditRepository {
   constructor(private readonly db: Db) {}
 
-  async insertMany(events: readonly AuditEvent[]): Promise<void> {
-    await this.db.auditEvent.createMany({ data: [...events] });
+  async appendToChain(tenantId: string, events: readonly AuditEvent[]): Promise<void> {
+    const last = events.at(-1);
+    if (!last) return;
+    const rows = events.map(
+      (e) => Prisma.sql`(${e.id}, ${e.tenantId}, ${e.seq}, ${e.at}::timestamptz, ${e.actor}, ${e.action}, ${e.subjectId}, ${e.purpose}, ${e.outcome}, ${e.reason}, ${e.decisionId}, ${e.targetId}, ${e.prevHash}, ${e.hash})`,
+    );
+    // One round trip while the chain head is locked: the events and the new head together.
+    await this.db.$executeRaw`
+      WITH inserted AS (
+        INSERT INTO "AuditEvent" ("id", "tenantId", "seq", "at", "actor", "action", "subjectId", "purpose", "outcome", "reason", "decisionId", "targetId", "prevHash", "hash")
+        VALUES ${Prisma.join(rows)}
+      )
+      UPDATE "Tenant" SET "auditSeq" = ${last.seq}, "auditHead" = ${last.hash} WHERE "id" = ${tenantId}`;
   }
 
   async list(tenantId: string, opts: { afterSeq?: number; upToSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {

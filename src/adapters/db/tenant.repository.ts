@@ -33,10 +33,6 @@ export class PrismaTenantRepository implements TenantRepository {
     return { seq: row.auditSeq, hash: row.auditHead };
   }
 
-  async setAuditHead(tenantId: string, seq: number, hash: string): Promise<void> {
-    await this.db.tenant.update({ where: { id: tenantId }, data: { auditSeq: seq, auditHead: hash } });
-  }
-
   async readAuditHead(tenantId: string): Promise<{ seq: number; hash: string }> {
     const t = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { auditSeq: true, auditHead: true } });
     return { seq: t.auditSeq, hash: t.auditHead };
