@@ -8,14 +8,15 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { convertTfjsModelFile } from "../src/models/convert-model.js";
-import { CONVERTED_DIR, MANIFEST_FILE, loadManifest, readModelFile, sha256, sourcePackageDir, type ModelManifest } from "../src/inference/model-manifest.js";
+import { CONVERTED_DIR, MANIFEST_FILE, MODELS_DIR, isVendored, loadManifest, readModelFile, sha256, sourcePackageDir, type ModelManifest } from "../src/inference/model-manifest.js";
 
 const record = process.argv.includes("--record");
 const manifest = await loadManifest();
 
 if (record) {
   for (const spec of manifest.models) {
-    const dir = await sourcePackageDir(spec);
+    const source = spec.source;
+    const dir = isVendored(source) ? MODELS_DIR : await sourcePackageDir({ ...spec, source });
     for (const f of spec.source.files) f.sha256 = sha256(await readFile(path.join(dir, f.path)));
     const bytes = spec.source.format === "onnx" ? await readFile(path.join(dir, spec.source.files[0]!.path)) : await convertTfjsModelFile(path.join(dir, spec.source.files[0]!.path), spec);
     spec.onnx = { sha256: sha256(bytes), bytes: bytes.length };
@@ -29,7 +30,7 @@ if (record) {
 } else {
   for (const spec of manifest.models) {
     const bytes = await readModelFile(spec, convertTfjsModelFile);
-    console.log(`${spec.id.padEnd(34)} ${sha256(bytes)} ${String(bytes.length).padStart(9)} bytes ${spec.source.format === "onnx" ? "(npm file)" : "(converted, verified)"}`);
+    console.log(`${spec.id.padEnd(34)} ${sha256(bytes)} ${String(bytes.length).padStart(9)} bytes ${isVendored(spec.source) ? "(vendored file)" : spec.source.format === "onnx" ? "(npm file)" : "(converted, verified)"}`);
   }
 }
 

@@ -11,7 +11,7 @@ import { mirror, toGray, warpAffine, type RawImage } from "../math/warp-affine.j
 import { cropTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { runOnImage, type OnnxOptions, StageSession } from "./onnx-session.js";
+import { runOnImages, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 export class EmbedStage {
   private readonly session: StageSession;
@@ -41,15 +41,31 @@ export class EmbedStage {
   }
 
   async run(crop: RawImage): Promise<Float32Array> {
-    const a = l2Normalize(await this.forward(crop));
-    if (!this.opts.flip) return a;
-    const b = l2Normalize(await this.forward(mirror(crop)));
-    for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
-    return l2Normalize(a);
+    return (await this.runMany([crop]))[0]!;
   }
 
-  private async forward(crop: RawImage): Promise<Float32Array> {
-    const [out] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
-    return out!;
+  /**
+   * Embeddings of several crops (several faces of one image). A model with a dynamic
+   * batch axis runs all of them, mirror images included, as one batch.
+   */
+  async runMany(crops: readonly RawImage[]): Promise<Float32Array[]> {
+    const inputs = this.opts.flip ? crops.flatMap((c) => [c, mirror(c)]) : [...crops];
+    const raw: Float32Array[] = [];
+    if (this.spec.input.dynamicBatch) raw.push(...(await this.forwardBatch(inputs)));
+    else for (const c of inputs) raw.push(...(await this.forwardBatch([c])));
+    const vectors = raw.map((v) => l2Normalize(v));
+    if (!this.opts.flip) return vectors;
+    return crops.map((_, i) => {
+      const a = vectors[2 * i]!;
+      const b = vectors[2 * i + 1]!;
+      for (let k = 0; k < a.length; k++) a[k]! += b[k]!;
+      return l2Normalize(a);
+    });
+  }
+
+  private async forwardBatch(crops: readonly RawImage[]): Promise<Float32Array[]> {
+    const [out] = await runOnImages(this.session.get(), this.spec, crops, [this.spec.outputs[0]!.name]);
+    const dim = out!.length / crops.length;
+    return crops.map((_, i) => out!.slice(i * dim, (i + 1) * dim));
   }
 }

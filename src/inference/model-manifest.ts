@@ -20,21 +20,45 @@ export interface ModelSourceFile {
   sha256: string;
 }
 
+/**
+ * Where a model's files come from: an npm package in node_modules (the default), or
+ * files vendored into the repository under models/ (committed with their licence).
+ */
+export interface VendoredSource {
+  kind: "vendored";
+  format: "onnx";
+  /** Paths relative to models/. */
+  files: ModelSourceFile[];
+  /** The public repository and commit the file was taken from, and its path there. */
+  repository: string;
+  commit: string;
+  upstreamPath: string;
+  /** How the file was made from the upstream one (export, quantization), when it was. */
+  derivation?: string;
+  license: string;
+  /** The licence text kept beside the file, relative to models/. */
+  licenseFile: string;
+  trainingData: string;
+}
+
+export interface NpmSource {
+  kind?: "npm";
+  package: string;
+  version: string;
+  format: "onnx" | "tfjs-graph";
+  /** The ONNX file, or the TF.js model.json followed by its weight shards. */
+  files: ModelSourceFile[];
+  upstream: string;
+  license: string;
+}
+
 export interface ModelSpec {
   id: string;
   role: ModelRole;
   /** Which decoder/pre-processing family the stage uses (e.g. "rfb320", "blazeface"). */
   family: string;
   architecture: string;
-  source: {
-    package: string;
-    version: string;
-    format: "onnx" | "tfjs-graph";
-    /** The ONNX file, or the TF.js model.json followed by its weight shards. */
-    files: ModelSourceFile[];
-    upstream: string;
-    license: string;
-  };
+  source: NpmSource | VendoredSource;
   /** The ONNX model onnxruntime loads: the source file itself, or our conversion of it. */
   onnx: { sha256: string; bytes: number };
   input: {
@@ -46,13 +70,24 @@ export interface ModelSpec {
     mean: number | number[];
     std: number | number[];
     resize: string;
+    /** The batch axis is dynamic: several crops (a face and its mirror image, several faces) run as one batch. */
+    dynamicBatch?: boolean;
   };
   outputs: { name: string; shape: (number | string)[]; meaning: string }[];
   /**
    * Detectors: default score threshold, NMS IoU, and how much the detector's box is
    * enlarged for the face mesh's first pass.
    */
-  detect?: { scoreThreshold: number; iouThreshold: number; meshScale: number; meshPasses?: number };
+  detect?: {
+    scoreThreshold: number;
+    iouThreshold: number;
+    meshScale: number;
+    meshPasses?: number;
+    /** YuNet: longer side of the detector input, and the border added around the image. */
+    maxSide?: number;
+    minSide?: number;
+    pad?: number;
+  };
   /** Recognizers: how the face is cropped for them (see src/inference/face-crop.ts). */
   crop?: string;
   notes?: string;
@@ -82,7 +117,8 @@ export function projectRoot(): string {
   throw new Error("cannot locate the project root from " + fileURLToPath(import.meta.url));
 }
 
-export const MANIFEST_FILE = path.join(projectRoot(), "models", "manifest.json");
+export const MODELS_DIR = path.join(projectRoot(), "models");
+export const MANIFEST_FILE = path.join(MODELS_DIR, "manifest.json");
 /** Where converted models are written (not committed; rebuilt from node_modules). */
 export const CONVERTED_DIR = path.join(projectRoot(), "models", "onnx");
 
@@ -107,8 +143,12 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+export function isVendored(source: ModelSpec["source"]): source is VendoredSource {
+  return source.kind === "vendored";
+}
+
 /** The package folder of a model's npm source, after checking the installed version. */
-export async function sourcePackageDir(spec: ModelSpec, fromDir = projectRoot()): Promise<string> {
+export async function sourcePackageDir(spec: ModelSpec & { source: NpmSource }, fromDir = projectRoot()): Promise<string> {
   const { package: pkg, version } = spec.source;
   const install = `install it with: npm install ${pkg}@${version}`;
   const require = createRequire(path.join(fromDir, "package.json"));
@@ -126,9 +166,11 @@ export async function sourcePackageDir(spec: ModelSpec, fromDir = projectRoot())
 }
 
 /** Reads and verifies every source file of a model; returns their paths on disk. */
-export async function verifiedSourceFiles(spec: ModelSpec, fromDir = projectRoot()): Promise<{ path: string; bytes: Uint8Array }[]> {
-  const { package: pkg, version } = spec.source;
-  const dir = await sourcePackageDir(spec, fromDir);
+export async function verifiedSourceFiles(spec: ModelSpec, fromDir = projectRoot(), modelsDir = MODELS_DIR): Promise<{ path: string; bytes: Uint8Array }[]> {
+  const source = spec.source;
+  if (isVendored(source)) return verifiedVendoredFiles(spec.id, source, modelsDir);
+  const { package: pkg, version } = source;
+  const dir = await sourcePackageDir({ ...spec, source }, fromDir);
   return Promise.all(
     spec.source.files.map(async (f) => {
       const full = path.join(dir, f.path);
@@ -147,6 +189,26 @@ export async function verifiedSourceFiles(spec: ModelSpec, fromDir = projectRoot
   );
 }
 
+/** Vendored files are part of the checkout: a missing or altered one means a damaged checkout. */
+async function verifiedVendoredFiles(id: string, source: VendoredSource, modelsDir: string): Promise<{ path: string; bytes: Uint8Array }[]> {
+  return Promise.all(
+    source.files.map(async (f) => {
+      const full = path.join(modelsDir, f.path);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(full);
+      } catch {
+        throw new ModelFileError(`model ${id}: models/${f.path} is missing; it is committed with the repository (git checkout -- models/${f.path})`);
+      }
+      const digest = sha256(bytes);
+      if (digest !== f.sha256) {
+        throw new ModelFileError(`model ${id}: sha256 of models/${f.path} is ${digest}, expected ${f.sha256}; the file was altered (git checkout -- models/${f.path})`);
+      }
+      return { path: full, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }),
+  );
+}
+
 /** A converter from a verified TF.js model.json path to ONNX bytes (src/models/). */
 export type TfjsConverter = (modelJsonPath: string, spec: ModelSpec) => Promise<Uint8Array>;
 
@@ -154,9 +216,9 @@ export type TfjsConverter = (modelJsonPath: string, spec: ModelSpec) => Promise<
  * The ONNX bytes of a model, verified against the manifest. TF.js sources are converted
  * (once; the result is kept in models/onnx/) with `convert`.
  */
-export async function readModelFile(spec: ModelSpec, convert?: TfjsConverter, fromDir = projectRoot()): Promise<Uint8Array> {
+export async function readModelFile(spec: ModelSpec, convert?: TfjsConverter, fromDir = projectRoot(), modelsDir = MODELS_DIR): Promise<Uint8Array> {
   if (spec.source.format === "onnx") {
-    const [file] = await verifiedSourceFiles(spec, fromDir);
+    const [file] = await verifiedSourceFiles(spec, fromDir, modelsDir);
     return file!.bytes;
   }
   const target = path.join(CONVERTED_DIR, `${spec.id}.onnx`);

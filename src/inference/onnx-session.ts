@@ -97,6 +97,22 @@ export function imageTensor(spec: ModelSpec, crop: RawImage): { data: Float32Arr
   return { data, shape };
 }
 
+/** Several same-sized crops as one batch (N = crops.length) of the model's input. */
+export function imageBatchTensor(spec: ModelSpec, crops: readonly RawImage[]): { data: Float32Array; shape: number[] } {
+  if (crops.length === 1) return imageTensor(spec, crops[0]!);
+  const parts = crops.map((c) => imageTensor(spec, c));
+  const size = parts[0]!.data.length;
+  const data = new Float32Array(size * parts.length);
+  parts.forEach((p, i) => data.set(p.data, i * size));
+  return { data, shape: [parts.length, ...parts[0]!.shape.slice(1)] };
+}
+
+/** Runs a session on a batch of crops (see imageBatchTensor) and returns the named outputs. */
+export async function runOnImages(session: OnnxSession, spec: ModelSpec, crops: readonly RawImage[], outputNames: readonly string[]): Promise<Float32Array[]> {
+  const { data, shape } = imageBatchTensor(spec, crops);
+  return runOnnx(session, spec.input.name, data, shape, outputNames);
+}
+
 /** Runs a session on one image crop (see imageTensor) and returns the named outputs. */
 export async function runOnImage(session: OnnxSession, spec: ModelSpec, crop: RawImage, outputNames: readonly string[]): Promise<Float32Array[]> {
   const { data, shape } = imageTensor(spec, crop);

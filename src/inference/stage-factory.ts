@@ -8,6 +8,8 @@ import { Landmarks68Stage } from "./landmarks68.stage.js";
 import { findModel, type ModelManifest } from "./model-manifest.js";
 import type { OnnxOptions } from "./onnx-session.js";
 import { Rfb320DetectStage } from "./rfb320-detect.stage.js";
+import { DetectorPointsStage, DETECTOR_POINTS } from "./detector-points.stage.js";
+import { YuNetDetectStage } from "./yunet-detect.stage.js";
 
 export interface DetectorSettings extends OnnxOptions {
   /** Overrides the model's default score threshold. */
@@ -24,6 +26,8 @@ export function createDetector(manifest: ModelManifest, id: string, s: DetectorS
       return new Rfb320DetectStage(spec, opts);
     case "blazeface":
       return new BlazeFaceDetectStage(spec, opts);
+    case "yunet":
+      return new YuNetDetectStage(spec, { ...opts, maxSide: spec.detect.maxSide ?? 640, minSide: spec.detect.minSide ?? 0, pad: spec.detect.pad ?? 0 });
     default:
       throw new Error(`detector ${id}: unknown family ${spec.family}`);
   }
@@ -34,9 +38,11 @@ const IRIS_MODEL = "human-iris";
 
 /**
  * The landmark stage; the mesh needs to know how loose the detector's boxes are.
- * "<mesh id>+iris" takes the eye centres from the iris model.
+ * "<mesh id>+iris" takes the eye centres from the iris model; "detector" uses the five
+ * points the detector itself gives (YuNet).
  */
 export function createLandmarker(manifest: ModelManifest, id: string, detectorId: string, onnx: OnnxOptions): LandmarkStage {
+  if (id === DETECTOR_POINTS) return new DetectorPointsStage(findModel(manifest, detectorId, "detector"));
   const withIris = id.endsWith("+iris");
   const baseId = withIris ? id.slice(0, -5) : id;
   const spec = manifest.models.find((m) => m.id === baseId);

@@ -1,5 +1,5 @@
 /** The converter as the model loader uses it: TF.js model.json on disk → ONNX bytes. */
-import type { ModelSpec } from "../inference/model-manifest.js";
+import { isVendored, type ModelSpec } from "../inference/model-manifest.js";
 import { readTfjsGraphModel } from "./tfjs-graph.js";
 import { convertTfjsToOnnxBytes } from "./tfjs-to-onnx.js";
 
@@ -7,6 +7,7 @@ import { convertTfjsToOnnxBytes } from "./tfjs-to-onnx.js";
 export const CONVERTER_VERSION = "1";
 
 export async function convertTfjsModelFile(modelJsonPath: string, spec: ModelSpec): Promise<Uint8Array> {
+  if (isVendored(spec.source)) throw new Error(`model ${spec.id} is vendored as ONNX; there is nothing to convert`);
   const graph = await readTfjsGraphModel(modelJsonPath);
   return convertTfjsToOnnxBytes(graph, {
     name: spec.id,

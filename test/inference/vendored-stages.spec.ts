@@ -1,0 +1,124 @@
+/**
+ * The vendored models (models/vendor/): the loader verifies them like the npm-sourced
+ * ones, the YuNet detector finds every face of ../shared/faces with five points close to
+ * the face mesh's, tight crops are found, and the EdgeFace recognizers (batched mirror
+ * image included) separate genuine from impostor pairs on real photos.
+ */
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { readdirSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FacePipeline } from "../../src/inference/face-pipeline.js";
+import { MODELS_DIR, ModelFileError, findModel, loadManifest, readModelFile, type ModelManifest } from "../../src/inference/model-manifest.js";
+import { createEmbedder, createLandmarker } from "../../src/inference/stage-factory.js";
+import { cosineSimilarity } from "../../src/math/vector.js";
+import { testConfig } from "../support/engine.js";
+import { readFace } from "../support/images.js";
+import { FACES } from "../support/paths.js";
+
+let manifest: ModelManifest;
+let yunet: FacePipeline;
+
+beforeAll(async () => {
+  manifest = await loadManifest();
+  const base = testConfig().inference;
+  yunet = await FacePipeline.load({ ...base, detectorModel: "yunet-n", landmarkModel: "detector", recognizerModel: "edgeface-xs+flip", threads: 1 }, manifest);
+}, 600_000);
+
+describe("vendored model files", () => {
+  it("loads every vendored model with its licence beside it", async () => {
+    const vendored = manifest.models.filter((m) => m.source.kind === "vendored");
+    expect(vendored.map((m) => m.id).sort()).toEqual(["edgeface-xs", "edgeface-xs-int8", "edgeface-xxs", "edgeface-xxs-int8", "yunet-n", "yunet-s"]);
+    for (const spec of vendored) {
+      const bytes = await readModelFile(spec);
+      expect(bytes.length).toBe(spec.onnx.bytes);
+      if (spec.source.kind === "vendored") expect(readdirSync(path.join(MODELS_DIR, path.dirname(spec.source.licenseFile)))).toContain("LICENSE");
+    }
+  });
+
+  it("refuses a vendored file whose sha256 differs, naming the file", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "models-"));
+    const spec = findModel(manifest, "yunet-s", "detector");
+    if (spec.source.kind !== "vendored") throw new Error("yunet-s should be vendored");
+    const file = spec.source.files[0]!.path;
+    await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
+    await copyFile(path.join(MODELS_DIR, file), path.join(dir, file));
+    await expect(readModelFile(spec, undefined, undefined, dir)).resolves.toHaveLength(spec.onnx.bytes);
+    await writeFile(path.join(dir, file), Buffer.concat([Buffer.from([0]), await readModelFile(spec)]));
+    await expect(readModelFile(spec, undefined, undefined, dir)).rejects.toThrow(ModelFileError);
+    await expect(readModelFile(spec, undefined, undefined, dir)).rejects.toThrow(new RegExp(`sha256 of models/${file} .* expected ${spec.source.files[0]!.sha256}`));
+  });
+});
+
+describe("YuNet detector", () => {
+  it("finds every face of the group photos and exactly one in each identity photo", async () => {
+    const expected: Record<string, number> = { "kit_with_rose.jpg": 2, "obama_and_biden.jpg": 3, "two_people.jpg": 2 };
+    for (const [file, n] of Object.entries(expected)) {
+      const img = await yunet.decode.run(await readFace(`_multi/${file}`));
+      expect((await yunet.detector.run(img)).length, file).toBe(n);
+    }
+    for (const folder of readdirSync(FACES).filter((f) => !f.startsWith("_"))) {
+      for (const file of readdirSync(path.join(FACES, folder))) {
+        const img = await yunet.decode.run(await readFace(`${folder}/${file}`));
+        expect((await yunet.detector.run(img)).length, `${folder}/${file}`).toBe(1);
+      }
+    }
+  });
+
+  it("gives five points close to the face mesh's, image-left eye first", async () => {
+    const mesh = createLandmarker(manifest, "human-facemesh", "yunet-n", { intraOpNumThreads: 1 });
+    await mesh.load();
+    for (const file of ["obama/obama-1.jpg", "biden/biden-1.jpg", "rose_leslie/rose_leslie-2.jpg", "kit_harington/kit_harington-2.jpg"]) {
+      const img = await yunet.decode.run(await readFace(file));
+      const [face] = await yunet.detector.run(img);
+      const ours = await yunet.landmarker.run(img, face!);
+      const theirs = await mesh.run(img, face!);
+      const eyes = Math.hypot(theirs[1]![0] - theirs[0]![0], theirs[1]![1] - theirs[0]![1]);
+      expect(ours[0]![0]).toBeLessThan(ours[1]![0]);
+      for (let i = 0; i < 5; i++) expect(Math.hypot(ours[i]![0] - theirs[i]![0], ours[i]![1] - theirs[i]![1]) / eyes, `${file} point ${i}`).toBeLessThan(0.25);
+    }
+  });
+
+  it("finds the face in tight crops (UTKFace, a subset)", async () => {
+    const dir = path.join(FACES, "..", "attributes", "utkface");
+    const files = readdirSync(dir).sort().slice(0, 60);
+    let found = 0;
+    for (const f of files) {
+      const img = await yunet.decode.run(await readFile(path.join(dir, f)));
+      if ((await yunet.detector.run(img)).length > 0) found++;
+    }
+    expect(found).toBe(files.length);
+  });
+});
+
+describe("EdgeFace recognizers", () => {
+  it("separates genuine from impostor pairs, with and without the batched mirror image", async () => {
+    for (const id of ["edgeface-xs+flip", "edgeface-xs", "edgeface-xxs-int8"]) {
+      const stage = createEmbedder(manifest, id, { intraOpNumThreads: 1 });
+      await stage.load();
+      const embed = async (file: string) => {
+        const img = await yunet.decode.run(await readFace(file));
+        const [face] = await yunet.detector.run(img);
+        return stage.run(stage.align(img, await yunet.landmarker.run(img, face!)));
+      };
+      const [o1, o2, b1, r1] = await Promise.all(["obama/obama-1.jpg", "obama/obama-2.jpg", "biden/biden-1.jpg", "rose_leslie/rose_leslie-1.jpg"].map(embed));
+      expect(o1!.length).toBe(512);
+      const genuine = cosineSimilarity(o1!, o2!);
+      expect(genuine, id).toBeGreaterThan(0.4);
+      for (const other of [b1!, r1!]) expect(cosineSimilarity(o1!, other), id).toBeLessThan(0.25);
+    }
+  });
+
+  it("embeds several faces in one batch exactly as one at a time", async () => {
+    const stage = createEmbedder(manifest, "edgeface-xs+flip", { intraOpNumThreads: 1 });
+    await stage.load();
+    const img = await yunet.decode.run(await readFace("_multi/obama_and_biden.jpg"));
+    const crops = await Promise.all((await yunet.detector.run(img)).map(async (f) => stage.align(img, await yunet.landmarker.run(img, f))));
+    const batch = await stage.runMany(crops);
+    for (const [i, c] of crops.entries()) {
+      const one = await stage.run(c);
+      for (let k = 0; k < 512; k += 37) expect(batch[i]![k]).toBeCloseTo(one[k]!, 4);
+    }
+  });
+});
