@@ -15,7 +15,6 @@ import type { FaceDetectorStage } from "../src/inference/detection.js";
 import { ImageDecodeStage } from "../src/inference/image-decode.stage.js";
 import { findModel, loadManifest } from "../src/inference/model-manifest.js";
 import { createDetector } from "../src/inference/stage-factory.js";
-import { YuNetDetectStage } from "../src/inference/yunet-detect.stage.js";
 import { FACES_DIR, listFacePhotos } from "./lib/shared-faces.js";
 import { sharedDir } from "./lib/shared-dir.js";
 
@@ -49,10 +48,8 @@ function imagesIn(dir: string): string[] {
 const MULTI: Record<string, number> = { "_multi/kit_with_rose.jpg": 2, "_multi/obama_and_biden.jpg": 3, "_multi/two_people.jpg": 2 };
 
 function stageFor(id: string, pad: number, minSide: number): FaceDetectorStage {
-  const spec = findModel(manifest, id, "detector");
-  const s = { intraOpNumThreads: 1, scoreThreshold: FLOOR, minFaceSize: config.inference.minFaceSize };
-  if (spec.family === "yunet") return new YuNetDetectStage(spec, { ...s, iouThreshold: spec.detect!.iouThreshold, maxSide: spec.detect!.maxSide ?? 640, minSide, pad });
-  return createDetector(manifest, id, s);
+  const family = findModel(manifest, id, "detector").family;
+  return createDetector(manifest, id, { intraOpNumThreads: 1, scoreThreshold: FLOOR, minFaceSize: config.inference.minFaceSize, ...(family === "yunet" ? { detect: { pad, minSide } } : {}) });
 }
 
 async function scores(stage: FaceDetectorStage, file: string): Promise<number[]> {

@@ -73,9 +73,9 @@ export class ImageDecodeStage {
 }
 
 /** Resizes (stretching) RGB pixels with libvips; used for detector inputs. */
-export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<Uint8Array> {
+export async function resizeRgb(img: RgbImage, width: number, height: number, kernel?: "cubic" | "lanczos3"): Promise<Uint8Array> {
   const out = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(width, height, { fit: "fill" })
+    .resize(width, height, { fit: "fill", ...(kernel ? { kernel } : {}) })
     .raw()
     .toBuffer();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

@@ -1,33 +1,36 @@
 /** Builds the stage object for a manifest model, by its role and family. */
 import { BlazeFaceDetectStage } from "./blazeface-detect.stage.js";
 import type { FaceDetectorStage, LandmarkStage } from "./detection.js";
+import { DetectorPointsStage, DETECTOR_POINTS } from "./detector-points.stage.js";
 import { EmbedStage } from "./embed.stage.js";
 import { FaceMeshStage } from "./face-mesh.stage.js";
 import { IrisStage } from "./iris.stage.js";
 import { Landmarks68Stage } from "./landmarks68.stage.js";
-import { findModel, type ModelManifest } from "./model-manifest.js";
+import { findModel, type ModelManifest, type ModelSpec } from "./model-manifest.js";
 import type { OnnxOptions } from "./onnx-session.js";
 import { Rfb320DetectStage } from "./rfb320-detect.stage.js";
-import { DetectorPointsStage, DETECTOR_POINTS } from "./detector-points.stage.js";
 import { YuNetDetectStage } from "./yunet-detect.stage.js";
 
 export interface DetectorSettings extends OnnxOptions {
   /** Overrides the model's default score threshold. */
   scoreThreshold: number | undefined;
   minFaceSize: number;
+  /** Overrides of the manifest's detector settings (measurement scripts). */
+  detect?: Partial<NonNullable<ModelSpec["detect"]>>;
 }
 
 export function createDetector(manifest: ModelManifest, id: string, s: DetectorSettings): FaceDetectorStage {
   const spec = findModel(manifest, id, "detector");
   if (!spec.detect) throw new Error(`detector ${id} has no "detect" defaults in the manifest`);
-  const opts = { ...s, scoreThreshold: s.scoreThreshold ?? spec.detect.scoreThreshold, iouThreshold: spec.detect.iouThreshold };
+  const d = { ...spec.detect, ...s.detect };
+  const opts = { intraOpNumThreads: s.intraOpNumThreads, minFaceSize: s.minFaceSize, scoreThreshold: s.scoreThreshold ?? d.scoreThreshold, iouThreshold: d.iouThreshold };
   switch (spec.family) {
     case "rfb320":
       return new Rfb320DetectStage(spec, opts);
     case "blazeface":
       return new BlazeFaceDetectStage(spec, opts);
     case "yunet":
-      return new YuNetDetectStage(spec, { ...opts, maxSide: spec.detect.maxSide ?? 640, minSide: spec.detect.minSide ?? 0, pad: spec.detect.pad ?? 0 });
+      return new YuNetDetectStage(spec, { ...opts, maxSide: d.maxSide ?? 640, minSide: d.minSide ?? 0, pad: d.pad ?? 0 });
     default:
       throw new Error(`detector ${id}: unknown family ${spec.family}`);
   }

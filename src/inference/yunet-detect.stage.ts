@@ -11,24 +11,27 @@
  * ArcFace points in image order (image-left eye, image-right eye, nose tip, image-left
  * and image-right mouth corner), so the detector can also serve as the landmark stage.
  */
-import sharp from "sharp";
 import { nonMaxSuppression } from "../math/nms.js";
 import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage } from "./detection.js";
-import type { RgbImage } from "./image-decode.stage.js";
+import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
 import { runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
 
-export interface YuNetOptions extends OnnxOptions {
-  scoreThreshold: number;
-  iouThreshold: number;
-  minFaceSize: number;
+/** How an image becomes the detector's input. */
+export interface YuNetSizing {
   /** Longer side of the detector input: larger images are shrunk to it. */
   maxSide: number;
   /** Smaller images are enlarged until their longer side is this (a 48-pixel face is too small for the model's priors). */
   minSide: number;
   /** Border added on each side, as a fraction of the (scaled) image's side. */
   pad: number;
+}
+
+export interface YuNetOptions extends OnnxOptions, YuNetSizing {
+  scoreThreshold: number;
+  iouThreshold: number;
+  minFaceSize: number;
 }
 
 const STRIDES = [8, 16, 32] as const;
@@ -47,15 +50,12 @@ export interface YuNetInput {
 }
 
 /** The detector input for an image: scaled, bordered, padded to a multiple of 32, BGR planar. */
-export async function yunetInput(img: RgbImage, maxSide: number, pad: number, minSide = 0): Promise<YuNetInput> {
+export async function yunetInput(img: RgbImage, { maxSide, minSide, pad }: YuNetSizing): Promise<YuNetInput> {
   const longer = Math.max(img.width, img.height);
   const scale = longer > maxSide ? maxSide / longer : longer < minSide ? minSide / longer : 1;
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
-  const pixels =
-    w === img.width && h === img.height
-      ? img.data
-      : new Uint8Array(await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).resize(w, h, { fit: "fill", kernel: scale > 1 ? "cubic" : "lanczos3" }).raw().toBuffer());
+  const pixels = w === img.width && h === img.height ? img.data : await resizeRgb(img, w, h, scale > 1 ? "cubic" : "lanczos3");
   const offsetX = Math.round(w * pad);
   const offsetY = Math.round(h * pad);
   const width = Math.ceil((w + 2 * offsetX) / 32) * 32;
@@ -114,7 +114,7 @@ export class YuNetDetectStage implements FaceDetectorStage {
 
   /** Faces in the image, best score first, in image pixels, each with its five points. */
   async run(img: RgbImage): Promise<Detection[]> {
-    const input = await yunetInput(img, this.opts.maxSide, this.opts.pad, this.opts.minSide);
+    const input = await yunetInput(img, this.opts);
     const outputs = await runOnnx(this.session.get(), this.spec.input.name, input.data, [1, 3, input.height, input.width], OUTPUTS);
     const back = (x: number, off: number) => (x - off) / input.scale;
     const faces: Detection[] = [];
