@@ -1,6 +1,6 @@
 /**
- * Wires the whole server: config → policies → database (migrated) → key vault → keys →
- * face models → job queue → services → GraphQL → HTTP. `main.ts` calls it with the process environment; tests call it with
+ * Wires the whole server: config → policies → keys → database (migrated) → key vault →
+ * face models (the current one and those galleries are pinned to) → job queue → services → GraphQL → HTTP. `main.ts` calls it with the process environment; tests call it with
  * their own config and, where they need them, a fixed clock and id generator.
  */
 import { readFileSync } from "node:fs";
@@ -54,6 +54,36 @@ export interface AppOverrides {
   erasureParticipants?: readonly ErasureParticipant[];
 }
 
+/**
+ * The face engine with every recognizer some gallery is pinned to (besides the current
+ * one), and thresholds from each one's calibration (or VERIFY_THRESHOLD).
+ */
+async function loadModels(config: Config, overrides: AppOverrides, pinned: readonly string[]) {
+  const inference = { ...config.inference, extraRecognizerModels: pinned.filter((id) => id !== config.inference.recognizerModel) };
+  // Inference in worker threads (the event loop stays free), or in-process when INFERENCE_WORKERS=0.
+  const pool = overrides.engine || config.inferencePool.workers === 0 ? undefined : await WorkerPoolEngine.start(inference, config.inferencePool);
+  const engine = overrides.engine ?? pool ?? (await FacePipeline.load(inference));
+  try {
+    const calibrations = new Map<string, readonly number[]>();
+    for (const modelId of engine.modelIds) {
+      const calibration = await loadCalibration(modelId).catch((e: unknown) => {
+        if (config.verify.threshold === undefined) throw e;
+        return null;
+      });
+      if (calibration) calibrations.set(modelId, calibration.impostorScores);
+    }
+    const thresholds = new MatchThresholds((modelId) => calibrations.get(modelId) ?? null, {
+      targetFmr: config.verify.targetFalseMatchRate,
+      targetFpir: config.identify.targetFpir,
+      fixedVerifyThreshold: config.verify.threshold,
+    });
+    return { engine, pool, thresholds };
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
+}
+
 export interface App {
   url: string;
   database: Database;
@@ -71,20 +101,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   // Policies first: a bad policy file stops the server before anything else starts.
   const policies = await loadPolicies(config.policyDir);
-  // Inference in worker threads (the event loop stays free), or in-process when INFERENCE_WORKERS=0.
-  const pool = overrides.engine || config.inferencePool.workers === 0 ? undefined : await WorkerPoolEngine.start(config.inference, config.inferencePool);
-  const engine = overrides.engine ?? pool ?? (await FacePipeline.load(config.inference));
-  // Thresholds come from the model's measured impostor scores (or VERIFY_THRESHOLD).
-  const calibration = await loadCalibration(engine.modelId).catch((e: unknown) => {
-    if (config.verify.threshold === undefined) throw e;
-    return null;
-  });
-  const thresholds = new MatchThresholds((modelId) => (modelId === calibration?.modelId ? calibration.impostorScores : null), {
-    targetFmr: config.verify.targetFalseMatchRate,
-    targetFpir: config.identify.targetFpir,
-    fixedVerifyThreshold: config.verify.threshold,
-  });
-  const threshold = thresholds.verify(engine.modelId, null);
   const masterKey = await resolveMasterKey(config, log);
   const admin = await resolveAdminToken(config, log);
   const deps = config.dependencies;
@@ -105,11 +121,23 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     await database.close();
     throw e;
   }
+  const store = prismaStore(database.prisma, { maxWaitMs: deps.connectTimeoutMs, timeoutMs: deps.transactionTimeoutMs });
+  let models: Awaited<ReturnType<typeof loadModels>>;
+  try {
+    models = await loadModels(config, overrides, await store.galleries.pinnedModelIds());
+  } catch (e) {
+    await vault.close();
+    await database.close();
+    throw e;
+  }
+  const { engine, pool, thresholds } = models;
+  const threshold = thresholds.verify(engine.modelId, null);
+  if (engine.modelIds.length > 1) log.info("embedding models loaded", { current: engine.modelId, pinnedByGalleries: engine.modelIds.slice(1) });
   const jobs = config.redis ? new BullMqQueue(config.redis.url, config.redis.prefix, log) : new InProcessQueue(log);
   const indexSync = config.redis ? new RedisIndexSync(config.redis.url, config.redis.prefix, log) : localIndexSync;
 
   const services = createServices({
-    store: prismaStore(database.prisma, { maxWaitMs: deps.connectTimeoutMs, timeoutMs: deps.transactionTimeoutMs }),
+    store,
     vault,
     jobs,
     indexSync,
@@ -167,6 +195,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     services.index.close();
     await vault.close();
     await database.close();
+    await pool?.close();
     throw e;
   }
   log.info("listening", { url: http.url, database: database.kind, modelId: engine.modelId, verifyThreshold: threshold });

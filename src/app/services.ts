@@ -71,6 +71,7 @@ export interface Health {
   status: "ok" | "degraded";
   database: string;
   modelId: string;
+  modelIds: string[];
   version: string;
   /** Each dependency's state (the queue and index sync are Redis, when configured). */
   dependencies: { database: DependencyState; keyVault: DependencyState; jobQueue: DependencyState; indexSync: DependencyState };
@@ -141,7 +142,7 @@ export function createServices(d: ServiceDeps) {
       const dependencies = { database: state(db), keyVault: state(vault), jobQueue: state(d.jobs.ready()), indexSync: state(d.indexSync.ready()) };
       const outboxPending = db ? await d.store.outbox.count().catch(() => null) : null;
       const ok = Object.values(dependencies).every((s) => s === "up");
-      return { status: ok ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, version: d.version, dependencies, outboxPending };
+      return { status: ok ? "ok" : "degraded", database: d.databaseKind, modelId: d.engine.modelId, modelIds: [...d.engine.modelIds], version: d.version, dependencies, outboxPending };
     },
   };
 }

@@ -50,6 +50,7 @@ export const ERROR_REASONS = {
   // State conflicts.
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",
+  MIGRATION_IN_PROGRESS: "CONFLICT",
   REQUEST_STATE: "CONFLICT",
   // The subject's templates cannot be decrypted: quarantined after failing authentication,
   // or the subject's key is gone (an erasure under way).

@@ -90,13 +90,24 @@ export interface LivenessScore {
 }
 
 /** What a capture reports besides the embedding. */
-export type FaceInspection = Omit<FaceCapture, "modelId" | "embedding">;
+export type FaceInspection = Omit<FaceCapture, "modelId" | "embedding" | "embeddings">;
+
+/** Wipes every embedding of a capture (once it has been sealed or compared). */
+export function wipeCapture(capture: Pick<FaceCapture, "embedding" | "embeddings">): void {
+  capture.embedding.fill(0);
+  for (const e of Object.values(capture.embeddings)) e.fill(0);
+}
 
 export interface FaceCapture {
-  /** Id of the embedding model (the models/manifest.json id of the recognizer). */
+  /** Id of the embedding model (the models/manifest.json id of the recognizer): the first one asked for. */
   modelId: string;
   /** L2-normalised embedding. Biometric data: never log, return or store it unencrypted. */
   embedding: Float32Array;
+  /**
+   * The same face embedded by every model asked for (`embedding` among them), by model id:
+   * a gallery being moved to a new model is searched with both.
+   */
+  embeddings: Record<string, Float32Array>;
   face: DetectedFace;
   /** How many faces the detector found in the image. */
   faceCount: number;
@@ -118,10 +129,16 @@ export interface FaceCapture {
 export type ImageSource = () => Promise<Uint8Array>;
 
 export interface FaceEngine {
-  /** The embedding model new captures are made with. */
+  /** The embedding model new galleries are pinned to (the default of captures). */
   readonly modelId: string;
-  /** Throws DomainError INVALID_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_SMALL, NO_FACE or MULTIPLE_FACES. */
-  capture(image: Uint8Array, pick: FacePick, checks?: CaptureChecks): Promise<FaceCapture>;
+  /** Every embedding model loaded: `modelId` first, then those older galleries are pinned to. */
+  readonly modelIds: readonly string[];
+  /**
+   * Embeds the face with each model of `models` (default: `modelId`), the first giving
+   * `modelId`/`embedding`. Throws DomainError INVALID_IMAGE, IMAGE_TOO_LARGE,
+   * IMAGE_TOO_SMALL, NO_FACE or MULTIPLE_FACES, and MODEL_MISMATCH for a model not loaded.
+   */
+  capture(image: Uint8Array, pick: FacePick, checks?: CaptureChecks, models?: readonly string[]): Promise<FaceCapture>;
   /** The checks alone, without making an embedding (attribute analysis needs none). Same errors as capture. */
   inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection>;
 }

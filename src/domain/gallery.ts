@@ -11,4 +11,6 @@ export interface Gallery {
   /** Target false-positive identification rate for 1:N in this gallery (null: server default). */
   targetFpir: number | null;
   createdAt: Date;
+  /** The gallery this one replaces: it was made by migrateGallery to move that one to a new model. */
+  migratedFromId: string | null;
 }

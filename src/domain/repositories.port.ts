@@ -64,13 +64,21 @@ export interface GalleryRepository {
   findByName(tenantId: string, name: string): Promise<Gallery | null>;
   list(tenantId: string): Promise<Gallery[]>;
   setRates(tenantId: string, id: string, targetFmr: number | null, targetFpir: number | null): Promise<void>;
+  /** The gallery made to replace this one (migrateGallery), if any. */
+  findSuccessor(tenantId: string, id: string): Promise<Gallery | null>;
+  /** Every embedding model some gallery (of any tenant) is pinned to, but for galleries replaced and emptied by a move. */
+  pinnedModelIds(): Promise<string[]>;
 }
 
 export interface TemplateRepository {
   /** Stores a template; `attributes` only where the purpose's policy allows storing them. */
   create(template: StoredTemplate, attributes?: Readonly<Record<string, unknown>>): Promise<void>;
-  /** Templates (with ciphertext) of a subject for one purpose and model. */
-  listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]>;
+  /** Templates (with ciphertext) of a subject for one purpose, made with any of these models. */
+  listForMatching(tenantId: string, subjectId: string, purpose: string, modelIds: readonly string[]): Promise<StoredTemplate[]>;
+  /** Templates of one subject in one gallery. */
+  listForSubjectInGallery(tenantId: string, galleryId: string, subjectId: string): Promise<TemplateRef[]>;
+  /** The subjects with templates in a gallery, sorted. */
+  subjectsInGallery(tenantId: string, galleryId: string): Promise<string[]>;
   /** Every template (with ciphertext) of a gallery, to build its matching index. */
   listForGallery(tenantId: string, galleryId: string): Promise<StoredTemplate[]>;
   findById(tenantId: string, id: string): Promise<StoredTemplate | null>;

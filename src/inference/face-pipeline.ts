@@ -20,8 +20,13 @@ import { createDetector, createEmbedder, createLandmarker } from "./stage-factor
 export interface FacePipelineConfig {
   detectorModel: string;
   landmarkModel: string;
-  /** The recognizer whose embeddings are stored and matched ("<id>+flip" to add the mirror image). */
+  /** The recognizer new galleries are pinned to ("<id>+flip" to add the mirror image). */
   recognizerModel: string;
+  /**
+   * Further recognizers to load beside it: those older galleries are pinned to (the server
+   * adds them from the database at start), so they keep enrolling, verifying and identifying.
+   */
+  extraRecognizerModels?: readonly string[];
   threads: number;
   /** Overrides the detector's default score threshold. */
   detectScoreThreshold: number | undefined;
@@ -57,8 +62,10 @@ export class FacePipeline implements FaceEngine {
   readonly decode: ImageDecodeStage;
   readonly detector: FaceDetectorStage;
   readonly landmarker: LandmarkStage;
-  /** The recognizer the platform stores templates with. */
+  /** The recognizer new galleries are pinned to. */
   readonly recognizer: EmbedStage;
+  /** Every recognizer loaded, by embedding id (`recognizer` first). */
+  readonly recognizers: ReadonlyMap<string, EmbedStage>;
   readonly checks: FaceChecks;
   /** The mesh for the checks: the landmark stage itself when it is the mesh. */
   private readonly mesher: FaceMeshStage;
@@ -69,6 +76,12 @@ export class FacePipeline implements FaceEngine {
     this.detector = createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize });
     this.landmarker = createLandmarker(manifest, config.landmarkModel, config.detectorModel, onnx);
     this.recognizer = createEmbedder(manifest, config.recognizerModel, onnx);
+    const recognizers = new Map<string, EmbedStage>([[this.recognizer.embeddingId, this.recognizer]]);
+    for (const id of config.extraRecognizerModels ?? []) {
+      const stage = createEmbedder(manifest, id, onnx);
+      if (!recognizers.has(stage.embeddingId)) recognizers.set(stage.embeddingId, stage);
+    }
+    this.recognizers = recognizers;
     this.checks = new FaceChecks(manifest, config.checks, onnx);
     const mesher = this.landmarker instanceof FaceMeshStage ? this.landmarker : createLandmarker(manifest, CHECKS_MESH_MODEL, config.detectorModel, onnx);
     if (!(mesher instanceof FaceMeshStage)) throw new Error(`${CHECKS_MESH_MODEL} is not a face mesh model`);
@@ -79,13 +92,27 @@ export class FacePipeline implements FaceEngine {
   static async load(config: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
     const pipeline = new FacePipeline(manifest ?? (await loadManifest()), config);
     // The mesher may be the landmark stage itself; a stage's load() creates its session once.
-    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), pipeline.recognizer.load(), pipeline.mesher.load(), pipeline.checks.load()]);
+    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), ...[...pipeline.recognizers.values()].map((r) => r.load()), pipeline.mesher.load(), pipeline.checks.load()]);
     return pipeline;
   }
 
   /** The embedding model id templates are pinned to (recognizer id, "+flip" when flipping). */
   get modelId(): string {
     return this.recognizer.embeddingId;
+  }
+
+  get modelIds(): string[] {
+    return [...this.recognizers.keys()];
+  }
+
+  /** The loaded recognizers for these model ids (MODEL_MISMATCH for one not loaded). */
+  private recognizersFor(models: readonly string[]): EmbedStage[] {
+    if (models.length === 0) throw new Error("capture needs at least one model");
+    return models.map((id) => {
+      const stage = this.recognizers.get(id);
+      if (!stage) throw new DomainError("MODEL_MISMATCH", `model ${id} is not loaded by this server (it loads ${this.modelIds.join(", ")})`);
+      return stage;
+    });
   }
 
   /** A loaded stage for another recognizer of the manifest (evaluation of candidates). */
@@ -100,17 +127,18 @@ export class FacePipeline implements FaceEngine {
     return this.mesher.mesh3d(img, face);
   }
 
-  async capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}): Promise<FaceCapture> {
-    const { inspection, embedding } = await this.process(image, pick, checks, true);
-    return { modelId: this.modelId, embedding: embedding!, ...inspection };
+  async capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}, models: readonly string[] = [this.modelId]): Promise<FaceCapture> {
+    const recognizers = this.recognizersFor(models);
+    const { inspection, embeddings } = await this.process(image, pick, checks, recognizers);
+    return { modelId: models[0]!, embedding: embeddings[models[0]!]!, embeddings, ...inspection };
   }
 
   async inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection> {
-    return (await this.process(image, pick, checks, false)).inspection;
+    return (await this.process(image, pick, checks, [])).inspection;
   }
 
-  /** decode → detect → choose → landmarks/mesh → (embed) → checks. */
-  private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, embed: boolean): Promise<{ inspection: FaceInspection; embedding?: Float32Array }> {
+  /** decode → detect → choose → landmarks/mesh → (embed with each recognizer) → checks. */
+  private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, recognizers: readonly EmbedStage[]): Promise<{ inspection: FaceInspection; embeddings: Record<string, Float32Array> }> {
     const img = await this.decode.run(image);
     const faces = await this.detector.run(img);
     if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
@@ -120,18 +148,20 @@ export class FacePipeline implements FaceEngine {
     const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
     const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
     let mesh: Point3[] | undefined;
-    let embedding: Float32Array | undefined;
+    let fivePoints: Point[] | undefined;
     if (wantsChecks && this.mesher === this.landmarker) {
       mesh = await this.mesher.mesh3d(img, chosen);
-      if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, await this.mesher.fivePoints(img, mesh.map(([x, y]) => [x, y]))));
+      if (recognizers.length > 0) fivePoints = await this.mesher.fivePoints(img, mesh.map(([x, y]) => [x, y]));
     } else {
-      if (embed) embedding = await this.recognizer.run(this.recognizer.align(img, await this.landmarker.run(img, chosen)));
+      if (recognizers.length > 0) fivePoints = await this.landmarker.run(img, chosen);
       if (wantsChecks) mesh = await this.mesher.mesh3d(img, chosen);
     }
+    const embeddings: Record<string, Float32Array> = {};
+    for (const r of recognizers) embeddings[r.embeddingId] = await r.run(r.align(img, fivePoints!));
     const extra = mesh ? await this.checks.run(img, chosen, mesh, checks) : {};
     return {
       inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra },
-      ...(embedding ? { embedding } : {}),
+      embeddings,
     };
   }
 

@@ -6,12 +6,12 @@
  */
 import { workerData } from "node:worker_threads";
 import { isDomainError } from "../domain/errors.js";
-import type { CaptureChecks, FacePick } from "../domain/face-engine.port.js";
+import { wipeCapture, type CaptureChecks, type FacePick } from "../domain/face-engine.port.js";
 import { FacePipeline, type FacePipelineConfig } from "./face-pipeline.js";
 
 export type WorkerTask =
   | { op: "info" }
-  | { op: "capture"; image: Uint8Array; pick: FacePick; checks: CaptureChecks }
+  | { op: "capture"; image: Uint8Array; pick: FacePick; checks: CaptureChecks; models?: readonly string[] | undefined }
   | { op: "inspect"; image: Uint8Array; pick: FacePick; checks: CaptureChecks };
 
 export type WorkerResult =
@@ -26,11 +26,11 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
     const p = await pipeline;
     switch (task.op) {
       case "info":
-        return { ok: true, value: { modelId: p.modelId } };
+        return { ok: true, value: { modelId: p.modelId, modelIds: p.modelIds } };
       case "capture": {
-        const capture = await p.capture(task.image, task.pick, task.checks);
-        // Posted (copied) right after this returns; then this thread's copy is wiped.
-        setImmediate(() => capture.embedding.fill(0));
+        const capture = await p.capture(task.image, task.pick, task.checks, task.models);
+        // Posted (copied) right after this returns; then this thread's copies are wiped.
+        setImmediate(() => wipeCapture(capture));
         return { ok: true, value: capture };
       }
       case "inspect":

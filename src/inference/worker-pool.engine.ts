@@ -23,6 +23,7 @@ export class WorkerPoolEngine implements FaceEngine {
   private constructor(
     private readonly pool: Piscina,
     readonly modelId: string,
+    readonly modelIds: readonly string[],
   ) {}
 
   /** Starts the workers and waits until each has loaded its models (a bad model stops the start). */
@@ -33,7 +34,8 @@ export class WorkerPoolEngine implements FaceEngine {
       const infos = await Promise.all(Array.from({ length: workers }, () => pool.run({ op: "info" } satisfies WorkerTask) as Promise<WorkerResult>));
       const first = infos.find((r) => !r.ok);
       if (first && !first.ok) throw new Error(`an inference worker failed to load: ${first.message}`);
-      return new WorkerPoolEngine(pool, (infos[0] as { value: { modelId: string } }).value.modelId);
+      const info = (infos[0] as { value: { modelId: string; modelIds: string[] } }).value;
+      return new WorkerPoolEngine(pool, info.modelId, info.modelIds);
     } catch (e) {
       await pool.destroy();
       throw e;
@@ -44,8 +46,8 @@ export class WorkerPoolEngine implements FaceEngine {
     return this.pool.queueSize;
   }
 
-  capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}): Promise<FaceCapture> {
-    return this.run<FaceCapture>({ op: "capture", image, pick, checks });
+  capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}, models?: readonly string[]): Promise<FaceCapture> {
+    return this.run<FaceCapture>({ op: "capture", image, pick, checks, models });
   }
 
   inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection> {

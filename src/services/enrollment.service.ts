@@ -5,13 +5,18 @@
  * template, its audit event and nothing else are then written in one transaction (which
  * asks the policy again), so a failure at any step leaves no template and no half-written
  * rows. The template's retention date comes from the purpose's policy.
+ *
+ * The face is embedded with the gallery's model. A gallery being moved to a new model
+ * (migrateGallery) takes no new templates: enrollment goes to the gallery replacing it,
+ * and a subject's new template there destroys, in the same transaction, its templates for
+ * the same purpose in the old gallery.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
+import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Store } from "../domain/repositories.port.js";
-import type { StoredTemplate } from "../domain/template.js";
+import type { StoredTemplate, TemplateRef } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { OperationRunner } from "./operation.js";
@@ -22,6 +27,7 @@ import type { TemplateEvents } from "./matching-index.service.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
+import { destroyTemplates } from "./template-disposal.js";
 
 export interface EnrollInput {
   subjectId: string;
@@ -58,9 +64,10 @@ export class EnrollmentService {
     return this.ops.use(actor, { action: "ENROLL_FACE", subjectId: input.subjectId, purpose: input.purpose, scope: "faces:enroll" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       await findSubjectOrThrow(this.store, caller.tenantId, input.subjectId);
-      const gallery = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);
-      if (gallery.modelId !== this.engine.modelId) {
-        throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId} but this server embeds with ${this.engine.modelId}`);
+      const named = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);
+      const gallery = (await this.store.galleries.findSuccessor(caller.tenantId, named.id)) ?? named;
+      if (!this.engine.modelIds.includes(gallery.modelId)) {
+        throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId}, which this server does not load (${this.engine.modelIds.join(", ")})`);
       }
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "enroll", purpose);
       // Attributes are measured at enrollment only to be stored, and stored only where the
@@ -69,12 +76,12 @@ export class EnrollmentService {
         rule.capture.storeAttributes &&
         (await this.policy.permits(this.store, caller.tenantId, caller.label, await this.policy.policyOf(this.store, caller.tenantId), input.subjectId, "attributes", purpose));
 
-      const capture = await this.engine.capture(await input.image(), "single", checksFor(rule, "enroll", { attributes: storeAttributes }));
+      const capture = await this.engine.capture(await input.image(), "single", checksFor(rule, "enroll", { attributes: storeAttributes }), [gallery.modelId]);
       let quality: QualityReport;
       try {
         quality = enforceCapture(rule, "enroll", capture);
       } catch (e) {
-        capture.embedding.fill(0);
+        wipeCapture(capture);
         throw e;
       }
       // A copy for the matching index, handed over only once the template is committed.
@@ -89,8 +96,9 @@ export class EnrollmentService {
         try {
           ciphertext = await this.keys.with(caller.tenantId, input.subjectId, (key) => this.crypto.seal(key, capture.embedding, binding));
         } finally {
-          capture.embedding.fill(0);
+          wipeCapture(capture);
         }
+        const replaced: TemplateRef[] = [];
         const result = await this.ops.transaction(async (tx, audit, outbox) => {
           const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
           const now = this.clock.now();
@@ -113,6 +121,12 @@ export class EnrollmentService {
           await tx.templates.create(template, storeAttributes && capture.attributes ? { ...capture.attributes } : undefined);
           outbox.index({ op: "add", tenantId: caller.tenantId, galleryId: gallery.id, templateId });
           audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
+          if (gallery.migratedFromId) {
+            // Moved: the subject's templates for this purpose in the replaced gallery go now.
+            const old = (await tx.templates.listForSubjectInGallery(caller.tenantId, gallery.migratedFromId, input.subjectId)).filter((t) => t.purpose === purpose);
+            replaced.splice(0, replaced.length, ...old);
+            await destroyTemplates(tx, audit, outbox, old, caller.label, "MIGRATED");
+          }
           return {
             templateId,
             quality,
@@ -124,6 +138,7 @@ export class EnrollmentService {
           };
         });
         await this.events.added({ id: result.templateId, tenantId: caller.tenantId, subjectId: input.subjectId, galleryId: gallery.id, purpose }, forIndex);
+        if (replaced.length > 0) await this.events.removed(replaced);
         return result;
       } finally {
         forIndex.fill(0);

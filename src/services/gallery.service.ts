@@ -46,7 +46,7 @@ export class GalleryService {
       checkRates(rates);
       return this.ops.transaction(async (tx, audit) => {
         if (await tx.galleries.findByName(caller.tenantId, trimmed)) throw new DomainError("ALREADY_EXISTS", "a gallery with this name exists");
-        const gallery: Gallery = { id: galleryId, tenantId: caller.tenantId, name: trimmed, modelId: this.currentModelId, ...rates, createdAt: this.clock.now() };
+        const gallery: Gallery = { id: galleryId, tenantId: caller.tenantId, name: trimmed, modelId: this.currentModelId, ...rates, createdAt: this.clock.now(), migratedFromId: null };
         await tx.galleries.create(gallery);
         audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_GALLERY", outcome: "SUCCESS", targetId: galleryId });
         return gallery;
@@ -78,20 +78,87 @@ export class GalleryService {
   }
 
   /**
-   * Moving a gallery to another embedding model needs every face again: raw images are
-   * not kept, so each subject with templates in it must re-enroll (with consent).
+   * Starts moving a gallery to the server's current embedding model: a new gallery on that
+   * model (same error rates) replaces it. Raw images are not kept, so templates cannot be
+   * re-embedded: subjects move as they re-enroll (enrollment into either gallery goes to
+   * the new one, and a subject's new template there destroys its templates for the same
+   * purpose in the old one). Until the old gallery is empty, identification searches both
+   * and verification uses whichever model the subject's templates have.
    */
-  async reenrollmentPlan(actor: Actor, galleryId: string) {
+  async migrate(actor: Actor, galleryId: string, name?: string | null): Promise<Gallery> {
+    const newId = this.ids.next("gal");
+    return this.ops.use(actor, { action: "MIGRATE_GALLERY", scope: "galleries:write", targetId: galleryId }, async ({ caller, ctx }) => {
+      return this.ops.transaction(async (tx, audit) => {
+        const old = await findGalleryOrThrow(tx, caller.tenantId, galleryId);
+        if (old.modelId === this.currentModelId) throw new DomainError("INVALID_INPUT", `the gallery is already on the server's model ${this.currentModelId}`);
+        const successor = await tx.galleries.findSuccessor(caller.tenantId, old.id);
+        if (successor) throw new DomainError("MIGRATION_IN_PROGRESS", `the gallery is already being moved, to gallery ${successor.id}`, { galleryId: successor.id });
+        if (old.migratedFromId && (await tx.templates.subjectsInGallery(caller.tenantId, old.migratedFromId)).length > 0) {
+          throw new DomainError("MIGRATION_IN_PROGRESS", `the move from gallery ${old.migratedFromId} into this one is not finished`, { galleryId: old.migratedFromId });
+        }
+        const trimmed = (name ?? `${old.name} (${this.currentModelId})`).trim().slice(0, 100);
+        if (trimmed.length < 1) throw new DomainError("INVALID_INPUT", "gallery name must be 1 to 100 characters");
+        if (await tx.galleries.findByName(caller.tenantId, trimmed)) throw new DomainError("ALREADY_EXISTS", "a gallery with this name exists");
+        const gallery: Gallery = {
+          id: newId,
+          tenantId: caller.tenantId,
+          name: trimmed,
+          modelId: this.currentModelId,
+          targetFmr: old.targetFmr,
+          targetFpir: old.targetFpir,
+          createdAt: this.clock.now(),
+          migratedFromId: old.id,
+        };
+        await tx.galleries.create(gallery);
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `to=${newId} model=${this.currentModelId}` });
+        return gallery;
+      });
+    });
+  }
+
+  /** The gallery made to replace this one, if a move was started. */
+  async successorOf(actor: Actor, galleryId: string): Promise<Gallery | null> {
+    const { tenantId } = requireScope(actor, "subjects:read");
+    return this.store.galleries.findSuccessor(tenantId, galleryId);
+  }
+
+  /**
+   * What moving a gallery to the server's current model takes, or how far a move has got:
+   * raw images are not kept, so each subject with templates in the old gallery must
+   * re-enroll (with consent); those already in the new gallery have moved.
+   */
+  async reenrollmentPlan(actor: Actor, galleryId: string): Promise<ReenrollmentPlan> {
     const { tenantId } = requireScope(actor, "subjects:read");
     const gallery = await findGalleryOrThrow(this.store, tenantId, galleryId);
-    const templates = await this.store.templates.listForGallery(tenantId, galleryId);
-    const modelChangeNeeded = gallery.modelId !== this.currentModelId;
+    const successor = await this.store.galleries.findSuccessor(tenantId, gallery.id);
+    const from = successor ? gallery : gallery.migratedFromId ? await findGalleryOrThrow(this.store, tenantId, gallery.migratedFromId) : null;
+    const to = successor ?? (from ? gallery : null);
+    const remaining = await this.store.templates.subjectsInGallery(tenantId, (from ?? gallery).id);
+    const modelChangeNeeded = from ? remaining.length > 0 : gallery.modelId !== this.currentModelId;
     return {
       galleryModelId: gallery.modelId,
       serverModelId: this.currentModelId,
       modelChangeNeeded,
       rawImagesKept: false,
-      subjectsToReenroll: modelChangeNeeded ? [...new Set(templates.map((t) => t.subjectId))].sort() : [],
+      migratingFromGalleryId: from?.id ?? null,
+      migratingToGalleryId: to?.id ?? null,
+      subjectsToReenroll: modelChangeNeeded ? remaining : [],
+      subjectsMoved: to ? await this.store.templates.subjectsInGallery(tenantId, to.id) : [],
     };
   }
+}
+
+export interface ReenrollmentPlan {
+  galleryModelId: string;
+  serverModelId: string;
+  /** Templates remain on another model than the server's: in this gallery, or in the one a move started from. */
+  modelChangeNeeded: boolean;
+  rawImagesKept: boolean;
+  /** The gallery being moved (this one or the one this one replaces), when a move was started. */
+  migratingFromGalleryId: string | null;
+  migratingToGalleryId: string | null;
+  /** Subjects with templates still in the old gallery (or in this one when no move was started). */
+  subjectsToReenroll: string[];
+  /** Subjects with templates in the new gallery. */
+  subjectsMoved: string[];
 }

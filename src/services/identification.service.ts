@@ -6,12 +6,19 @@
  * right kind of consent) may be returned. Candidates scoring between the threshold and
  * the high-risk floor carry humanReviewRequired. No candidate above the threshold is an
  * explicit no-match. Every identification is recorded with its candidates and audited.
+ *
+ * While a gallery is being moved to a new model (migrateGallery), the old gallery and the
+ * one replacing it are searched together, whichever of the two is named: the probe is
+ * embedded with both models, each gallery searched at its own threshold, and the
+ * candidates merged by how far each clears its threshold (scores of two models are not
+ * comparable as such). A subject is in one of the two at a time.
  */
 import { checksFor, enforceCapture } from "./capture-policy.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
+import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
+import type { Gallery } from "../domain/gallery.js";
 import type { IdentificationCandidate, IdentificationDecision } from "../domain/identification.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
@@ -61,39 +68,51 @@ export class IdentificationService {
     return this.ops.use(actor, { action: "IDENTIFY_FACE", purpose: input.purpose, decisionId, targetId: input.galleryId, scope: "faces:identify" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > MAX_TOP_K) throw new DomainError("INVALID_INPUT", `topK must be from 1 to ${MAX_TOP_K}`);
-      const gallery = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);
-      if (gallery.modelId !== this.engine.modelId) {
-        throw new DomainError("MODEL_MISMATCH", `gallery is pinned to model ${gallery.modelId} but probes are embedded with ${this.engine.modelId}; its subjects must re-enroll`);
-      }
+      const named = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);
+      const galleries = await this.searchedGalleries(caller.tenantId, named, purpose);
+      const gallery = galleries[0]!;
       const rule = await this.policy.authorizePurpose(this.store, caller, "identify", purpose);
-      const searchedTemplates = this.index.size(gallery.id, purpose);
-      const base = this.thresholds.identify(gallery.modelId, gallery.targetFpir, searchedTemplates);
-      const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
-      const reviewThreshold = Math.max(threshold, base.review);
+      const searches = galleries.map((g) => {
+        const size = this.index.size(g.id, purpose);
+        const base = this.thresholds.identify(g.modelId, g.targetFpir, size);
+        const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
+        return { gallery: g, size, threshold, reviewThreshold: Math.max(threshold, base.review) };
+      });
+      const { threshold, reviewThreshold } = searches[0]!;
+      const searchedTemplates = searches.reduce((n, s) => n + s.size, 0);
 
-      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "identify"));
+      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "identify"), galleries.map((g) => g.modelId));
       try {
         enforceCapture(rule, "identify", capture);
         return await this.ops.transaction(async (tx, audit) => {
           const policy = await this.policy.policyOf(tx, caller.tenantId);
-          const candidates: IdentificationCandidate[] = [];
+          const found: (IdentificationCandidate & { margin: number })[] = [];
           const seen = new Set<string>();
-          // Ask the index for more subjects than wanted (some may lack consent), and again for more while it had more to give.
-          for (let want = Math.max(4 * input.topK, 50); ; want *= 4) {
-            const hits = this.index.search(gallery.id, purpose, capture.embedding, want, threshold);
-            for (const hit of hits) {
-              if (candidates.length === input.topK) break;
-              if (seen.has(hit.subjectId)) continue;
-              seen.add(hit.subjectId);
-              if (!(await this.policy.permits(tx, caller.tenantId, caller.label, policy, hit.subjectId, "identify", purpose))) continue;
-              candidates.push({ subjectId: hit.subjectId, rank: candidates.length + 1, score: hit.score, humanReviewRequired: hit.score < reviewThreshold });
+          for (const search of searches) {
+            const probe = capture.embeddings[search.gallery.modelId]!;
+            let taken = 0;
+            // Ask the index for more subjects than wanted (some may lack consent), and again for more while it had more to give.
+            for (let want = Math.max(4 * input.topK, 50); ; want *= 4) {
+              const hits = this.index.search(search.gallery.id, purpose, probe, want, search.threshold);
+              for (const hit of hits) {
+                if (taken === input.topK) break;
+                if (seen.has(hit.subjectId)) continue;
+                seen.add(hit.subjectId);
+                if (!(await this.policy.permits(tx, caller.tenantId, caller.label, policy, hit.subjectId, "identify", purpose))) continue;
+                taken++;
+                found.push({ subjectId: hit.subjectId, rank: 0, score: hit.score, humanReviewRequired: hit.score < search.reviewThreshold, margin: hit.score - search.threshold });
+              }
+              if (taken === input.topK || hits.length < want || want >= search.size) break;
             }
-            if (candidates.length === input.topK || hits.length < want || want >= searchedTemplates) break;
           }
+          const candidates: IdentificationCandidate[] = found
+            .sort((a, b) => b.margin - a.margin)
+            .slice(0, input.topK)
+            .map(({ margin: _margin, ...c }, i) => ({ ...c, rank: i + 1 }));
           const decision: IdentificationDecision = {
             id: decisionId,
             tenantId: caller.tenantId,
-            galleryId: gallery.id,
+            galleryId: named.id,
             purpose,
             modelId: gallery.modelId,
             threshold,
@@ -107,8 +126,26 @@ export class IdentificationService {
           return { decisionId, match: candidates.length > 0, candidates, threshold, reviewThreshold, modelId: gallery.modelId, face: capture.face, searchedTemplates };
         });
       } finally {
-        capture.embedding.fill(0);
+        wipeCapture(capture);
       }
     });
+  }
+
+  /**
+   * The galleries one identification searches: the named one, or, while it is being moved
+   * to a new model, the new gallery first and the old one after it.
+   */
+  private async searchedGalleries(tenantId: string, named: Gallery, purpose: string): Promise<Gallery[]> {
+    const successor = await this.store.galleries.findSuccessor(tenantId, named.id);
+    const predecessor = named.migratedFromId ? await this.store.galleries.find(tenantId, named.migratedFromId) : null;
+    const pair = successor ? [successor, named] : predecessor ? [named, predecessor] : [named];
+    // The old gallery drops out once it has nothing left for the purpose (its model may be unloaded by then).
+    const galleries = pair.filter((g, i) => i === 0 || this.index.size(g.id, purpose) > 0);
+    for (const g of galleries) {
+      if (!this.engine.modelIds.includes(g.modelId)) {
+        throw new DomainError("MODEL_MISMATCH", `gallery ${g.id} is pinned to model ${g.modelId}, which this server does not load (${this.engine.modelIds.join(", ")})`);
+      }
+    }
+    return galleries;
   }
 }

@@ -94,7 +94,7 @@ export class LivenessService {
         throw new DomainError("INVALID_INPUT", `send 1 to ${MAX_LIVENESS_FRAMES} frames`, { maxFrames: MAX_LIVENESS_FRAMES });
       }
       const rule = await this.policy.authorize(this.store, caller, session.subjectId, "verify", session.purpose);
-      const templates = await this.matcher.templatesFor(caller.tenantId, session.subjectId, session.purpose, this.engine.modelId);
+      const { modelId, templates } = await this.matcher.templatesFor(caller.tenantId, session.subjectId, session.purpose, this.engine.modelIds);
 
       const observations: FrameObservation[] = [];
       const embeddings: Float32Array[] = [];
@@ -103,7 +103,7 @@ export class LivenessService {
         for (const frame of input.frames) {
           let capture;
           try {
-            capture = await this.engine.capture(await frame(), "largest", { quality: true });
+            capture = await this.engine.capture(await frame(), "largest", { quality: true }, [modelId]);
           } catch (e) {
             if (isDomainError(e) && e.reason === "NO_FACE") {
               noFace = true;
@@ -125,7 +125,7 @@ export class LivenessService {
         const reasons = new Set<LivenessFailure>(verdict.reasons);
         if (noFace) reasons.add("NO_FACE_IN_FRAME");
         if (embeddings.length > 0) {
-          const match = await this.matcher.compare(caller.tenantId, session.subjectId, templates, embeddings[0]!, this.engine.modelId, rule);
+          const match = await this.matcher.compare(caller.tenantId, session.subjectId, templates, embeddings[0]!, modelId, rule);
           if (!match.match) reasons.add("SUBJECT_MISMATCH");
         }
         return await this.record(caller, session, judged(LIVENESS_FAILURES.filter((r) => reasons.has(r)), input.frames.length));

@@ -26,11 +26,19 @@ export class SubjectMatcher {
     private readonly thresholds: MatchThresholds,
   ) {}
 
-  /** The subject's templates for the purpose and model; NO_TEMPLATES when there are none. */
-  async templatesFor(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]> {
-    const templates = await this.store.templates.listForMatching(tenantId, subjectId, purpose, modelId);
-    if (templates.length === 0) throw new DomainError("NO_TEMPLATES", `the subject has no template enrolled for ${purpose} with model ${modelId}`);
-    return templates;
+  /**
+   * The subject's templates for the purpose, of the first of `modelIds` (the models this
+   * server has loaded, its current one first) the subject has any for: a subject enrolled
+   * before the default model changed is verified with the model of its templates, until it
+   * re-enrolls. NO_TEMPLATES when there are none.
+   */
+  async templatesFor(tenantId: string, subjectId: string, purpose: string, modelIds: readonly string[]): Promise<{ modelId: string; templates: StoredTemplate[] }> {
+    const all = await this.store.templates.listForMatching(tenantId, subjectId, purpose, modelIds);
+    for (const modelId of modelIds) {
+      const templates = all.filter((t) => t.modelId === modelId);
+      if (templates.length > 0) return { modelId, templates };
+    }
+    throw new DomainError("NO_TEMPLATES", `the subject has no template enrolled for ${purpose} with a model this server loads (${modelIds.join(", ")})`);
   }
 
   /** Best score of the probe against the templates, and the decision at the threshold. */

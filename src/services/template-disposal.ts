@@ -10,7 +10,8 @@ import type { TemplateRef } from "../domain/template.js";
 import type { AuditRecorder } from "./audit.service.js";
 import type { OutboxWriter } from "./operation.js";
 
-export type DisposalReason = "CONSENT_WITHDRAWN" | "CONSENT_ENDED" | "RETENTION_EXPIRED" | "ERASURE";
+/** MIGRATED: replaced by the subject's template in the gallery made to move its gallery to a new model. */
+export type DisposalReason = "CONSENT_WITHDRAWN" | "CONSENT_ENDED" | "RETENTION_EXPIRED" | "ERASURE" | "MIGRATED";
 
 export async function destroyTemplates(tx: Repositories, audit: AuditRecorder, outbox: OutboxWriter, refs: readonly TemplateRef[], actor: string, reason: DisposalReason): Promise<number> {
   let destroyed = 0;

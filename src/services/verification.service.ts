@@ -1,6 +1,8 @@
 /**
  * 1:1 verification: is the face in this photo the subject's, for this purpose? The probe
- * is compared with the subject's templates enrolled for the same purpose and model; the
+ * is compared with the subject's templates enrolled for the same purpose, and embedded with
+ * their model (the server's current one, or an older one the subject has not yet moved
+ * from: see SubjectMatcher.templatesFor); the
  * decision (score, threshold, match) is recorded with its audit event and its id
  * returned to the caller. As with enrollment, the policy decides before the image is
  * processed and again in the transaction that records the decision; the threshold is the
@@ -12,7 +14,7 @@
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
-import type { DetectedFace, FaceEngine, ImageSource } from "../domain/face-engine.port.js";
+import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { VerificationDecision } from "../domain/verification.js";
@@ -65,22 +67,21 @@ export class VerificationService {
     return this.ops.use(actor, { action: "VERIFY_FACE", subjectId: input.subjectId, purpose: input.purpose, decisionId, scope: "faces:verify" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       const rule = await this.policy.authorize(this.store, caller, input.subjectId, "verify", purpose);
-      const modelId = this.engine.modelId;
-      const templates = await this.matcher.templatesFor(caller.tenantId, input.subjectId, purpose, modelId);
+      const { modelId, templates } = await this.matcher.templatesFor(caller.tenantId, input.subjectId, purpose, this.engine.modelIds);
       if (input.livenessSessionId !== undefined) {
         await this.liveness.consume(caller, input.livenessSessionId, input.subjectId, purpose);
       } else if (rule.capture.activeLiveness.includes("verify")) {
         throw new DomainError("LIVENESS_FAILED", `verification for ${purpose} needs a passed active-liveness session`, { livenessFailures: ["SESSION_REQUIRED"] });
       }
 
-      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "verify"));
+      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "verify"), [modelId]);
       let result;
       let quality: QualityReport;
       try {
         quality = enforceCapture(rule, "verify", capture);
         result = await this.matcher.compare(caller.tenantId, input.subjectId, templates, capture.embedding, modelId, rule);
       } finally {
-        capture.embedding.fill(0);
+        wipeCapture(capture);
       }
 
       const decision: VerificationDecision = {

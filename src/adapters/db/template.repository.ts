@@ -29,8 +29,16 @@ export class PrismaTemplateRepository implements TemplateRepository {
     await this.db.template.create({ data: { ...row, ciphertext: bytes(row.ciphertext), ...(attributes ? { attributes: attributes as object } : {}) } });
   }
 
-  async listForMatching(tenantId: string, subjectId: string, purpose: string, modelId: string): Promise<StoredTemplate[]> {
-    return this.db.template.findMany({ where: { tenantId, subjectId, purpose, modelId }, orderBy: { createdAt: "asc" } });
+  async listForMatching(tenantId: string, subjectId: string, purpose: string, modelIds: readonly string[]): Promise<StoredTemplate[]> {
+    return this.db.template.findMany({ where: { tenantId, subjectId, purpose, modelId: { in: [...modelIds] } }, orderBy: { createdAt: "asc" } });
+  }
+
+  async listForSubjectInGallery(tenantId: string, galleryId: string, subjectId: string): Promise<TemplateRef[]> {
+    return this.db.template.findMany({ where: { tenantId, galleryId, subjectId }, select: REF, orderBy: { id: "asc" } });
+  }
+
+  async subjectsInGallery(tenantId: string, galleryId: string): Promise<string[]> {
+    return (await this.db.template.findMany({ where: { tenantId, galleryId }, distinct: ["subjectId"], select: { subjectId: true }, orderBy: { subjectId: "asc" } })).map((t) => t.subjectId);
   }
 
   async listForGallery(tenantId: string, galleryId: string): Promise<StoredTemplate[]> {

@@ -28,7 +28,19 @@ export class FaceResolver {
     return ctx.services.galleries.configure(await ctx.tenantActor(), galleryId, { targetFmr: targetFmr ?? null, targetFpir: targetFpir ?? null });
   }
 
-  @Query(() => ReenrollmentPlanType, { description: "Which subjects must re-enroll for the gallery to move to the server's current model." })
+  @Mutation(() => GalleryType, {
+    description:
+      "Starts moving a gallery to the server's current embedding model: returns the new gallery that replaces it. Subjects move as they re-enroll (into either gallery); identification searches both until the old one is empty.",
+  })
+  async migrateGallery(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("galleryId", () => ID) galleryId: string,
+    @Arg("name", () => String, { nullable: true, description: "Name of the new gallery (default: the old name and the model id)." }) name?: string | null,
+  ): Promise<GalleryType> {
+    return ctx.services.galleries.migrate(await ctx.tenantActor(), galleryId, name);
+  }
+
+  @Query(() => ReenrollmentPlanType, { description: "Which subjects must re-enroll for the gallery to move to the server's current model, and how far a started move has got." })
   async reenrollmentPlan(@Ctx() ctx: GraphQLContext, @Arg("galleryId", () => ID) galleryId: string): Promise<ReenrollmentPlanType> {
     return ctx.services.galleries.reenrollmentPlan(await ctx.tenantActor(), galleryId);
   }

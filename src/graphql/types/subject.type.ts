@@ -71,6 +71,8 @@ export class GalleryType {
   @Field(() => Float, { nullable: true, description: "Target false-positive identification rate of 1:N (null: server default IDENTIFY_TARGET_FPIR)." })
   targetFpir!: number | null;
   @Field(() => Date) createdAt!: Date;
+  @Field(() => ID, { nullable: true, description: "The gallery this one replaces (migrateGallery moved it to this one's model)." })
+  migratedFromId!: string | null;
 }
 
 @ObjectType("ReenrollmentPlan", { description: "What moving a gallery to the server's current embedding model takes." })
@@ -79,6 +81,10 @@ export class ReenrollmentPlanType {
   @Field(() => String) serverModelId!: string;
   @Field(() => Boolean, { description: "The gallery is pinned to another model than the server embeds with." }) modelChangeNeeded!: boolean;
   @Field(() => Boolean, { description: "Raw images are not kept, so templates cannot be re-embedded: subjects must re-enroll." }) rawImagesKept!: boolean;
-  @Field(() => [ID], { description: "Subjects with templates in the gallery who must enroll again (with consent) under the new model." })
+  @Field(() => ID, { nullable: true, description: "When a move was started (migrateGallery): the gallery being moved." }) migratingFromGalleryId!: string | null;
+  @Field(() => ID, { nullable: true, description: "When a move was started: the gallery replacing it, on the server's model." }) migratingToGalleryId!: string | null;
+  @Field(() => [ID], { description: "Subjects with templates still on the old model (in the gallery being moved, or in this one when no move was started) who must enroll again, with consent." })
   subjectsToReenroll!: string[];
+  @Field(() => [ID], { description: "Subjects already enrolled in the new gallery (their old templates for that purpose are destroyed)." })
+  subjectsMoved!: string[];
 }

@@ -13,7 +13,8 @@ export class CreatedTenantType {
 export class HealthType {
   @Field(() => String, { description: "ok when the database answers." }) status!: string;
   @Field(() => String, { description: "postgres or pglite." }) database!: string;
-  @Field(() => String, { description: "The embedding model new templates are made with." }) modelId!: string;
+  @Field(() => String, { description: "The embedding model new galleries are pinned to." }) modelId!: string;
+  @Field(() => [String], { description: "Every embedding model loaded: the current one first, then those older galleries are pinned to." }) modelIds!: string[];
   @Field(() => String) version!: string;
 }
 
