@@ -4,6 +4,7 @@
  * gender, the pure quality measures), then whole captures without checks, with quality,
  * with quality + liveness and with everything. Usage: npm run bench:capture [runs]
  */
+import { fivePointsFromMesh } from "../src/inference/face-mesh.stage.js";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,9 +28,9 @@ const time = (fn: () => Promise<unknown>) => timeRuns(fn, runs);
 const rows: [string, () => Promise<unknown>][] = [
   ["eye state (faceplugin, both eyes)", () => checks.eyes.run(img, mesh)],
   ...checks.liveness.map((l): [string, () => Promise<unknown>] => [`passive liveness ${l.id}`, () => l.run(img, face, mesh)]),
-  ["expression (human-emotion)", () => checks.emotion.run(img, mesh)],
-  ["age (faceplugin SSR-Net)", () => checks.age.run(img, face)],
-  ["gender (faceplugin SSR-Net)", () => checks.gender.run(img, face)],
+  [`expression (${checks.emotion.spec.id})`, () => checks.emotion.run(img, face)],
+  [`age (${checks.age.id})`, () => checks.age.run(img, face, fivePointsFromMesh(mesh))],
+  ...(checks.gender === checks.age ? [] : [[`gender (${checks.gender.id})`, () => checks.gender.run(img, face, fivePointsFromMesh(mesh))] as [string, () => Promise<unknown>]]),
   ["quality: all measures incl. eye state", () => checks.run(img, face, mesh3d, { quality: true })],
   ["capture, no checks", () => pipeline.capture(bytes, "largest")],
   ["capture + quality", () => pipeline.capture(bytes, "largest", { quality: true })],

@@ -59,7 +59,15 @@ export interface AppOverrides {
  * one), and thresholds from each one's calibration (or VERIFY_THRESHOLD).
  */
 async function loadModels(config: Config, overrides: AppOverrides, pinned: readonly string[]) {
-  const inference = { ...config.inference, extraRecognizerModels: pinned.filter((id) => id !== config.inference.recognizerModel) };
+  const extra = pinned.filter((id) => id !== config.inference.recognizerModel);
+  // A gallery pinned under an earlier default pipeline keeps the alignment its templates
+  // were made (and its threshold calibrated) with: its calibration file names it.
+  const recognizerLandmarks: Record<string, string> = {};
+  for (const id of extra) {
+    const landmarks = (await loadCalibration(id).catch(() => null))?.pipeline?.landmarks;
+    if (landmarks && landmarks !== config.inference.landmarkModel) recognizerLandmarks[id] = landmarks;
+  }
+  const inference = { ...config.inference, extraRecognizerModels: extra, recognizerLandmarks };
   // Inference in worker threads (the event loop stays free), or in-process when INFERENCE_WORKERS=0.
   const pool = overrides.engine || config.inferencePool.workers === 0 ? undefined : await WorkerPoolEngine.start(inference, config.inferencePool);
   const engine = overrides.engine ?? pool ?? (await FacePipeline.load(inference));

@@ -20,6 +20,7 @@ import { loadConfig } from "../config/config.js";
 import type { FacePick } from "../domain/face-engine.port.js";
 import { FacePipeline } from "../inference/face-pipeline.js";
 import { appendEmbedCache, embedImage, readEmbedCache, type EmbedRecord } from "../eval/embedding-source.js";
+import { evaluateFer, evaluateUtk, formatFer, formatUtk, type FerEvaluation, type UtkEvaluation } from "../eval/attribute-eval.js";
 import { formatSummary, fuseScores, impostorStats, scorePairs, summarize, type LfwResult } from "../eval/lfw-eval.js";
 import { interleavedFolds, parseLfwPairs } from "../eval/lfw-pairs.js";
 import { detectFolder, formatDetectReport } from "../eval/detect-eval.js";
@@ -37,6 +38,9 @@ commands:
                       and --pairs pairs.txt (10-fold) or --train pairsDevTrain.txt --test pairsDevTest.txt,
                       or --pairs A.txt,B.txt (10-fold over the union: pair i in fold i mod 10)
                       [--roc roc.svg] [--cache embeddings.jsonl] [--fuse] [--json]
+  attributes          age, gender and expression against labels: --utk DIR (UTKFace file names)
+                      and/or --fer DIR (a folder per expression) [--step N: every N-th image]
+                      [--age-model ID --gender-model ID --emotion-model ID] [--json]
   detect --dir DIR    detection rate and five-point agreement [--compare-landmarks ID]
   pad --dir DIR       presentation-attack detection over DIR/bona_fide and DIR/attack/<species>:
                       APCER per species, BPCER, APCER_max (ISO/IEC 30107-3 style), per liveness
@@ -79,7 +83,13 @@ async function pipelineFor(flags: Map<string, string>): Promise<{ pipeline: Face
     detectorModel: flags.get("detector") ?? config.inference.detectorModel,
     landmarkModel: flags.get("landmarks") ?? config.inference.landmarkModel,
     recognizerModel: recognizers[0]!,
-    checks: { ...config.inference.checks, ...(flags.has("liveness") ? { livenessModels: flags.get("liveness")!.split(",").map((x) => x.trim()).filter(Boolean) } : {}) },
+    checks: {
+      ...config.inference.checks,
+      ...(flags.has("liveness") ? { livenessModels: flags.get("liveness")!.split(",").map((x) => x.trim()).filter(Boolean) } : {}),
+      ...(flags.has("age-model") ? { ageModel: flags.get("age-model")! } : {}),
+      ...(flags.has("gender-model") ? { genderModel: flags.get("gender-model")! } : {}),
+      ...(flags.has("emotion-model") ? { emotionModel: flags.get("emotion-model")! } : {}),
+    },
   });
   return { pipeline, recognizers };
 }
@@ -108,6 +118,8 @@ export async function evalMain(argv: string[]): Promise<number> {
       return padCommand(flags);
     case "pad-simulate":
       return padSimulateCommand(flags);
+    case "attributes":
+      return attributesCommand(flags);
     default:
       process.stderr.write(`unknown command ${command}\n${HELP}`);
       return 2;
@@ -210,6 +222,26 @@ async function lfwCommand(flags: Map<string, string>): Promise<number> {
   if (roc) {
     await writeFile(roc, rocSvg(rocCurves, { title: `LFW ROC (${kfold ?? test})` }));
     process.stdout.write(`ROC curve written to ${roc}\n`);
+  }
+  return 0;
+}
+
+async function attributesCommand(flags: Map<string, string>): Promise<number> {
+  const utk = flags.get("utk");
+  const fer = flags.get("fer");
+  if (!utk && !fer) throw new Error("give --utk DIR and/or --fer DIR");
+  const step = Number(flags.get("step") ?? "1");
+  if (!(Number.isInteger(step) && step >= 1)) throw new Error("--step must be a whole number ≥ 1");
+  const { pipeline } = await pipelineFor(flags);
+  const c = pipeline.config.checks;
+  const out: Record<string, unknown> = {};
+  if (utk) out["utk"] = await evaluateUtk(pipeline, utk, step);
+  if (fer) out["fer"] = await evaluateFer(pipeline, fer, step);
+  if (flags.has("json")) process.stdout.write(JSON.stringify({ detector: pipeline.detector.spec.id, ageModel: c.ageModel, genderModel: c.genderModel, emotionModel: c.emotionModel, ...out }, null, 1) + "\n");
+  else {
+    process.stdout.write(`detector ${pipeline.detector.spec.id}, age ${c.ageModel}, gender ${c.genderModel}, expression ${c.emotionModel}\n`);
+    if (out["utk"]) process.stdout.write(formatUtk(utk!, out["utk"] as UtkEvaluation) + "\n");
+    if (out["fer"]) process.stdout.write(formatFer(fer!, out["fer"] as FerEvaluation) + "\n");
   }
   return 0;
 }

@@ -70,16 +70,30 @@ export interface FaceMeasures {
 export const EXPRESSIONS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"] as const;
 export type Expression = (typeof EXPRESSIONS)[number];
 
+export const ATTRIBUTES = ["age", "gender", "expression"] as const;
+export type AttributeName = (typeof ATTRIBUTES)[number];
+
 export interface FaceAttributes {
   /** Estimated age in years. */
   age: number;
+  /** Spread (standard deviation) of the model's age distribution, years; null when the model gives a point estimate. */
+  ageSd: number | null;
+  /** Share of the model's age distribution within ±5 years of `age`; null when the model gives a point estimate. */
+  ageConfidence: number | null;
   gender: "female" | "male";
   /** Probability of the reported gender, 0.5–1. */
   genderConfidence: number;
   expression: Expression;
+  /** Probability of the reported expression. */
+  expressionConfidence: number;
   /** Probability per expression class. */
   expressionScores: Record<Expression, number>;
   pose: { yaw: number; pitch: number; roll: number };
+  /**
+   * Attributes whose model missed the platform's accuracy target when measured
+   * (models/README.md), for this face: indicative only, not to be relied on.
+   */
+  belowTarget: AttributeName[];
 }
 
 export interface LivenessScore {

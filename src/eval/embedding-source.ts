@@ -6,7 +6,7 @@
 import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { FacePick } from "../domain/face-engine.port.js";
-import type { EmbedStage } from "../inference/embed.stage.js";
+import type { RecognizerStage } from "../inference/embed.stage.js";
 import { reportedFace, type FacePipeline, type StageTimings } from "../inference/face-pipeline.js";
 
 /** One line of `face-id eval embed`: exactly the shape independent checks read. */
@@ -28,7 +28,7 @@ export interface EmbedRecord {
 
 export interface EmbedOptions {
   pick: FacePick;
-  recognizers: EmbedStage[];
+  recognizers: RecognizerStage[];
 }
 
 export async function embedImage(pipeline: FacePipeline, path: string, opts: EmbedOptions): Promise<EmbedRecord> {

@@ -10,6 +10,8 @@ import { projectRoot } from "./model-manifest.js";
 
 export interface Calibration {
   modelId: string;
+  /** The pipeline the scores were measured with (detector, landmarks, recognizer). */
+  pipeline?: { detector: string; landmarks: string; recognizer: string };
   source: string;
   impostorScores: number[];
   genuineScores: number[];

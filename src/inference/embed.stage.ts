@@ -13,7 +13,18 @@ import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
 import { runOnImages, type OnnxOptions, StageSession } from "./onnx-session.js";
 
-export class EmbedStage {
+/** What the pipeline needs of a recognizer: one model (EmbedStage) or several fused (FusedEmbedStage). */
+export interface RecognizerStage {
+  /** The id templates made by this stage are pinned to. */
+  readonly embeddingId: string;
+  load(): Promise<void>;
+  /** The face crop this recognizer reads (the "align" step). */
+  align(img: RgbImage, fivePoints: readonly Point[]): RawImage;
+  run(crop: RawImage): Promise<Float32Array>;
+  runMany(crops: readonly RawImage[]): Promise<Float32Array[]>;
+}
+
+export class EmbedStage implements RecognizerStage {
   private readonly session: StageSession;
   readonly width: number;
   readonly height: number;

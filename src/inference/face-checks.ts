@@ -6,8 +6,8 @@
  * (from the pipeline's landmark stage, or a mesh stage of its own when the pipeline uses
  * 68 points).
  */
-import type { CaptureChecks, FaceAttributes, FaceMeasures, LivenessScore } from "../domain/face-engine.port.js";
-import { EXPRESSIONS } from "../domain/face-engine.port.js";
+import type { AttributeName, CaptureChecks, FaceAttributes, FaceMeasures, LivenessScore } from "../domain/face-engine.port.js";
+import { ATTRIBUTES, EXPRESSIONS } from "../domain/face-engine.port.js";
 import { headPose, type HeadPose, type Point3 } from "../math/head-pose.js";
 import { exposure, laplacianVariance } from "../math/image-stats.js";
 import { applyAffine, invertAffine, type Affine2x3, type Point } from "../math/similarity-transform.js";
@@ -22,7 +22,7 @@ import type { RgbImage } from "./image-decode.stage.js";
 import { LivenessStage } from "./liveness.stage.js";
 import { findModel, type ModelManifest } from "./model-manifest.js";
 import type { OnnxOptions } from "./onnx-session.js";
-import { SsrNetStage } from "./ssrnet.stage.js";
+import { createAgeGenderModel, type AgeGenderModel } from "./age-gender.stage.js";
 
 export interface FaceChecksConfig {
   eyeStateModel: string;
@@ -36,25 +36,41 @@ export interface FaceChecksConfig {
 /** Mesh indices: forehead top and chin bottom (pose), inner lips and mouth corners (mouth). */
 const MESH = { forehead: 10, chin: 152, leftEyeOuter: 33, rightEyeOuter: 263, upperLip: 13, lowerLip: 14, mouthLeft: 61, mouthRight: 291 } as const;
 
+/** Faces estimated at least this old count as adults for a "meets the target for adults" model. */
+const ADULT_AGE = 18;
+
+function findSpec(manifest: ModelManifest, id: string) {
+  const spec = manifest.models.find((m) => m.id === id);
+  if (!spec) throw new Error(`model "${id}" is not in models/manifest.json`);
+  return spec;
+}
+
 type LivenessModel = { id: string; load(): Promise<void>; run(img: RgbImage, face: Detection, mesh: readonly Point[]): Promise<number> };
 
 export class FaceChecks {
   readonly eyes: EyeStateStage;
   readonly liveness: LivenessModel[];
   readonly emotion: EmotionStage;
-  readonly age: SsrNetStage;
-  readonly gender: SsrNetStage;
+  readonly age: AgeGenderModel;
+  /** The same object as `age` when one model gives both. */
+  readonly gender: AgeGenderModel;
 
   constructor(manifest: ModelManifest, config: FaceChecksConfig, onnx: OnnxOptions) {
     this.eyes = new EyeStateStage(findModel(manifest, config.eyeStateModel, "eyeState"), onnx);
     this.liveness = config.livenessModels.map((id) => livenessModel(manifest, id, onnx));
     this.emotion = new EmotionStage(findModel(manifest, config.emotionModel, "emotion"), onnx);
-    this.age = new SsrNetStage(findModel(manifest, config.ageModel, "age"), { ...onnx, scale: 101 });
-    this.gender = new SsrNetStage(findModel(manifest, config.genderModel, "gender"), { ...onnx, scale: 1 });
+    this.age = createAgeGenderModel(manifest, config.ageModel, "age", onnx);
+    this.gender = config.genderModel === config.ageModel && this.age.gives.gender ? this.age : createAgeGenderModel(manifest, config.genderModel, "gender", onnx);
+    if (!this.age.gives.age) throw new Error(`AGE_MODEL ${config.ageModel} gives no age`);
+    if (!this.gender.gives.gender) throw new Error(`GENDER_MODEL ${config.genderModel} gives no gender`);
+    this.targets = { age: findSpec(manifest, config.ageModel).meetsTarget?.age, gender: findSpec(manifest, config.genderModel).meetsTarget?.gender, expression: this.emotion.spec.meetsTarget?.expression };
   }
 
+  /** Per attribute: did its model meet the accuracy target (see ModelSpec.meetsTarget). */
+  private readonly targets: Record<AttributeName, boolean | "adults" | undefined>;
+
   async load(): Promise<void> {
-    await Promise.all([this.eyes.load(), ...this.liveness.map((l) => l.load()), this.emotion.load(), this.age.load(), this.gender.load()]);
+    await Promise.all([this.eyes.load(), ...this.liveness.map((l) => l.load()), this.emotion.load(), this.age.load(), ...(this.gender === this.age ? [] : [this.gender.load()])]);
   }
 
   /** Runs the asked-for checks on one face: `mesh` its 468 points, in image pixels. */
@@ -103,16 +119,32 @@ export class FaceChecks {
   }
 
   private async attributesOf(img: RgbImage, face: Detection, mesh2d: Point[], pose: HeadPose): Promise<FaceAttributes> {
-    const [age, male, probs] = await Promise.all([this.age.run(img, face), this.gender.run(img, face), this.emotion.run(img, mesh2d)]);
+    const five = fivePointsFromMesh(mesh2d);
+    const [fromAge, fromGender, probs] = await Promise.all([
+      this.age.run(img, face, five),
+      this.gender === this.age ? Promise.resolve(undefined) : this.gender.run(img, face, five),
+      this.emotion.run(img, face),
+    ]);
+    const age = fromAge.age!;
+    const male = (fromGender ?? fromAge).male!;
     const expressionScores = Object.fromEntries(EXPRESSIONS.map((e, i) => [e, probs[i] ?? 0])) as FaceAttributes["expressionScores"];
     const best = EXPRESSIONS.reduce((a, b) => (expressionScores[b] > expressionScores[a] ? b : a));
+    const adult = age.years >= ADULT_AGE;
+    const belowTarget = ATTRIBUTES.filter((a) => {
+      const met = this.targets[a];
+      return !(met === true || (met === "adults" && adult));
+    });
     return {
-      age,
+      age: age.years,
+      ageSd: age.sd,
+      ageConfidence: age.confidence,
       gender: male >= 0.5 ? "male" : "female",
       genderConfidence: male >= 0.5 ? male : 1 - male,
       expression: best,
+      expressionConfidence: expressionScores[best],
       expressionScores,
       pose,
+      belowTarget,
     };
   }
 }

@@ -9,7 +9,7 @@ import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspecti
 import type { Point3 } from "../math/head-pose.js";
 import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
-import type { EmbedStage } from "./embed.stage.js";
+import type { RecognizerStage } from "./embed.stage.js";
 import { largestFace, nearestCentreFace } from "./face-choice.js";
 import { FaceChecks, type FaceChecksConfig } from "./face-checks.js";
 import { FaceMeshStage } from "./face-mesh.stage.js";
@@ -27,6 +27,12 @@ export interface FacePipelineConfig {
    * adds them from the database at start), so they keep enrolling, verifying and identifying.
    */
   extraRecognizerModels?: readonly string[];
+  /**
+   * The landmark model a recognizer's templates were made with, where it is not
+   * `landmarkModel` (a gallery pinned under an earlier default pipeline keeps its own
+   * alignment: its calibration file names it). By embedding model id.
+   */
+  recognizerLandmarks?: Readonly<Record<string, string>>;
   threads: number;
   /** Overrides the detector's default score threshold. */
   detectScoreThreshold: number | undefined;
@@ -63,12 +69,14 @@ export class FacePipeline implements FaceEngine {
   readonly detector: FaceDetectorStage;
   readonly landmarker: LandmarkStage;
   /** The recognizer new galleries are pinned to. */
-  readonly recognizer: EmbedStage;
+  readonly recognizer: RecognizerStage;
   /** Every recognizer loaded, by embedding id (`recognizer` first). */
-  readonly recognizers: ReadonlyMap<string, EmbedStage>;
+  readonly recognizers: ReadonlyMap<string, RecognizerStage>;
   readonly checks: FaceChecks;
   /** The mesh for the checks: the landmark stage itself when it is the mesh. */
   private readonly mesher: FaceMeshStage;
+  /** Landmark stages other than `landmarker`, by model id (see recognizerLandmarks). */
+  private readonly otherLandmarkers = new Map<string, LandmarkStage>();
 
   private constructor(readonly manifest: ModelManifest, readonly config: FacePipelineConfig) {
     const onnx = { intraOpNumThreads: config.threads };
@@ -76,7 +84,7 @@ export class FacePipeline implements FaceEngine {
     this.detector = createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize });
     this.landmarker = createLandmarker(manifest, config.landmarkModel, config.detectorModel, onnx);
     this.recognizer = createEmbedder(manifest, config.recognizerModel, onnx);
-    const recognizers = new Map<string, EmbedStage>([[this.recognizer.embeddingId, this.recognizer]]);
+    const recognizers = new Map<string, RecognizerStage>([[this.recognizer.embeddingId, this.recognizer]]);
     for (const id of config.extraRecognizerModels ?? []) {
       const stage = createEmbedder(manifest, id, onnx);
       if (!recognizers.has(stage.embeddingId)) recognizers.set(stage.embeddingId, stage);
@@ -86,13 +94,37 @@ export class FacePipeline implements FaceEngine {
     const mesher = this.landmarker instanceof FaceMeshStage ? this.landmarker : createLandmarker(manifest, CHECKS_MESH_MODEL, config.detectorModel, onnx);
     if (!(mesher instanceof FaceMeshStage)) throw new Error(`${CHECKS_MESH_MODEL} is not a face mesh model`);
     this.mesher = mesher;
+    for (const id of new Set(Object.values(config.recognizerLandmarks ?? {}))) {
+      if (id === config.landmarkModel) continue;
+      this.otherLandmarkers.set(id, id === CHECKS_MESH_MODEL ? this.mesher : createLandmarker(manifest, id, config.detectorModel, onnx));
+    }
+  }
+
+  /** The landmark model a recognizer aligns with. */
+  private landmarkIdOf(r: RecognizerStage): string {
+    return this.config.recognizerLandmarks?.[r.embeddingId] ?? this.config.landmarkModel;
+  }
+
+  /** Five points of one face from a landmark model, reusing the checks' mesh when that is the source. */
+  private async fivePointsFrom(landmarkId: string, img: RgbImage, face: Detection, mesh: Point3[] | undefined): Promise<Point[]> {
+    const stage = landmarkId === this.config.landmarkModel ? this.landmarker : this.otherLandmarkers.get(landmarkId)!;
+    if (mesh && stage === this.mesher) return this.mesher.fivePoints(img, mesh.map(([x, y]) => [x, y]));
+    return stage.run(img, face);
   }
 
   /** Reads the manifest, verifies (and if needed converts) every model and creates the sessions. */
   static async load(config: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
     const pipeline = new FacePipeline(manifest ?? (await loadManifest()), config);
     // The mesher may be the landmark stage itself; a stage's load() creates its session once.
-    await Promise.all([pipeline.decode.load(), pipeline.detector.load(), pipeline.landmarker.load(), ...[...pipeline.recognizers.values()].map((r) => r.load()), pipeline.mesher.load(), pipeline.checks.load()]);
+    await Promise.all([
+      pipeline.decode.load(),
+      pipeline.detector.load(),
+      pipeline.landmarker.load(),
+      ...[...pipeline.otherLandmarkers.values()].map((l) => l.load()),
+      ...[...pipeline.recognizers.values()].map((r) => r.load()),
+      pipeline.mesher.load(),
+      pipeline.checks.load(),
+    ]);
     return pipeline;
   }
 
@@ -106,7 +138,7 @@ export class FacePipeline implements FaceEngine {
   }
 
   /** The loaded recognizers for these model ids (MODEL_MISMATCH for one not loaded). */
-  private recognizersFor(models: readonly string[]): EmbedStage[] {
+  private recognizersFor(models: readonly string[]): RecognizerStage[] {
     if (models.length === 0) throw new Error("capture needs at least one model");
     return models.map((id) => {
       const stage = this.recognizers.get(id);
@@ -116,7 +148,7 @@ export class FacePipeline implements FaceEngine {
   }
 
   /** A loaded stage for another recognizer of the manifest (evaluation of candidates). */
-  async extraRecognizer(id: string): Promise<EmbedStage> {
+  async extraRecognizer(id: string): Promise<RecognizerStage> {
     const stage = createEmbedder(this.manifest, id, { intraOpNumThreads: this.config.threads });
     await stage.load();
     return stage;
@@ -138,7 +170,7 @@ export class FacePipeline implements FaceEngine {
   }
 
   /** decode → detect → choose → landmarks/mesh → (embed with each recognizer) → checks. */
-  private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, recognizers: readonly EmbedStage[]): Promise<{ inspection: FaceInspection; embeddings: Record<string, Float32Array> }> {
+  private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, recognizers: readonly RecognizerStage[]): Promise<{ inspection: FaceInspection; embeddings: Record<string, Float32Array> }> {
     const img = await this.decode.run(image);
     const faces = await this.detector.run(img);
     if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
@@ -147,17 +179,15 @@ export class FacePipeline implements FaceEngine {
     }
     const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
     const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
-    let mesh: Point3[] | undefined;
-    let fivePoints: Point[] | undefined;
-    if (wantsChecks && this.mesher === this.landmarker) {
-      mesh = await this.mesher.mesh3d(img, chosen);
-      if (recognizers.length > 0) fivePoints = await this.mesher.fivePoints(img, mesh.map(([x, y]) => [x, y]));
-    } else {
-      if (recognizers.length > 0) fivePoints = await this.landmarker.run(img, chosen);
-      if (wantsChecks) mesh = await this.mesher.mesh3d(img, chosen);
-    }
+    const mesh = wantsChecks ? await this.mesher.mesh3d(img, chosen) : undefined;
+    // Each recognizer aligns with its own landmark source (one run per source).
+    const points = new Map<string, Point[]>();
     const embeddings: Record<string, Float32Array> = {};
-    for (const r of recognizers) embeddings[r.embeddingId] = await r.run(r.align(img, fivePoints!));
+    for (const r of recognizers) {
+      const source = this.landmarkIdOf(r);
+      if (!points.has(source)) points.set(source, await this.fivePointsFrom(source, img, chosen, mesh));
+      embeddings[r.embeddingId] = await r.run(r.align(img, points.get(source)!));
+    }
     const extra = mesh ? await this.checks.run(img, chosen, mesh, checks) : {};
     return {
       inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra },
@@ -170,7 +200,7 @@ export class FacePipeline implements FaceEngine {
    * Every face in an image (or only the chosen one) with embeddings from the given
    * recognizers (default: the platform's) and per-stage timings: benchmarks and evaluation.
    */
-  async analyze(image: Uint8Array, opts: { recognizers?: EmbedStage[]; pick?: FacePick | "all" } = {}): Promise<Analysis> {
+  async analyze(image: Uint8Array, opts: { recognizers?: RecognizerStage[]; pick?: FacePick | "all" } = {}): Promise<Analysis> {
     const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
     const timed = async <T>(stage: StageName, fn: () => Promise<T> | T): Promise<T> => {
       const t0 = performance.now();
@@ -188,9 +218,12 @@ export class FacePipeline implements FaceEngine {
     const faces: AnalyzedFace[] = [];
     for (const detection of chosen) {
       const fivePoints = await timed("landmarks", () => this.landmarker.run(img, detection));
+      const points = new Map<string, Point[]>([[this.config.landmarkModel, fivePoints]]);
       const embeddings = new Map<string, Float32Array>();
       for (const r of recognizers) {
-        const crop = await timed("align", () => r.align(img, fivePoints));
+        const source = this.landmarkIdOf(r);
+        if (!points.has(source)) points.set(source, await timed("landmarks", () => this.fivePointsFrom(source, img, detection, undefined)));
+        const crop = await timed("align", () => r.align(img, points.get(source)!));
         embeddings.set(r.embeddingId, await timed("embed", () => r.run(crop)));
       }
       faces.push({ detection, fivePoints, embeddings });

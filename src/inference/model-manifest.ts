@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type ModelRole = "detector" | "landmarks68" | "mesh468" | "recognizer" | "iris" | "eyeState" | "liveness" | "emotion" | "age" | "gender";
+export type ModelRole = "detector" | "landmarks68" | "mesh468" | "recognizer" | "iris" | "eyeState" | "liveness" | "emotion" | "age" | "gender" | "ageGender";
 
 export interface ModelSourceFile {
   /** Path inside the npm package. */
@@ -88,8 +88,15 @@ export interface ModelSpec {
     minSide?: number;
     pad?: number;
   };
-  /** Recognizers: how the face is cropped for them (see src/inference/face-crop.ts). */
+  /** Recognizers and ageGender models: how the face is cropped for them (see src/inference/face-crop.ts). */
   crop?: string;
+  /**
+   * Attribute models: whether each attribute the model gives met the platform's accuracy
+   * target when measured (models/README.md: age MAE ≤ 7 years for adults, gender ≥ 90 %,
+   * expression ≥ 60 %). "adults": met for faces estimated 18 or older only. An attribute
+   * not listed counts as not met.
+   */
+  meetsTarget?: Partial<Record<"age" | "gender" | "expression", boolean | "adults">>;
   notes?: string;
 }
 

@@ -2,8 +2,9 @@
 import { BlazeFaceDetectStage } from "./blazeface-detect.stage.js";
 import type { FaceDetectorStage, LandmarkStage } from "./detection.js";
 import { DetectorPointsStage, DETECTOR_POINTS } from "./detector-points.stage.js";
-import { EmbedStage } from "./embed.stage.js";
+import { EmbedStage, type RecognizerStage } from "./embed.stage.js";
 import { FaceMeshStage } from "./face-mesh.stage.js";
+import { FusedEmbedStage, FUSION_SEPARATOR } from "./fused-embed.stage.js";
 import { IrisStage } from "./iris.stage.js";
 import { Landmarks68Stage } from "./landmarks68.stage.js";
 import { findModel, type ModelManifest, type ModelSpec } from "./model-manifest.js";
@@ -65,8 +66,16 @@ export function recognizerModelId(id: string): string {
   return id.endsWith("+flip") ? id.slice(0, -5) : id;
 }
 
-/** A recognizer stage; "<id>+flip" adds mirror-image test-time augmentation. */
-export function createEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOptions): EmbedStage {
+/**
+ * A recognizer stage; "<id>+flip" adds mirror-image test-time augmentation, and "A&B"
+ * fuses recognizers A and B into one embedding (FusedEmbedStage).
+ */
+export function createEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOptions): RecognizerStage {
+  if (id.includes(FUSION_SEPARATOR)) return new FusedEmbedStage(id.split(FUSION_SEPARATOR).map((part) => createSingleEmbedder(manifest, part, onnx)));
+  return createSingleEmbedder(manifest, id, onnx);
+}
+
+function createSingleEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOptions): EmbedStage {
   const flip = id.endsWith("+flip");
   return new EmbedStage(findModel(manifest, recognizerModelId(id), "recognizer"), { ...onnx, flip });
 }

@@ -58,7 +58,7 @@ const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!, $l: ID) {
 const START = `mutation($s: ID!, $p: String!) { startLivenessSession(subjectId: $s, purpose: $p) { sessionId challenges expiresAt } }`;
 const SUBMIT = `mutation($id: ID!, $f: [ImageInput!]!) { submitLivenessFrames(sessionId: $id, frames: $f) { passed reasons challenges framesChecked } }`;
 const ANALYZE = `query($s: ID!, $p: String!, $img: ImageInput!) {
-  analyzeFace(subjectId: $s, purpose: $p, image: $img) { age gender genderConfidence expression expressionScores { expression score } pose { yaw pitch roll } quality { passed } } }`;
+  analyzeFace(subjectId: $s, purpose: $p, image: $img) { age ageSd ageConfidence gender genderConfidence expression expressionConfidence expressionScores { expression score } pose { yaw pitch roll } belowTarget quality { passed } } }`;
 
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });
 
@@ -242,6 +242,14 @@ describe("capture checks (real models, PGlite)", () => {
       expect(a.age).toBeGreaterThan(15);
       expect(a.age).toBeLessThan(70);
       expect(a.gender).toBe("male");
+      // Each estimate with its confidence; the attributes whose model missed its target
+      // (models/README.md) are listed: age and expression, not the gender of an adult.
+      expect(a.ageSd).toBeGreaterThan(0);
+      expect(a.ageConfidence).toBeGreaterThan(0);
+      expect(a.ageConfidence).toBeLessThanOrEqual(1);
+      expect(a.genderConfidence).toBeGreaterThanOrEqual(0.5);
+      expect(a.expressionConfidence).toBe(Math.max(...a.expressionScores.map((e: { score: number }) => e.score)));
+      expect(a.belowTarget).toEqual(["age", "expression"]);
       expect(a.expressionScores.map((e: { expression: string }) => e.expression)).toEqual(["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]);
       const total = a.expressionScores.reduce((s: number, e: { score: number }) => s + e.score, 0);
       expect(total).toBeCloseTo(1, 3);

@@ -46,7 +46,11 @@ describe.each(DB_KINDS.map((kind) => ({ kind })))("moving a gallery to a new mod
     return r.data as Record<string, any>;
   };
   const sql = <T>(q: string) => app.database.prisma.$queryRawUnsafe<T[]>(q);
-  const config = (model: string) => testConfig({ PORT: "0", ...db.env, RECOGNIZER_MODEL: model, INFERENCE_WORKERS: "0", KEK_MASTER_KEY: Buffer.alloc(32, 7).toString("base64") });
+  // The two pipelines: the earlier default (RFB-320, face-mesh alignment, r512+flip) and the current one.
+  const OLD_PIPELINE = { DETECTOR_MODEL: "faceplugin-rfb320-detector", LANDMARK_MODEL: "human-facemesh", RECOGNIZER_MODEL: OLD_MODEL };
+  const NEW_PIPELINE = { DETECTOR_MODEL: "yunet-n", LANDMARK_MODEL: "detector", RECOGNIZER_MODEL: NEW_MODEL };
+  const config = (pipeline: Record<string, string>) => testConfig({ PORT: "0", ...db.env, ...pipeline, INFERENCE_WORKERS: "0", KEK_MASTER_KEY: Buffer.alloc(32, 7).toString("base64") });
+  let scoreOnOldServer: number;
   const templatesOf = async (subject: string) =>
     sql<{ galleryId: string; modelId: string }>(`SELECT "galleryId", "modelId" FROM "Template" WHERE "subjectId" = '${subject}' ORDER BY "galleryId"`);
 
@@ -54,8 +58,8 @@ describe.each(DB_KINDS.map((kind) => ({ kind })))("moving a gallery to a new mod
     db = await createTestDatabase(kind);
     clock = new FakeClock(Date.parse("2026-03-02T09:00:00Z"));
     // The server as it was: its default model is the old one.
-    const oldEngine = await FacePipeline.load({ ...config(OLD_MODEL).inference });
-    app = await startApp(config(OLD_MODEL), { engine: oldEngine, clock });
+    const oldEngine = await FacePipeline.load({ ...config(OLD_PIPELINE).inference });
+    app = await startApp(config(OLD_PIPELINE), { engine: oldEngine, clock });
     const t = await gql(app.url, `mutation { createTenant(name: "migration") { apiKey } }`, {}, { "x-admin-token": app.adminToken });
     headers = bearer((t.data as Record<string, any>)["createTenant"].apiKey);
     oldGallery = (await data(`mutation { createGallery(name: "staff") { id modelId } }`))["createGallery"].id;
@@ -68,9 +72,10 @@ describe.each(DB_KINDS.map((kind) => ({ kind })))("moving a gallery to a new mod
       await data(GRANT, { s: subjects[name] });
       expect((await data(ENROLL, { s: subjects[name], g: oldGallery, img: await image(photo) }))["enrollFace"].modelId).toBe(OLD_MODEL);
     }
+    scoreOnOldServer = (await data(VERIFY, { s: subjects["obama"], img: await image("obama/obama-2.jpg") }))["verifyFace"].score;
     await app.close();
-    // The upgrade: a new default model; the server finds the old gallery and loads its model too.
-    app = await startApp(config(NEW_MODEL), { clock });
+    // The upgrade: a new default pipeline; the server finds the old gallery and loads its model too.
+    app = await startApp(config(NEW_PIPELINE), { clock });
   });
 
   afterAll(async () => {
@@ -82,6 +87,9 @@ describe.each(DB_KINDS.map((kind) => ({ kind })))("moving a gallery to a new mod
     expect((await data(`{ health { modelId modelIds } }`))["health"]).toEqual({ modelId: NEW_MODEL, modelIds: [NEW_MODEL, OLD_MODEL] });
     const v = (await data(VERIFY, { s: subjects["obama"], img: await image("obama/obama-2.jpg") }))["verifyFace"];
     expect(v).toMatchObject({ match: true, modelId: OLD_MODEL, comparedTemplates: 1 });
+    // …aligned as its templates were (face mesh, named by the model's calibration), not
+    // with the new detector's five points: the same probe scores as it did before.
+    expect(Math.abs(v.score - scoreOnOldServer)).toBeLessThan(0.01);
     const impostor = (await data(VERIFY, { s: subjects["obama"], img: await image("biden/biden-2.jpg") }))["verifyFace"];
     expect(impostor).toMatchObject({ match: false, modelId: OLD_MODEL });
     const i = (await data(IDENTIFY, { g: oldGallery, img: await image("kit_harington/kit_harington-2.jpg") }))["identifyFace"];
@@ -152,7 +160,7 @@ describe.each(DB_KINDS.map((kind) => ({ kind })))("moving a gallery to a new mod
     expect((await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Template" WHERE "galleryId" = '${oldGallery}'`))[0]!.n).toBe(0);
     expect((await data(PLAN, { g: oldGallery }))["reenrollmentPlan"]).toMatchObject({ modelChangeNeeded: false, subjectsToReenroll: [] });
     await app.close();
-    app = await startApp(config(NEW_MODEL), { clock });
+    app = await startApp(config(NEW_PIPELINE), { clock });
     expect((await data(`{ health { modelIds } }`))["health"].modelIds).toEqual([NEW_MODEL]);
     const v = (await data(VERIFY, { s: subjects["biden"], img: await image("biden/biden-1.jpg") }))["verifyFace"];
     expect(v).toMatchObject({ match: true, modelId: NEW_MODEL });

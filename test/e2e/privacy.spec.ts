@@ -288,7 +288,7 @@ describe.each<Mode>([
       const binding = { tenantId: tenant.tenantId, subjectId: s, templateId: copy!.id, modelId: copy!.modelId };
       const wrapped = (await t.app.vault.get(tenant.tenantId, s))!;
       // Before: the copy decrypts with the subject's key (so the check below can fail).
-      expect(crypto.open(crypto.unwrapDataKey(tenant.tenantId, s, wrapped), copy!.ciphertext, binding)).toHaveLength(512);
+      expect(crypto.open(crypto.unwrapDataKey(tenant.tenantId, s, wrapped), copy!.ciphertext, binding)).toHaveLength(1024);
       // The key is not part of the database copy at all.
       expect(findIn(dbCopy, Buffer.from(wrapped.wrappedKey))).toEqual([]);
 

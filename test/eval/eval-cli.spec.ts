@@ -138,7 +138,7 @@ describe("face-id eval embed", () => {
     const { out } = await cli(["embed", face("obama/obama-1.jpg"), face("_multi/two_people.jpg"), noFace, "--threads", "1"]);
     const lines = out.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.path)).toEqual([face("obama/obama-1.jpg"), face("_multi/two_people.jpg"), noFace]);
-    expect(lines[0].embedding).toHaveLength(512);
+    expect(lines[0].embedding).toHaveLength(1024);
     expect(Math.hypot(...lines[0].embedding)).toBeCloseTo(1, 4);
     expect(lines[0].face.landmarks5).toHaveLength(5);
     expect(lines[1].faceCount).toBe(2);

@@ -64,9 +64,9 @@ describe("verification accuracy on ../shared/faces", () => {
     }
   });
 
-  it("returns L2-normalised 512-D embeddings", () => {
+  it("returns L2-normalised embeddings (1024-D: the default fuses two 512-D EdgeFace models)", () => {
     const e = embeddings.get("obama/obama-1.jpg")!;
-    expect(e.length).toBe(512);
+    expect(e.length).toBe(1024);
     expect(Math.hypot(...e)).toBeCloseTo(1, 5);
   });
 });
@@ -145,14 +145,14 @@ describe("image decoding", () => {
 describe("model files", () => {
   it("verifies the sha256 of every model it loads", async () => {
     const manifest = await loadManifest();
-    const spec = findModel(manifest, recognizerModelId(testConfig().inference.recognizerModel), "recognizer");
+    const spec = findModel(manifest, "faceplugin-r512", "recognizer");
     const altered = { ...spec, source: { ...spec.source, files: spec.source.files.map((f) => ({ ...f, sha256: "0".repeat(64) })) } };
     await expect(readModelFile(altered)).rejects.toThrow(/sha256 .* expected 0{64}.*reinstall faceplugin-face-recognition-js@0\.0\.1/);
   });
 
   it("names the npm package to install when it is missing", async () => {
     const manifest = await loadManifest();
-    const spec = findModel(manifest, testConfig().inference.detectorModel, "detector");
+    const spec = findModel(manifest, "faceplugin-rfb320-detector", "detector");
     const missing = { ...spec, source: { ...spec.source, package: "no-such-face-models" } };
     await expect(readModelFile(missing)).rejects.toThrow(ModelFileError);
     await expect(readModelFile(missing)).rejects.toThrow("npm install no-such-face-models@0.0.1");

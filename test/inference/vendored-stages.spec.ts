@@ -11,6 +11,7 @@ import { readdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
 import { MODELS_DIR, ModelFileError, findModel, loadManifest, readModelFile, type ModelManifest } from "../../src/inference/model-manifest.js";
+import { verifyThresholdFor } from "../../src/inference/calibration.js";
 import { createEmbedder, createLandmarker } from "../../src/inference/stage-factory.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
 import { testConfig } from "../support/engine.js";
@@ -119,6 +120,73 @@ describe("EdgeFace recognizers", () => {
     for (const [i, c] of crops.entries()) {
       const one = await stage.run(c);
       for (let k = 0; k < 512; k += 37) expect(batch[i]![k]).toBeCloseTo(one[k]!, 4);
+    }
+  });
+
+  it("fuses two recognizers into one unit embedding whose cosine is the mean of theirs", async () => {
+    const xs = createEmbedder(manifest, "edgeface-xs+flip", { intraOpNumThreads: 1 });
+    const xxs = createEmbedder(manifest, "edgeface-xxs+flip", { intraOpNumThreads: 1 });
+    const fused = createEmbedder(manifest, "edgeface-xs+flip&edgeface-xxs+flip", { intraOpNumThreads: 1 });
+    await Promise.all([xs.load(), xxs.load(), fused.load()]);
+    expect(fused.embeddingId).toBe("edgeface-xs+flip&edgeface-xxs+flip");
+    const crops = await Promise.all(["obama/obama-1.jpg", "obama/obama-2.jpg", "biden/biden-1.jpg"].map(async (file) => {
+      const img = await yunet.decode.run(await readFace(file));
+      const [face] = await yunet.detector.run(img);
+      return fused.align(img, await yunet.landmarker.run(img, face!));
+    }));
+    const [f0, f1, f2] = await fused.runMany(crops);
+    expect(f0!.length).toBe(1024);
+    expect(Math.hypot(...f0!)).toBeCloseTo(1, 5);
+    for (const [a, b] of [[0, 1], [0, 2]] as const) {
+      const mean = (cosineSimilarity(await xs.run(crops[a]!), await xs.run(crops[b]!)) + cosineSimilarity(await xxs.run(crops[a]!), await xxs.run(crops[b]!))) / 2;
+      expect(cosineSimilarity([f0!, f1!, f2!][a]!, [f0!, f1!, f2!][b]!)).toBeCloseTo(mean, 5);
+    }
+    expect(cosineSimilarity(f0!, f1!)).toBeGreaterThan(cosineSimilarity(f0!, f2!) + 0.3);
+    expect(() => createEmbedder(manifest, "edgeface-xs&faceplugin-r512", { intraOpNumThreads: 1 })).not.toThrow();
+    expect(() => createEmbedder(manifest, "edgeface-xs&human-faceres", { intraOpNumThreads: 1 })).toThrow(/different crop/);
+  });
+
+  it("gives the embedding recorded once from the vendored files for a fixed crop", async () => {
+    // A fixed crop: obama-1 aligned on five points written down once (not from a detector),
+    // so only the model file and its preprocessing are under test. Every 32nd component of
+    // the 512, as computed from the vendored files when they were added.
+    const points: [number, number][] = [[438, 210], [545, 204], [500, 275], [446, 327], [546, 323]];
+    const reference: Record<string, number[]> = {
+      "edgeface-xs": [-0.0251, -0.0353, -0.0407, 0.0713, -0.0575, -0.0264, 0.04, 0.1071, -0.0389, 0.0051, 0.0283, -0.0234, -0.0086, 0.0224, -0.0646, -0.0044],
+      "edgeface-xxs": [0.0034, -0.0474, -0.1067, 0.0043, 0.0321, 0.0086, 0.0395, 0.0095, 0.0515, -0.0327, -0.005, 0.0555, 0.0724, 0.0002, -0.0401, 0.0234],
+      "edgeface-xs-int8": [-0.0262, -0.0357, -0.0281, 0.0844, -0.061, -0.0331, 0.0381, 0.1014, -0.0386, -0.0016, 0.0232, -0.0278, -0.0114, 0.0278, -0.0621, -0.0045],
+      "edgeface-xxs-int8": [0.0036, -0.0432, -0.1083, 0.008, 0.0362, 0.0157, 0.0392, 0.0118, 0.0428, -0.0325, -0.0017, 0.0622, 0.0741, -0.0026, -0.0386, 0.0236],
+    };
+    const img = await yunet.decode.run(await readFace("obama/obama-1.jpg"));
+    for (const [id, expected] of Object.entries(reference)) {
+      const stage = createEmbedder(manifest, id, { intraOpNumThreads: 1 });
+      await stage.load();
+      const e = await stage.run(stage.align(img, points));
+      // Float models reproduce to rounding; int8 kernels may differ slightly between CPUs.
+      const tolerance = id.endsWith("int8") ? 5e-3 : 1e-3;
+      expected.forEach((v, k) => expect(Math.abs(e[32 * k]! - v), `${id}[${32 * k}]`).toBeLessThan(tolerance));
+    }
+  });
+
+  it("puts genuine pairs above and impostors below the default's calibrated threshold", async () => {
+    const model = "edgeface-xs+flip&edgeface-xxs+flip";
+    expect(testConfig().inference.recognizerModel).toBe(model);
+    const threshold = await verifyThresholdFor(model, 1e-3);
+    const fused = createEmbedder(manifest, model, { intraOpNumThreads: 1 });
+    await fused.load();
+    const embed = async (file: string) => {
+      const img = await yunet.decode.run(await readFace(file));
+      const [face] = await yunet.detector.run(img);
+      return fused.run(fused.align(img, await yunet.landmarker.run(img, face!)));
+    };
+    const people = { obama: ["obama/obama-1.jpg", "obama/obama-2.jpg", "obama/obama-3.jpg"], biden: ["biden/biden-1.jpg", "biden/biden-2.jpg"], rose: ["rose_leslie/rose_leslie-1.jpg", "rose_leslie/rose_leslie-2.jpg"], kit: ["kit_harington/kit_harington-1.jpg", "kit_harington/kit_harington-2.jpg"] };
+    const all = await Promise.all(Object.entries(people).flatMap(([who, files]) => files.map(async (f) => ({ who, e: await embed(f) }))));
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++) {
+        const s = cosineSimilarity(all[i]!.e, all[j]!.e);
+        if (all[i]!.who === all[j]!.who) expect(s, `${all[i]!.who} genuine`).toBeGreaterThan(threshold);
+        else expect(s, `${all[i]!.who} vs ${all[j]!.who}`).toBeLessThan(threshold);
+      }
     }
   });
 });

@@ -86,14 +86,31 @@ export class HeadPoseType {
   @Field(() => Float) roll!: number;
 }
 
-@ObjectType("FaceAnalysis", { description: "Estimated attributes of the face. Returned, never stored." })
+/**
+ * What the attribute models measured (models/README.md, `face-id eval attributes`); the
+ * schema says it beside each field so that no client takes an estimate for more than it is.
+ */
+const ATTRIBUTE_ACCURACY = {
+  age: "BELOW TARGET: on 1,500 UTKFace faces the mean absolute error is 7.9 years for adults (target ≤ 7; 20–39: 5.1, 40–59: 6.4, 60+: 14.3, older faces are underestimated) and 2.2 for children up to 12; always listed in belowTarget; indicative only.",
+  gender: "On 1,500 UTKFace faces 92.3 % right for adults (target ≥ 90 %), 65.4 % for children up to 12 (below target: listed in belowTarget when the estimated age is under 18).",
+  expression: "BELOW TARGET: 55.1 % right on FER2013 (target ≥ 60 %; human agreement about 65 %; fear 26 %, disgust 10 % recall); always listed in belowTarget; indicative only.",
+};
+
+@ObjectType("FaceAnalysis", { description: "Estimated attributes of the face. Returned, never stored. Each estimate comes with its confidence; belowTarget lists the attributes that are not reliable for this face." })
 export class FaceAnalysisType {
-  @Field(() => Float, { description: "Estimated age, years." }) age!: number;
-  @Field(() => String, { description: "female or male (estimated)." }) gender!: string;
-  @Field(() => Float) genderConfidence!: number;
-  @Field(() => String, { description: "angry, disgust, fear, happy, sad, surprise or neutral." }) expression!: string;
+  @Field(() => Float, { description: `Estimated age, years. ${ATTRIBUTE_ACCURACY.age}` }) age!: number;
+  @Field(() => Float, { nullable: true, description: "Spread (standard deviation) of the model's age distribution, years; null for a model that gives a point estimate." })
+  ageSd!: number | null;
+  @Field(() => Float, { nullable: true, description: "Share of the model's age distribution within ±5 years of age, 0–1; null for a model that gives a point estimate." })
+  ageConfidence!: number | null;
+  @Field(() => String, { description: `female or male (estimated). ${ATTRIBUTE_ACCURACY.gender}` }) gender!: string;
+  @Field(() => Float, { description: "Probability of the reported gender, 0.5–1." }) genderConfidence!: number;
+  @Field(() => String, { description: `angry, disgust, fear, happy, sad, surprise or neutral. ${ATTRIBUTE_ACCURACY.expression}` }) expression!: string;
+  @Field(() => Float, { description: "Probability of the reported expression." }) expressionConfidence!: number;
   @Field(() => [ExpressionScoreType]) expressionScores!: ExpressionScoreType[];
   @Field(() => HeadPoseType) pose!: HeadPoseType;
+  @Field(() => [String], { description: "Attributes (age, gender, expression) whose model missed its accuracy target when measured, for this face: indicative only, do not base decisions on them." })
+  belowTarget!: string[];
   @Field(() => QualityReportType) quality!: QualityReportType;
 }
 
