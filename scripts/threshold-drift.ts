@@ -6,7 +6,7 @@
  * models/calibration/<model>.json, the false-match rate and the false-non-match rate.
  * Every cross-identity pair is scored (millions for the LFW development view), so FMRs
  * near 1e-3 are measured on far more impostors than the calibration itself. Usage:
- *   npm run build && node dist/scripts/threshold-drift.js --model ID --cache A.jsonl[,B.jsonl] [--label L,...]
+ *   npm run build && node dist/scripts/threshold-drift.js --model ID --cache A.jsonl[,B.jsonl] [--label L,...] [--targets 1e-2,1e-3]
  */
 import path from "node:path";
 import { readEmbedCache } from "../src/eval/embedding-source.js";
@@ -21,7 +21,7 @@ const caches = (args.get("cache") ?? "").split(",").filter(Boolean);
 if (!model || caches.length === 0) throw new Error("usage: --model ID --cache A.jsonl[,B.jsonl] [--label L,...]");
 const labels = (args.get("label") ?? "").split(",");
 const calibration = await loadCalibration(model);
-const targets = [1e-2, 1e-3];
+const targets = (args.get("targets") ?? "1e-2,1e-3").split(",").map(Number);
 const thresholds = targets.map((t) => thresholdForRate(calibration.impostorScores, t));
 
 export interface DriftRow {
