@@ -2,7 +2,8 @@
  * Milliseconds per run of every model in models/manifest.json on one core (onnxruntime,
  * one intra-op thread), on a real face: the detector on the whole image, the landmark
  * models and recognizers on the face (including their crop); the capture checks are timed
- * by npm run bench:capture. Usage: npm run bench:models
+ * by npm run bench:capture. Then the default recognizer when it is a mirror-image or fused
+ * setting, and its parts. Usage: npm run bench:models [-- RUNS [RECOGNIZER ...]]
  */
 import { readFile } from "node:fs/promises";
 import os from "node:os";
@@ -54,4 +55,14 @@ for (const spec of pipeline.manifest.models) {
     continue; // capture checks: npm run bench:capture
   }
   console.log(`${spec.id.padEnd(35)}${spec.role.padEnd(13)}${(spec.onnx.bytes / 1e6).toFixed(1).padStart(7)} ${t.p50.toFixed(1).padStart(8)} ${t.p95.toFixed(1).padStart(8)}   ${what}`);
+}
+
+// Recognizer settings that are not manifest entries: the mirror image ("+flip") and fused
+// recognizers ("A&B"), the default's and its parts'.
+const composite = [...new Set([...config.inference.recognizerModel.split("&"), config.inference.recognizerModel, ...process.argv.slice(3)])].filter((id) => id.includes("+") || id.includes("&"));
+for (const id of composite) {
+  const e = createEmbedder(pipeline.manifest, id, onnx);
+  await e.load();
+  const t = await time(() => e.run(e.align(img, five)));
+  console.log(`${id.padEnd(35)}${"recognizer".padEnd(13)}${"".padStart(7)} ${t.p50.toFixed(1).padStart(8)} ${t.p95.toFixed(1).padStart(8)}   align crop + model(s)${id === config.inference.recognizerModel ? " (the default)" : ""}`);
 }
