@@ -14,7 +14,7 @@ import { EXPRESSIONS, type Expression } from "../src/domain/face-engine.port.js"
 import { ageReport, expressionReport, genderReport, parseUtkName, type AgeSample, type GenderSample } from "../src/eval/attribute-eval.js";
 import { ageFromDistribution } from "../src/inference/age-gender.stage.js";
 import type { Detection } from "../src/inference/detection.js";
-import { boxCropTransform, cropTransform } from "../src/inference/face-crop.js";
+import { boxCropTransform, cropTransform, squareBoxTransform } from "../src/inference/face-crop.js";
 import { ImageDecodeStage, type RgbImage } from "../src/inference/image-decode.stage.js";
 import { loadManifest, readModelFile } from "../src/inference/model-manifest.js";
 import { softmax } from "../src/inference/onnx-session.js";
@@ -64,13 +64,6 @@ async function run(id: string, t: ort.Tensor): Promise<Record<string, number[]>>
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.from(v.data as Float32Array)]));
 }
 const crop = (img: RgbImage, m: Affine2x3, size: number) => warpAffine(img, m, size, size);
-/** The detector box made square and scaled about its centre (zero border outside the image). */
-function squareBox(face: Detection, scale: number, size: number): Affine2x3 {
-  const cx = (face.x1 + face.x2) / 2, cy = (face.y1 + face.y2) / 2;
-  const half = (Math.max(face.x2 - face.x1, face.y2 - face.y1) * scale) / 2;
-  const k = size / (2 * half);
-  return [k, 0, -k * (cx - half), 0, k, -k * (cy - half)];
-}
 const gray = (r: number, g: number, b: number) => 0.2989 * r + 0.587 * g + 0.114 * b;
 const imagenetRgb: Pixel = (r, g, b) => [(r / 255 - 0.485) / 0.229, (g / 255 - 0.456) / 0.224, (b / 255 - 0.406) / 0.225];
 const SSR_OUTPUTS = ["prob_stage_1", "prob_stage_2", "prob_stage_3", "stage1_delta_k", "stage2_delta_k", "stage3_delta_k", "index_offset_stage1", "index_offset_stage2", "index_offset_stage3"];
@@ -88,14 +81,14 @@ const UTK_CANDIDATES: Record<string, (img: RgbImage, face: Detection) => Promise
   },
   // Human ssrnet-age.ts: face crop, 64x64, raw 0..255; ssrnet-gender.ts: gray, (g - 0.5) * 2, [female, male].
   "human-ssrnet-age + human-ssrnet-gender": async (img, face) => {
-    const c = crop(img, squareBox(face, 1.2, 64), 64);
+    const c = crop(img, squareBoxTransform(face, 64, 1.2), 64);
     const a = await run("human-ssrnet-age", tensor(c, "NHWC", (r, g, b) => [r, g, b]));
     const g = await run("human-ssrnet-gender", tensor(c, "NHWC", (r, gg, b) => [(gray(r, gg, b) / 255 - 0.5) * 2]));
     return { age: a["Identity"]![0]!, male: g["Identity"]![1]! };
   },
   // SSR-Net's IMDB gender model (V = 1, male = 1), raw 0..255 BGR as SSR-Net's own demo feeds it.
   "human-gender-imdb (SSR-Net)": async (img, face) => {
-    const c = crop(img, squareBox(face, 1.2, 64), 64);
+    const c = crop(img, squareBoxTransform(face, 64, 1.2), 64);
     return { male: (await run("human-gender-imdb", tensor(c, "NHWC", (r, g, b) => [b, g, r])))["Identity"]![0]! };
   },
   // Human gear.ts: crop [top 0, left 0.1, bottom 0.9, right 0.9] of the face, 198x198, 0..1.
@@ -122,7 +115,7 @@ const UTK_CANDIDATES: Record<string, (img: RgbImage, face: Detection) => Promise
 const FP_EXPRESSION = path.join("node_modules", "faceplugin-face-recognition-js", "model", "fr_expression.onnx");
 const FER_CANDIDATES: Record<string, (img: RgbImage, face: Detection) => Promise<number[]>> = {
   // Human emotion.ts: 64x64 gray, (p - 127.5) / 127.5 here (the box, not the mesh region).
-  "human-emotion": async (img, face) => (await run("human-emotion", tensor(crop(img, squareBox(face, 1.2, 64), 64), "NHWC", (r, g, b) => [(gray(r, g, b) - 127.5) / 127.5])))["Identity"]!,
+  "human-emotion": async (img, face) => (await run("human-emotion", tensor(crop(img, squareBoxTransform(face, 64, 1.2), 64), "NHWC", (r, g, b) => [(gray(r, g, b) - 127.5) / 127.5])))["Identity"]!,
   // faceplugin fr_expression.js: the box from its top-left corner x 1.2, 224x224 RGB / 255.
   "faceplugin fr_expression.onnx": async (img, face) => {
     const w = (face.x2 - face.x1) * 1.2, h = (face.y2 - face.y1) * 1.2;

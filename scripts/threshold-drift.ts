@@ -12,7 +12,7 @@ import path from "node:path";
 import { readEmbedCache } from "../src/eval/embedding-source.js";
 import { loadCalibration } from "../src/inference/calibration.js";
 import { thresholdForRate } from "../src/domain/matching/threshold.js";
-import { FUSION_SEPARATOR } from "../src/inference/fused-embed.stage.js";
+import { fuseEmbeddings, FUSION_SEPARATOR } from "../src/inference/fused-embed.stage.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
@@ -35,11 +35,10 @@ export interface DriftRow {
 }
 
 /** A fused model's embedding ("A&B") from its parts' embeddings in the cache (see FusedEmbedStage). */
-function fusedFromParts(embeddings: Record<string, number[]> | null): number[] | undefined {
+function fusedFromParts(embeddings: Record<string, number[]> | null): Float32Array | undefined {
   const parts = model!.split(FUSION_SEPARATOR);
   if (!embeddings || parts.length < 2 || parts.some((p) => !embeddings[p])) return undefined;
-  const k = 1 / Math.sqrt(parts.length);
-  return parts.flatMap((p) => embeddings[p]!.map((x) => x * k));
+  return fuseEmbeddings(parts.map((p) => embeddings[p]!));
 }
 
 function drift(label: string, records: Map<string, { embeddings: Record<string, number[]> | null }>): DriftRow {

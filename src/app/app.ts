@@ -31,7 +31,7 @@ import { buildGraphQLSchema } from "../graphql/schema.js";
 import { requestLimits } from "../graphql/limits.js";
 import { startHttpServer, type RunningServer } from "../http/server.js";
 import { createThrottle } from "../http/throttle.js";
-import { loadCalibration } from "../inference/calibration.js";
+import { loadCalibration, type Calibration } from "../inference/calibration.js";
 import { MatchThresholds } from "../services/match-thresholds.js";
 import { FacePipeline } from "../inference/face-pipeline.js";
 import { WorkerPoolEngine } from "../inference/worker-pool.engine.js";
@@ -60,11 +60,22 @@ export interface AppOverrides {
  */
 async function loadModels(config: Config, overrides: AppOverrides, pinned: readonly string[]) {
   const extra = pinned.filter((id) => id !== config.inference.recognizerModel);
-  // A gallery pinned under an earlier default pipeline keeps the alignment its templates
-  // were made (and its threshold calibrated) with: its calibration file names it.
+  // Each model's calibration, read once: its impostor scores give the thresholds, and the
+  // pipeline it names keeps a gallery pinned under an earlier default on the alignment its
+  // templates were made (and its threshold calibrated) with.
+  const calibrations = new Map<string, Calibration | Error>();
+  const calibrationOf = async (modelId: string): Promise<Calibration | Error> => {
+    if (!calibrations.has(modelId)) calibrations.set(modelId, await loadCalibration(modelId).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    return calibrations.get(modelId)!;
+  };
+  const scoresOf = (modelId: string) => {
+    const c = calibrations.get(modelId);
+    return c && !(c instanceof Error) ? c.impostorScores : null;
+  };
   const recognizerLandmarks: Record<string, string> = {};
   for (const id of extra) {
-    const landmarks = (await loadCalibration(id).catch(() => null))?.pipeline?.landmarks;
+    const c = await calibrationOf(id);
+    const landmarks = c instanceof Error ? undefined : c.pipeline?.landmarks;
     if (landmarks && landmarks !== config.inference.landmarkModel) recognizerLandmarks[id] = landmarks;
   }
   const inference = { ...config.inference, extraRecognizerModels: extra, recognizerLandmarks };
@@ -72,15 +83,12 @@ async function loadModels(config: Config, overrides: AppOverrides, pinned: reado
   const pool = overrides.engine || config.inferencePool.workers === 0 ? undefined : await WorkerPoolEngine.start(inference, config.inferencePool);
   const engine = overrides.engine ?? pool ?? (await FacePipeline.load(inference));
   try {
-    const calibrations = new Map<string, readonly number[]>();
     for (const modelId of engine.modelIds) {
-      const calibration = await loadCalibration(modelId).catch((e: unknown) => {
-        if (config.verify.threshold === undefined) throw e;
-        return null;
-      });
-      if (calibration) calibrations.set(modelId, calibration.impostorScores);
+      // Without a calibration only VERIFY_THRESHOLD can set the threshold.
+      const c = await calibrationOf(modelId);
+      if (c instanceof Error && config.verify.threshold === undefined) throw c;
     }
-    const thresholds = new MatchThresholds((modelId) => calibrations.get(modelId) ?? null, {
+    const thresholds = new MatchThresholds(scoresOf, {
       targetFmr: config.verify.targetFalseMatchRate,
       targetFpir: config.identify.targetFpir,
       fixedVerifyThreshold: config.verify.threshold,

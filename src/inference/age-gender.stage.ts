@@ -33,6 +33,7 @@ export interface AgeGenderEstimate {
 
 export interface AgeGenderModel {
   readonly id: string;
+  readonly spec: ModelSpec;
   readonly gives: { age: boolean; gender: boolean };
   load(): Promise<void>;
   run(img: RgbImage, face: Detection, fivePoints: readonly Point[]): Promise<AgeGenderEstimate>;

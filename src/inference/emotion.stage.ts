@@ -6,9 +6,9 @@
  * (models/README.md). Returns the class probabilities in EXPRESSIONS order
  * (src/domain/face-engine.port.ts).
  */
-import type { Affine2x3 } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import type { Detection } from "./detection.js";
+import { squareBoxTransform } from "./face-crop.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
 import { runOnImage, type OnnxOptions, StageSession } from "./onnx-session.js";
@@ -31,11 +31,4 @@ export class EmotionStage {
     const [out] = await runOnImage(this.session.get(), this.spec, crop, [this.spec.outputs[0]!.name]);
     return Array.from(out!);
   }
-}
-
-/** The box made square about its centre (its longer side), scaled to size × size; outside the image is black. */
-export function squareBoxTransform(box: { x1: number; y1: number; x2: number; y2: number }, size: number): Affine2x3 {
-  const half = Math.max(box.x2 - box.x1, box.y2 - box.y1) / 2;
-  const k = size / (2 * half);
-  return [k, 0, -k * ((box.x1 + box.x2) / 2 - half), 0, k, -k * ((box.y1 + box.y2) / 2 - half)];
 }

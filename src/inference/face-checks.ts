@@ -39,12 +39,6 @@ const MESH = { forehead: 10, chin: 152, leftEyeOuter: 33, rightEyeOuter: 263, up
 /** Faces estimated at least this old count as adults for a "meets the target for adults" model. */
 const ADULT_AGE = 18;
 
-function findSpec(manifest: ModelManifest, id: string) {
-  const spec = manifest.models.find((m) => m.id === id);
-  if (!spec) throw new Error(`model "${id}" is not in models/manifest.json`);
-  return spec;
-}
-
 type LivenessModel = { id: string; load(): Promise<void>; run(img: RgbImage, face: Detection, mesh: readonly Point[]): Promise<number> };
 
 export class FaceChecks {
@@ -63,7 +57,7 @@ export class FaceChecks {
     this.gender = config.genderModel === config.ageModel && this.age.gives.gender ? this.age : createAgeGenderModel(manifest, config.genderModel, "gender", onnx);
     if (!this.age.gives.age) throw new Error(`AGE_MODEL ${config.ageModel} gives no age`);
     if (!this.gender.gives.gender) throw new Error(`GENDER_MODEL ${config.genderModel} gives no gender`);
-    this.targets = { age: findSpec(manifest, config.ageModel).meetsTarget?.age, gender: findSpec(manifest, config.genderModel).meetsTarget?.gender, expression: this.emotion.spec.meetsTarget?.expression };
+    this.targets = { age: this.age.spec.meetsTarget?.age, gender: this.gender.spec.meetsTarget?.gender, expression: this.emotion.spec.meetsTarget?.expression };
   }
 
   /** Per attribute: did its model meet the accuracy target (see ModelSpec.meetsTarget). */

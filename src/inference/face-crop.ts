@@ -48,3 +48,13 @@ export function boxCropTransform(
   const ky = size / nh;
   return [kx, 0, -kx * left, 0, ky, -ky * top];
 }
+
+/**
+ * The box made square about its centre (its longer side), scaled by `scale`, to
+ * size × size; what falls outside the image is black (no clamping, unlike boxCropTransform).
+ */
+export function squareBoxTransform(box: { x1: number; y1: number; x2: number; y2: number }, size: number, scale = 1): Affine2x3 {
+  const half = (Math.max(box.x2 - box.x1, box.y2 - box.y1) * scale) / 2;
+  const k = size / (2 * half);
+  return [k, 0, -k * ((box.x1 + box.x2) / 2 - half), 0, k, -k * ((box.y1 + box.y2) / 2 - half)];
+}

@@ -13,6 +13,18 @@ import type { RgbImage } from "./image-decode.stage.js";
 
 export const FUSION_SEPARATOR = "&";
 
+/** The fused embedding of unit-length parts: their concatenation, each scaled by 1/√n. */
+export function fuseEmbeddings(parts: readonly ArrayLike<number>[]): Float32Array {
+  const k = 1 / Math.sqrt(parts.length);
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    for (let j = 0; j < p.length; j++) out[at + j] = p[j]! * k;
+    at += p.length;
+  }
+  return out;
+}
+
 export class FusedEmbedStage implements RecognizerStage {
   constructor(private readonly parts: readonly EmbedStage[]) {
     if (parts.length < 2) throw new Error("a fused recognizer needs at least two parts");
@@ -43,17 +55,9 @@ export class FusedEmbedStage implements RecognizerStage {
   async runMany(crops: readonly RawImage[]): Promise<Float32Array[]> {
     const perPart: Float32Array[][] = [];
     for (const p of this.parts) perPart.push(await p.runMany(crops));
-    const k = 1 / Math.sqrt(this.parts.length);
     return crops.map((_, i) => {
-      const dim = perPart.reduce((s, v) => s + v[i]!.length, 0);
-      const out = new Float32Array(dim);
-      let at = 0;
-      for (const v of perPart) {
-        const e = v[i]!;
-        for (let j = 0; j < e.length; j++) out[at + j] = e[j]! * k;
-        at += e.length;
-        e.fill(0);
-      }
+      const out = fuseEmbeddings(perPart.map((v) => v[i]!));
+      for (const v of perPart) v[i]!.fill(0);
       return out;
     });
   }

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { readdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { RecognizerStage } from "../../src/inference/embed.stage.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
 import { MODELS_DIR, ModelFileError, findModel, loadManifest, readModelFile, type ModelManifest } from "../../src/inference/model-manifest.js";
 import { verifyThresholdFor } from "../../src/inference/calibration.js";
@@ -26,6 +27,13 @@ beforeAll(async () => {
   const base = testConfig().inference;
   yunet = await FacePipeline.load({ ...base, detectorModel: "yunet-n", landmarkModel: "detector", recognizerModel: "edgeface-xs+flip", threads: 1 }, manifest);
 }, 600_000);
+
+/** One photo's embedding by a recognizer stage, on YuNet's face and five points. */
+async function embedWith(stage: RecognizerStage, file: string): Promise<Float32Array> {
+  const img = await yunet.decode.run(await readFace(file));
+  const [face] = await yunet.detector.run(img);
+  return stage.run(stage.align(img, await yunet.landmarker.run(img, face!)));
+}
 
 describe("vendored model files", () => {
   it("loads every vendored model with its licence beside it", async () => {
@@ -98,12 +106,7 @@ describe("EdgeFace recognizers", () => {
     for (const id of ["edgeface-xs+flip", "edgeface-xs", "edgeface-xxs-int8"]) {
       const stage = createEmbedder(manifest, id, { intraOpNumThreads: 1 });
       await stage.load();
-      const embed = async (file: string) => {
-        const img = await yunet.decode.run(await readFace(file));
-        const [face] = await yunet.detector.run(img);
-        return stage.run(stage.align(img, await yunet.landmarker.run(img, face!)));
-      };
-      const [o1, o2, b1, r1] = await Promise.all(["obama/obama-1.jpg", "obama/obama-2.jpg", "biden/biden-1.jpg", "rose_leslie/rose_leslie-1.jpg"].map(embed));
+      const [o1, o2, b1, r1] = await Promise.all(["obama/obama-1.jpg", "obama/obama-2.jpg", "biden/biden-1.jpg", "rose_leslie/rose_leslie-1.jpg"].map((f) => embedWith(stage, f)));
       expect(o1!.length).toBe(512);
       const genuine = cosineSimilarity(o1!, o2!);
       expect(genuine, id).toBeGreaterThan(0.4);
@@ -174,13 +177,8 @@ describe("EdgeFace recognizers", () => {
     const threshold = await verifyThresholdFor(model, 1e-3);
     const fused = createEmbedder(manifest, model, { intraOpNumThreads: 1 });
     await fused.load();
-    const embed = async (file: string) => {
-      const img = await yunet.decode.run(await readFace(file));
-      const [face] = await yunet.detector.run(img);
-      return fused.run(fused.align(img, await yunet.landmarker.run(img, face!)));
-    };
     const people = { obama: ["obama/obama-1.jpg", "obama/obama-2.jpg", "obama/obama-3.jpg"], biden: ["biden/biden-1.jpg", "biden/biden-2.jpg"], rose: ["rose_leslie/rose_leslie-1.jpg", "rose_leslie/rose_leslie-2.jpg"], kit: ["kit_harington/kit_harington-1.jpg", "kit_harington/kit_harington-2.jpg"] };
-    const all = await Promise.all(Object.entries(people).flatMap(([who, files]) => files.map(async (f) => ({ who, e: await embed(f) }))));
+    const all = await Promise.all(Object.entries(people).flatMap(([who, files]) => files.map(async (f) => ({ who, e: await embedWith(fused, f) }))));
     for (let i = 0; i < all.length; i++) {
       for (let j = i + 1; j < all.length; j++) {
         const s = cosineSimilarity(all[i]!.e, all[j]!.e);
