@@ -99,7 +99,7 @@ export function createServices(d: ServiceDeps) {
     const erasures = await requests.resumeInterruptedErasures();
     const keys = await keyRotation.resumeAll();
     await relay.deliver().catch(() => 0);
-    if (erasures + keys > 0) d.log.info("resumed interrupted work", { erasures, rewrappedKeys: keys });
+    if (erasures + keys > 0) d.log.info("resumed interrupted work", { erasures, keysRotated: keys });
     return { erasures, rewrappedKeys: keys };
   };
 

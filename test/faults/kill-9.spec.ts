@@ -103,9 +103,12 @@ describe.runIf(existsSync(MAIN))("kill -9 mid-operation (PostgreSQL, real server
     await vault.query(`LOCK TABLE subject_key IN EXCLUSIVE MODE`);
     const started = await as(`mutation { rotateTenantKey { currentVersion pending } }`);
     expect(started.data!["rotateTenantKey"]).toEqual({ currentVersion: 2, pending: keys });
-    const waiting = await eventually(async () => (await one(vault, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)) > 0, 600);
-    const activity = async (c: pg.Client) => (await c.query(`SELECT state, wait_event_type, left(query, 80) AS q FROM pg_stat_activity WHERE datname = current_database()`)).rows;
-    expect(waiting, JSON.stringify({ vault: await activity(vault), main: await activity(main), outbox: (await main.query(`SELECT "message", "attempts", "lastError" FROM "OutboxMessage"`)).rows })).toBe(true);
+    // Watched from `main`, outside the lock's transaction: a backend reads pg_stat_activity
+    // once per transaction, so `vault` would keep seeing the moment of its first look.
+    const vaultDb = new URL(db.vaultUrl!).pathname.slice(1);
+    const waiting = await eventually(async () => Number((await main.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [vaultDb])).rows[0].n) > 0, 600);
+    const activity = async (name: string) => (await main.query(`SELECT state, wait_event_type, left(query, 80) AS q FROM pg_stat_activity WHERE datname = $1`, [name])).rows;
+    expect(waiting, JSON.stringify({ vault: await activity(vaultDb), outbox: (await main.query(`SELECT "message", "attempts", "lastError" FROM "OutboxMessage"`)).rows })).toBe(true);
     await kill9();
     await vault.query("ROLLBACK");
     // The UPDATE that was waiting may still finish in its orphaned backend (PostgreSQL only
