@@ -7,7 +7,7 @@
  *   - audited writes per second in one tenant (createSubject + grantConsent) at 32 clients;
  *   - optionally a soak (`--soak-seconds N`) at a fraction of the measured verify maximum
  *     (`--soak-rate 0.8`): errors, and the server's RSS in the first and last minute.
- * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit]
+ * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify]
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -149,10 +149,11 @@ const fmt = (r: Awaited<ReturnType<typeof run>>) => `${r.perSecond.toFixed(1).pa
 
 console.log(`bench:load — server pid ${server.pid} on PostgreSQL, ${seconds} s per row, ${new Date().toISOString()}`);
 const best: Record<string, number> = {};
-// --only audit: just the audited-writes row (it varies run to run; repeat it cheaply).
+// --only audit: just the audited-writes row (it varies run to run; repeat it cheaply);
+// --only verify: just verify on the 250×250 set (for profiling the server).
 const only = args.get("only");
-for (const [label, s] of only === "audit" ? [] : Object.entries(sets)) {
-  for (const [op, make] of [["verify", verify], ["identify", identify]] as const) {
+for (const [label, s] of only === "audit" ? [] : only === "verify" ? [["250x250", sets["250x250"]!] as const] : Object.entries(sets)) {
+  for (const [op, make] of only === "verify" ? ([["verify", verify]] as const) : ([["verify", verify], ["identify", identify]] as const)) {
     await run(2, 2, make(s)); // warm-up
     for (const c of levels) {
       const r = await run(c, seconds, make(s));
@@ -163,7 +164,7 @@ for (const [label, s] of only === "audit" ? [] : Object.entries(sets)) {
 }
 
 // /health/live while 16 clients keep the inference busy.
-if (only !== "audit") {
+if (only === undefined) {
   const health: number[] = [];
   let stop = false;
   const probe = (async () => {
@@ -181,7 +182,7 @@ if (only !== "audit") {
 }
 
 // Audited writes in one tenant: each createSubject and grantConsent writes one audit event.
-{
+if (only !== "verify") {
   const r = await run(32, seconds, async (i) => {
     const c = await as(`mutation { createSubject { id } }`);
     if (c.errors) return false;

@@ -33,6 +33,12 @@ export interface CaptureChecks {
   liveness?: boolean;
   /** Age, gender, expression, head pose. */
   attributes?: boolean;
+  /**
+   * The measures are read as active-liveness responses (head turn, blink, open mouth), so
+   * the landmarks must be as precise as the engine makes them; without it, a capture that
+   * only passes the quality gate may take a cheaper mesh.
+   */
+  challenges?: boolean;
 }
 
 /** Raw capture-quality measures of one face; src/domain/quality.ts judges them. */

@@ -111,10 +111,15 @@ export class FaceMeshStage implements LandmarkStage {
     return (await this.mesh3d(img, face)).map(([x, y]) => [x, y]);
   }
 
+  /** How many passes `mesh3d` makes unless told otherwise. */
+  get passes(): number {
+    return this.opts.passes ?? 2;
+  }
+
   /** The mesh points (x, y, z), all in image pixels; z grows away from the camera. */
-  async mesh3d(img: RgbImage, face: Detection): Promise<Point3[]> {
+  async mesh3d(img: RgbImage, face: Detection, passes = this.passes): Promise<Point3[]> {
     let mesh = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
-    for (let pass = 1; pass < (this.opts.passes ?? 2); pass++) mesh = await this.meshIn(img, roiFromMesh(mesh));
+    for (let pass = 1; pass < passes; pass++) mesh = await this.meshIn(img, roiFromMesh(mesh));
     return mesh;
   }
 

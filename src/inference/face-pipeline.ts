@@ -14,7 +14,7 @@ import { largestFace, nearestCentreFace } from "./face-choice.js";
 import { FaceChecks, type FaceChecksConfig } from "./face-checks.js";
 import { FaceMeshStage } from "./face-mesh.stage.js";
 import { ImageDecodeStage, type DecodeLimits, type RgbImage } from "./image-decode.stage.js";
-import { loadManifest, type ModelManifest } from "./model-manifest.js";
+import { findModel, loadManifest, type ModelManifest } from "./model-manifest.js";
 import { createDetector, createEmbedder, createLandmarker } from "./stage-factory.js";
 
 export interface FacePipelineConfig {
@@ -75,6 +75,8 @@ export class FacePipeline implements FaceEngine {
   readonly checks: FaceChecks;
   /** The mesh for the checks: the landmark stage itself when it is the mesh. */
   private readonly mesher: FaceMeshStage;
+  /** Passes of the mesh when only the quality gate reads it (the detector's `qualityMeshPasses`). */
+  private readonly qualityPasses: number;
   /** Landmark stages other than `landmarker`, by model id (see recognizerLandmarks). */
   private readonly otherLandmarkers = new Map<string, LandmarkStage>();
 
@@ -94,6 +96,7 @@ export class FacePipeline implements FaceEngine {
     const mesher = this.landmarker instanceof FaceMeshStage ? this.landmarker : createLandmarker(manifest, CHECKS_MESH_MODEL, config.detectorModel, onnx);
     if (!(mesher instanceof FaceMeshStage)) throw new Error(`${CHECKS_MESH_MODEL} is not a face mesh model`);
     this.mesher = mesher;
+    this.qualityPasses = findModel(manifest, config.detectorModel, "detector").detect?.qualityMeshPasses ?? mesher.passes;
     for (const id of new Set(Object.values(config.recognizerLandmarks ?? {}))) {
       if (id === config.landmarkModel) continue;
       this.otherLandmarkers.set(id, id === CHECKS_MESH_MODEL ? this.mesher : createLandmarker(manifest, id, config.detectorModel, onnx));
@@ -105,10 +108,10 @@ export class FacePipeline implements FaceEngine {
     return this.config.recognizerLandmarks?.[r.embeddingId] ?? this.config.landmarkModel;
   }
 
-  /** Five points of one face from a landmark model, reusing the checks' mesh when that is the source. */
-  private async fivePointsFrom(landmarkId: string, img: RgbImage, face: Detection, mesh: Point3[] | undefined): Promise<Point[]> {
+  /** Five points of one face from a landmark model, reusing the checks' mesh when that is the source (and made in as many passes). */
+  private async fivePointsFrom(landmarkId: string, img: RgbImage, face: Detection, mesh: { points: Point3[]; passes: number } | undefined): Promise<Point[]> {
     const stage = landmarkId === this.config.landmarkModel ? this.landmarker : this.otherLandmarkers.get(landmarkId)!;
-    if (mesh && stage === this.mesher) return this.mesher.fivePoints(img, mesh.map(([x, y]) => [x, y]));
+    if (mesh && stage === this.mesher && mesh.passes === this.mesher.passes) return this.mesher.fivePoints(img, mesh.points.map(([x, y]) => [x, y]));
     return stage.run(img, face);
   }
 
@@ -154,7 +157,7 @@ export class FacePipeline implements FaceEngine {
     return stage;
   }
 
-  /** The 468-point mesh (x, y, z in image pixels) the capture checks read, for one face. */
+  /** The 468-point mesh (x, y, z in image pixels) the liveness and attribute checks read, for one face. */
   async checksMesh(img: RgbImage, face: Detection): Promise<Point3[]> {
     return this.mesher.mesh3d(img, face);
   }
@@ -179,7 +182,8 @@ export class FacePipeline implements FaceEngine {
     }
     const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
     const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
-    const mesh = wantsChecks ? await this.mesher.mesh3d(img, chosen) : undefined;
+    const passes = checks.liveness || checks.attributes || checks.challenges ? this.mesher.passes : this.qualityPasses;
+    const mesh = wantsChecks ? { points: await this.mesher.mesh3d(img, chosen, passes), passes } : undefined;
     // Each recognizer aligns with its own landmark source (one run per source).
     const points = new Map<string, Point[]>();
     const embeddings: Record<string, Float32Array> = {};
@@ -188,7 +192,7 @@ export class FacePipeline implements FaceEngine {
       if (!points.has(source)) points.set(source, await this.fivePointsFrom(source, img, chosen, mesh));
       embeddings[r.embeddingId] = await r.run(r.align(img, points.get(source)!));
     }
-    const extra = mesh ? await this.checks.run(img, chosen, mesh, checks) : {};
+    const extra = mesh ? await this.checks.run(img, chosen, mesh.points, checks) : {};
     return {
       inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra },
       embeddings,

@@ -82,7 +82,15 @@ export interface ModelSpec {
     scoreThreshold: number;
     iouThreshold: number;
     meshScale: number;
+    /** Passes of the face mesh when it is the landmark (alignment) source; default 2. */
     meshPasses?: number;
+    /**
+     * Passes of the mesh when only the quality gate reads it (verify, identify and enroll
+     * without liveness or attributes); default meshPasses. Liveness, active-liveness
+     * frames, attributes and alignment always get meshPasses (`npm run mesh:passes`
+     * measures the choice).
+     */
+    qualityMeshPasses?: number;
     /** YuNet: longer side of the detector input, and the border added around the image. */
     maxSide?: number;
     minSide?: number;

@@ -103,7 +103,7 @@ export class LivenessService {
         for (const frame of input.frames) {
           let capture;
           try {
-            capture = await this.engine.capture(await frame(), "largest", { quality: true }, [modelId]);
+            capture = await this.engine.capture(await frame(), "largest", { quality: true, challenges: true }, [modelId]);
           } catch (e) {
             if (isDomainError(e) && e.reason === "NO_FACE") {
               noFace = true;

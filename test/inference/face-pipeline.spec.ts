@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../../src/domain/errors.js";
 import { verifyThresholdFor } from "../../src/inference/calibration.js";
+import { FaceMeshStage } from "../../src/inference/face-mesh.stage.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
 import { ModelFileError, findModel, loadManifest, readModelFile } from "../../src/inference/model-manifest.js";
 import { recognizerModelId } from "../../src/inference/stage-factory.js";
@@ -87,6 +88,29 @@ describe("face selection", () => {
     expect(capture.faceCount).toBe(1);
     // The same person as obama-2 (the file is an RGBA copy of an Obama photo).
     expect(cosineSimilarity(capture.embedding, embeddings.get("obama/obama-2.jpg")!)).toBeGreaterThan(threshold);
+  });
+});
+
+describe("the capture checks' mesh", () => {
+  // The default detector (YuNet) sets qualityMeshPasses 1 (measured: npm run mesh:passes).
+  async function measuresFromMesh(file: string, passes: number) {
+    const img = await engine.decode.run(await readFace(file));
+    const face = (await engine.detector.run(img))[0]!;
+    const detector = findModel(engine.manifest, engine.config.detectorModel, "detector");
+    const mesher = new FaceMeshStage(findModel(engine.manifest, "human-facemesh", "mesh468"), { intraOpNumThreads: 1, detectionScale: detector.detect!.meshScale, passes });
+    await mesher.load();
+    return (await engine.checks.run(img, face, await mesher.mesh3d(img, face), { quality: true })).measures!;
+  }
+
+  it("is one pass when only the quality gate reads it, and full precision for active-liveness frames", async () => {
+    const file = "obama/obama-1.jpg";
+    expect(findModel(engine.manifest, engine.config.detectorModel, "detector").detect?.qualityMeshPasses).toBe(1);
+    const [one, two] = [await measuresFromMesh(file, 1), await measuresFromMesh(file, 2)];
+    expect(one.yaw).not.toBe(two.yaw);
+    const gate = (await engine.capture(await readFace(file), "largest", { quality: true })).measures!;
+    const frame = (await engine.capture(await readFace(file), "largest", { quality: true, challenges: true })).measures!;
+    expect(gate).toEqual(one);
+    expect(frame).toEqual(two);
   });
 });
 

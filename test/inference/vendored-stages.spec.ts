@@ -165,9 +165,16 @@ describe("EdgeFace recognizers", () => {
       const stage = createEmbedder(manifest, id, { intraOpNumThreads: 1 });
       await stage.load();
       const e = await stage.run(stage.align(img, points));
-      // Float models reproduce to rounding; int8 kernels may differ slightly between CPUs.
-      const tolerance = id.endsWith("int8") ? 5e-3 : 1e-3;
-      expected.forEach((v, k) => expect(Math.abs(e[32 * k]! - v), `${id}[${32 * k}]`).toBeLessThan(tolerance));
+      const sampled = expected.map((_, k) => e[32 * k]!);
+      if (id.endsWith("int8")) {
+        // int8 kernels differ between CPUs (seen: up to 0.0085 on one component between an
+        // Intel and an AMD host): the sampled components must point the same way and stay close.
+        expect(cosineSimilarity(sampled, expected), id).toBeGreaterThan(0.99);
+        sampled.forEach((v, k) => expect(Math.abs(v - expected[k]!), `${id}[${32 * k}]`).toBeLessThan(0.02));
+      } else {
+        // Float models reproduce to rounding.
+        sampled.forEach((v, k) => expect(Math.abs(v - expected[k]!), `${id}[${32 * k}]`).toBeLessThan(1e-3));
+      }
     }
   });
 
