@@ -116,6 +116,7 @@ export interface LivenessSessionRepository {
   find(tenantId: string, id: string): Promise<LivenessSession | null>;
   /** The subject's sessions, oldest first (data subject access exports). */
   listForSubject(tenantId: string, subjectId: string): Promise<LivenessSession[]>;
+  deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
   /**
    * Moves a session from status `from` to `to` atomically; false when it was not in
    * `from` any more (used or judged concurrently), so that a session is used only once.

@@ -19,6 +19,7 @@ import {
 import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
 import { signDocument } from "../domain/signed-document.js";
+import { exportSubjectData } from "./subject-data.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { requireScope, type TenantCaller } from "./access.js";
@@ -187,64 +188,17 @@ export class DataSubjectRequestService {
     return completed;
   }
 
-  /** Everything held about the subject, in a machine-readable form; never vectors or keys. */
+  /** Everything held about the subject, in a machine-readable form (src/services/subject-data.ts); never vectors or keys. */
   private async collect(caller: TenantCaller, request: DataSubjectRequest) {
-    const { tenantId } = caller;
-    const subject = await findSubjectOrThrow(this.store, tenantId, request.subjectId);
-    const [consents, templates, decisions, identifications, events, requests, livenessSessions] = await Promise.all([
-      this.store.consents.listForSubject(tenantId, subject.id),
-      this.store.templates.listMetadata(tenantId, subject.id),
-      this.store.verifications.listForSubject(tenantId, subject.id),
-      this.store.identifications.listForSubject(tenantId, subject.id),
-      this.store.audit.listForSubject(tenantId, subject.id),
-      this.store.requests.listForSubject(tenantId, subject.id),
-      this.store.livenessSessions.listForSubject(tenantId, subject.id),
-    ]);
-    const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+    const subject = await findSubjectOrThrow(this.store, caller.tenantId, request.subjectId);
+    const { subject: about, ...sections } = await exportSubjectData(this.store, subject);
     return {
       requestId: request.id,
       kind: request.kind,
       generatedAt: this.clock.now().toISOString(),
-      controllerTenantId: tenantId,
-      subject: {
-        id: subject.id,
-        externalRef: subject.externalRef,
-        dateOfBirth: subject.dateOfBirth ? subject.dateOfBirth.toISOString().slice(0, 10) : null,
-        createdAt: subject.createdAt.toISOString(),
-        legalHold: subject.legalHoldSince !== null,
-      },
-      consents: consents.map((c) => ({
-        id: c.id,
-        purpose: c.purpose,
-        noticeVersion: c.noticeVersion,
-        noticeHash: c.noticeHash,
-        method: c.method,
-        evidenceRef: c.evidenceRef,
-        separate: c.separate,
-        byGuardian: c.byGuardian,
-        grantedAt: c.grantedAt.toISOString(),
-        expiresAt: iso(c.expiresAt),
-        withdrawnAt: iso(c.withdrawnAt),
-      })),
-      templates: templates.map((t) => ({
-        id: t.id,
-        galleryId: t.galleryId,
-        purpose: t.purpose,
-        modelId: t.modelId,
-        createdAt: t.createdAt.toISOString(),
-        lastUsedAt: iso(t.lastUsedAt),
-        retainUntil: t.retainUntil.toISOString(),
-        qualityScore: t.qualityScore,
-        attributes: t.attributes ?? null,
-        note: "the face template itself is an encrypted vector; it is not exported",
-      })),
-      decisions: [
-        ...decisions.map((d) => ({ id: d.id, kind: "VERIFICATION", purpose: d.purpose, actor: d.actor, at: d.createdAt.toISOString(), match: d.match, score: d.score, threshold: d.threshold, modelId: d.modelId })),
-        ...identifications.map((d) => ({ id: d.identificationId, kind: "IDENTIFICATION", purpose: d.purpose, actor: d.actor, at: d.createdAt.toISOString(), galleryId: d.galleryId, rank: d.rank, score: d.score })),
-        ...livenessSessions.map((l) => ({ id: l.id, kind: "LIVENESS_SESSION", purpose: l.purpose, at: l.createdAt.toISOString(), challenges: l.challenges, status: l.status, failureReasons: l.failureReasons })),
-      ],
-      activity: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), actor: e.actor, action: e.action, purpose: e.purpose, outcome: e.outcome, reason: e.reason, decisionId: e.decisionId })),
-      requests: requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, openedAt: r.openedAt.toISOString(), dueAt: r.dueAt.toISOString() })),
+      controllerTenantId: caller.tenantId,
+      subject: about?.[0],
+      ...sections,
     };
   }
 

@@ -2,8 +2,9 @@
  * Erasure (GDPR Art. 17, PIPL Art. 47, BIPA): crypto-shreds the subject first (the data
  * key is destroyed in the key vault, so every template ciphertext of theirs, including
  * those in backups and database copies, is unreadable from that moment), then removes
- * ciphertexts, consents, decision records and the subject itself from the database,
- * pending jobs from the queue, and cached vectors from every registered cache/index.
+ * cached vectors from every registered cache/index, every store of the database that
+ * src/services/subject-data.ts lists (ciphertexts, consents, decision records, the
+ * subject itself), and pending jobs from the queue.
  * Returns a report per store. Idempotent and retryable: a store that fails is reported
  * FAILED (and the whole erasure FAILED, never COMPLETED); running it again finishes the job.
  * The audit trail keeps the erasure event (ids only) and the subject's earlier events.
@@ -15,7 +16,7 @@ import type { KeyVault } from "../domain/key-vault.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { OperationRunner } from "./operation.js";
 import type { TenantCaller } from "./access.js";
-import { destroyTemplates } from "./template-disposal.js";
+import { eraseSubjectData } from "./subject-data.js";
 
 export type ErasureStore = "keyVault" | "database" | "queue" | "cache" | "index";
 
@@ -78,19 +79,13 @@ export class ErasureService {
     let cancelled = 0;
     await attempt("database", () =>
       this.ops.transaction(async (tx, audit, outbox) => {
-        let items = 0;
         cancelled = 0;
         for (const c of await tx.consents.listForSubject(caller.tenantId, subjectId)) {
           outbox.cancel(lapseJobId(c.id));
           cancelled++;
         }
         outbox.index({ op: "removeSubject", tenantId: caller.tenantId, subjectId });
-        const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
-        items += await destroyTemplates(tx, audit, outbox, templates, caller.label, "ERASURE");
-        items += await tx.verifications.deleteForSubject(caller.tenantId, subjectId);
-        items += await tx.identifications.deleteForSubject(caller.tenantId, subjectId);
-        items += await tx.consents.deleteForSubject(caller.tenantId, subjectId);
-        items += (await tx.subjects.delete(caller.tenantId, subjectId)) ? 1 : 0;
+        const items = await eraseSubjectData({ tx, audit, outbox, tenantId: caller.tenantId, subjectId, actor: caller.label });
         audit.record({
           tenantId: caller.tenantId,
           actor: caller.label,

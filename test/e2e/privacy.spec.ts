@@ -19,6 +19,7 @@ import { verifyAuditExport } from "../../src/domain/audit-export.js";
 import { verifySignedDocument } from "../../src/domain/signed-document.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 import { SUBJECT_EXPORT_FORMAT } from "../../src/services/data-subject-request.service.js";
+import { SUBJECT_DATA } from "../../src/services/subject-data.js";
 import { startTestApp, type TestApp } from "../support/app-harness.js";
 import type { DbKind } from "../support/databases.js";
 import { testConfig } from "../support/engine.js";
@@ -225,6 +226,10 @@ describe.each<Mode>([
       const canary = `CANARY-${randomBytes(6).toString("hex")}`;
       const s = await subjectWithTemplate({ ref: canary, evidence: `${canary}-form` });
       expect((await as(VERIFY, { s, p: "access_control", img: await face("obama/obama-2.jpg") })).data!["verifyFace"].match).toBe(true);
+      // Data in every erasable store: an identification that lists the subject, a liveness session.
+      const identified = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "access_control", image: $img) { candidates { subjectId } } }`, { g: galleryId, img: await face("obama/obama-2.jpg") });
+      expect(identified.data!["identifyFace"].candidates.map((c: { subjectId: string }) => c.subjectId)).toContain(s);
+      expect((await as(`mutation($s: ID!) { startLivenessSession(subjectId: $s, purpose: "access_control") { sessionId } }`, { s })).errors).toBeUndefined();
       expect(findIn(await scanEverything(), Buffer.from(canary)).sort()).toEqual(["Consent", "Subject"]);
 
       const dsr = (await as(`mutation($s: ID!) { openDataSubjectRequest(subjectId: $s, kind: ERASURE) { id status daysLeft } }`, { s })).data!["openDataSubjectRequest"];
@@ -239,8 +244,8 @@ describe.each<Mode>([
       expect(report.erasure.status).toBe("COMPLETED");
       const stores = Object.fromEntries((report.erasure.stores as { store: string; status: string; items: number }[]).map((x) => [x.store, x]));
       expect(stores["keyVault"]).toEqual({ store: "keyVault", status: "DONE", items: 1 });
-      // one template + one decision + one consent + the subject row
-      expect(stores["database"]).toEqual({ store: "database", status: "DONE", items: 4 });
+      // one template, verification, identification candidacy, liveness session and consent, and the subject row
+      expect(stores["database"]).toEqual({ store: "database", status: "DONE", items: 6 });
       expect(stores["queue"]!.status).toBe("DONE");
       expect(stores["cache"]).toEqual({ store: "cache", status: "DONE", items: 0 });
       // The in-memory matching index held the subject's one template.
@@ -248,6 +253,14 @@ describe.each<Mode>([
 
       expect(findIn(await scanEverything(), Buffer.from(canary))).toEqual([]);
       expect(await t.app.vault.get(tenant.tenantId, s)).toBeNull();
+      // Every store of the one list: erased ones hold nothing of the subject, kept ones still do.
+      for (const store of SUBJECT_DATA) {
+        for (const table of store.tables) {
+          const rows = await t.sql(`SELECT 1 FROM "${table}" WHERE "${table === "Subject" ? "id" : "subjectId"}" = '${s}'`);
+          if (typeof store.erase === "function") expect(rows.length, `${table} after erasure`).toBe(0);
+          else expect(rows.length, `${table} (kept)`).toBeGreaterThan(0);
+        }
+      }
       const erased = await t.sql<Record<string, unknown>>(`SELECT * FROM "AuditEvent" WHERE "subjectId" = '${s}' AND "action" = 'ERASE_SUBJECT'`);
       expect(erased).toHaveLength(1);
       expect(erased[0]).toMatchObject({ outcome: "SUCCESS", targetId: dsr.id });

@@ -23,6 +23,10 @@ export class PrismaLivenessSessionRepository implements LivenessSessionRepositor
     return rows.map(toSession);
   }
 
+  async deleteForSubject(tenantId: string, subjectId: string): Promise<number> {
+    return (await this.db.livenessSession.deleteMany({ where: { tenantId, subjectId } })).count;
+  }
+
   async transition(tenantId: string, id: string, from: LivenessSessionStatus, to: { status: LivenessSessionStatus; completedAt?: Date; failureReasons?: string[] }): Promise<boolean> {
     const { count } = await this.db.livenessSession.updateMany({ where: { tenantId, id, status: from }, data: to });
     return count === 1;
