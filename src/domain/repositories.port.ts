@@ -13,7 +13,8 @@ import type { Gallery } from "./gallery.js";
 import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
 import type { StoredTemplate, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
-import type { Subject } from "./subject.js";
+import type { Page, PageRequest } from "./pagination.js";
+import type { Subject, SubjectFilter } from "./subject.js";
 import type { VerificationDecision } from "./verification.js";
 
 export interface TenantRepository {
@@ -43,6 +44,8 @@ export interface SubjectRepository {
   create(subject: Subject): Promise<void>;
   find(tenantId: string, id: string): Promise<Subject | null>;
   findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null>;
+  /** One page of the tenant's subjects in (createdAt, id) order; consent states as of `now`. */
+  list(tenantId: string, filter: SubjectFilter, page: PageRequest, now: Date): Promise<Page<Subject>>;
   setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void>;
   /** Deletes the subject row (consents and templates go with it); true when it existed. */
   delete(tenantId: string, id: string): Promise<boolean>;

@@ -13,6 +13,17 @@ export interface Subject {
   createdAt: Date;
 }
 
+/** What an operator list of subjects may be narrowed to (all given conditions hold). */
+export interface SubjectFilter {
+  externalRef?: string;
+  /** Under legal hold (true) or not (false). */
+  legalHold?: boolean;
+  createdFrom?: Date;
+  createdBefore?: Date;
+  /** With (active: true) or without (false) an active consent for the purpose. */
+  consent?: { purpose: string; active: boolean };
+}
+
 /** The subject's data-encryption key, wrapped by the tenant key (never stored unwrapped). */
 export interface SubjectKey {
   subjectId: string;

@@ -7,7 +7,9 @@ import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import type { Consent } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
-import type { Subject } from "../domain/subject.js";
+import type { Page, PageRequest } from "../domain/pagination.js";
+import { validatePurpose } from "../domain/consent.js";
+import type { Subject, SubjectFilter } from "../domain/subject.js";
 import type { TemplateMetadata } from "../domain/template.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -94,6 +96,22 @@ export class SubjectService {
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
         audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId, outcome: "SUCCESS" });
         return { subject, consents, templates };
+      });
+    });
+  }
+
+  /**
+   * One page of the tenant's subjects (operators: the portal, privacy officers), audited as
+   * one LIST_SUBJECTS event that records how many were shown; never vectors or keys.
+   */
+  async list(actor: Actor, filter: SubjectFilter, page: PageRequest): Promise<Page<Subject>> {
+    return this.ops.use(actor, { action: "LIST_SUBJECTS", scope: "subjects:read" }, async ({ caller, ctx }) => {
+      if (filter.consent) validatePurpose(filter.consent.purpose);
+      if (filter.externalRef !== undefined && (filter.externalRef.length === 0 || filter.externalRef.length > 200)) throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
+      return this.ops.transaction(async (tx, audit) => {
+        const result = await tx.subjects.list(caller.tenantId, filter, page, this.clock.now());
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
+        return result;
       });
     });
   }

@@ -1,5 +1,6 @@
+import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { SubjectRepository } from "../../domain/repositories.port.js";
-import type { Subject } from "../../domain/subject.js";
+import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { Db } from "./prisma-db.js";
 
 export class PrismaSubjectRepository implements SubjectRepository {
@@ -15,6 +16,33 @@ export class PrismaSubjectRepository implements SubjectRepository {
 
   async findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null> {
     return this.db.subject.findFirst({ where: { tenantId, externalRef } });
+  }
+
+  async list(tenantId: string, filter: SubjectFilter, page: PageRequest, now: Date): Promise<Page<Subject>> {
+    // Active as in consentState(): granted, not withdrawn and not expired as of now.
+    const active = (purpose: string) => ({
+      purpose,
+      grantedAt: { lte: now },
+      AND: [{ OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: now } }] }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+    });
+    const where = {
+      tenantId,
+      ...(filter.externalRef !== undefined ? { externalRef: filter.externalRef } : {}),
+      ...(filter.legalHold !== undefined ? { legalHoldSince: filter.legalHold ? { not: null } : null } : {}),
+      ...(filter.createdFrom || filter.createdBefore ? { createdAt: { ...(filter.createdFrom ? { gte: filter.createdFrom } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } } : {}),
+      ...(filter.consent ? { consents: filter.consent.active ? { some: active(filter.consent.purpose) } : { none: active(filter.consent.purpose) } } : {}),
+    };
+    // Keyset: strictly after the cursor's (createdAt, id), in that order.
+    const after = page.after;
+    const [rows, totalCount] = await Promise.all([
+      this.db.subject.findMany({
+        where: after ? { AND: [where, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] } : where,
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: page.first + 1,
+      }),
+      this.db.subject.count({ where }),
+    ]);
+    return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
   }
 
   async setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void> {

@@ -1,10 +1,11 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { consentState, type Consent } from "../../domain/consent.js";
 import { DomainError } from "../../domain/errors.js";
-import type { Subject } from "../../domain/subject.js";
+import { encodeCursor, pageRequest } from "../../domain/pagination.js";
+import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { SubjectView } from "../../services/subject.service.js";
 import type { GraphQLContext } from "../context.js";
-import { ConsentMethodGql, ConsentType, SubjectType } from "../types/subject.type.js";
+import { ConsentMethodGql, ConsentType, SubjectConnectionType, SubjectFilterInput, SubjectType } from "../types/subject.type.js";
 
 export function toConsentType(c: Consent, now: Date): ConsentType {
   const state = consentState(c, now);
@@ -53,6 +54,26 @@ export class SubjectResolver {
     const actor = await ctx.tenantActor();
     await ctx.services.subjects.releaseLegalHold(actor, subjectId);
     return toSubjectType(await ctx.services.subjects.get(actor, subjectId), ctx.services.clock.now());
+  }
+
+  @Query(() => SubjectConnectionType, { description: "The tenant's subjects, oldest first, a page at a time (Relay-style). Scope subjects:read; audited." })
+  async subjects(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
+    @Arg("filter", () => SubjectFilterInput, { nullable: true }) filter?: SubjectFilterInput | null,
+  ): Promise<SubjectConnectionType> {
+    const page = pageRequest(first, after);
+    const f: SubjectFilter = {
+      ...(filter?.externalRef != null ? { externalRef: filter.externalRef } : {}),
+      ...(filter?.legalHold != null ? { legalHold: filter.legalHold } : {}),
+      ...(filter?.createdFrom ? { createdFrom: filter.createdFrom } : {}),
+      ...(filter?.createdBefore ? { createdBefore: filter.createdBefore } : {}),
+      ...(filter?.consent ? { consent: { purpose: filter.consent.purpose, active: filter.consent.active } } : {}),
+    };
+    const result = await ctx.services.subjects.list(await ctx.tenantActor(), f, page);
+    const edges = result.items.map((s) => ({ cursor: encodeCursor(s), node: subjectFields(s) }));
+    return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
   }
 
   @Query(() => SubjectType, { description: "A subject with its consents and template metadata (never vectors)." })

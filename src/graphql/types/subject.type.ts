@@ -1,4 +1,5 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PageInfoType } from "./page.type.js";
 import { CONSENT_METHODS } from "../../domain/consent.js";
 
 export enum ConsentMethodGql {
@@ -87,4 +88,41 @@ export class ReenrollmentPlanType {
   subjectsToReenroll!: string[];
   @Field(() => [ID], { description: "Subjects already enrolled in the new gallery (their old templates for that purpose are destroyed)." })
   subjectsMoved!: string[];
+}
+
+@ObjectType("SubjectSummary", { description: "A subject in a list: no consents, templates or decisions (ask `subject(id)` for those)." })
+export class SubjectSummaryType {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { nullable: true }) externalRef!: string | null;
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD, when recorded." }) dateOfBirth!: string | null;
+  @Field(() => Date, { nullable: true }) legalHoldSince!: Date | null;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType("SubjectEdge")
+export class SubjectEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => SubjectSummaryType) node!: SubjectSummaryType;
+}
+
+@ObjectType("SubjectConnection", { description: "A page of subjects, oldest first; pages do not shift when subjects are added meanwhile." })
+export class SubjectConnectionType {
+  @Field(() => [SubjectEdgeType]) edges!: SubjectEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: "Subjects matching the filter, on all pages." }) totalCount!: number;
+}
+
+@InputType("SubjectConsentFilter")
+export class SubjectConsentFilterInput {
+  @Field(() => String) purpose!: string;
+  @Field(() => Boolean, { description: "true: with an active consent for the purpose; false: without one (never given, withdrawn or expired)." }) active!: boolean;
+}
+
+@InputType("SubjectFilter", { description: "Every condition given must hold." })
+export class SubjectFilterInput {
+  @Field(() => String, { nullable: true, description: "Exactly this external reference." }) externalRef?: string | null;
+  @Field(() => Boolean, { nullable: true, description: "Under legal hold (true) or not (false)." }) legalHold?: boolean | null;
+  @Field(() => Date, { nullable: true, description: "Created at or after." }) createdFrom?: Date | null;
+  @Field(() => Date, { nullable: true, description: "Created before." }) createdBefore?: Date | null;
+  @Field(() => SubjectConsentFilterInput, { nullable: true }) consent?: SubjectConsentFilterInput | null;
 }

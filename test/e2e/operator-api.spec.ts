@@ -1,0 +1,134 @@
+/**
+ * The operator API's subject list (issue 14) on PostgreSQL and PGlite: Relay-style pages
+ * that do not shift when subjects are created meanwhile (many clients at once), filters
+ * (external reference, legal hold, created range, consent state per purpose), another
+ * tenant's subjects never listed, typed refusals of bad pages, cursors and scopes, and
+ * every list audited.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app-harness.js";
+import { DB_KINDS } from "../support/databases.js";
+import { FakeClock, advanceMs } from "../support/fake-clock.js";
+import { bearer, errorOf, gql } from "../support/graphql-client.js";
+
+const P = "access_control";
+const LIST = `query($first: Int, $after: String, $filter: SubjectFilter) {
+  subjects(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id externalRef legalHoldSince createdAt } } } }`;
+
+interface Listed {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { cursor: string; node: { id: string; externalRef: string | null; legalHoldSince: string | null; createdAt: string } }[];
+}
+
+describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
+  let t: TestApp;
+  const clock = new FakeClock(Date.UTC(2026, 11, 3, 9));
+  let tenant: Awaited<ReturnType<TestApp["createTenant"]>>;
+  let other: Awaited<ReturnType<TestApp["createTenant"]>>;
+  const as = (q: string, v: Record<string, unknown> = {}, key = tenant.apiKey) => gql(t.url, q, v, bearer(key));
+  const list = async (v: Record<string, unknown>, key = tenant.apiKey): Promise<Listed> => {
+    const r = await as(LIST, v, key);
+    expect(r.errors).toBeUndefined();
+    return r.data!["subjects"] as Listed;
+  };
+  const refs = (l: Listed) => l.edges.map((e) => e.node.externalRef);
+  const original = Array.from({ length: 25 }, (_, i) => `r-${String(i).padStart(2, "0")}`);
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, {}, { clock });
+    tenant = await t.createTenant(`ops-${kind}`);
+    other = await t.createTenant(`ops-other-${kind}`);
+    for (const ref of original) {
+      advanceMs(clock, 60_000);
+      const s = (await as(`mutation($r: String) { createSubject(externalRef: $r) { id } }`, { r: ref })).data!["createSubject"].id as string;
+      ids.set(ref, s);
+    }
+    // Even-numbered subjects consent to the purpose; r-04 withdraws; r-03 is under legal hold.
+    for (const [i, ref] of original.entries()) {
+      if (i % 2 !== 0) continue;
+      const g = await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s: ids.get(ref) });
+      expect(g.errors).toBeUndefined();
+    }
+    expect((await as(`mutation($s: ID!) { withdrawConsent(subjectId: $s, purpose: "${P}") { destroyedTemplates } }`, { s: ids.get("r-04") })).errors).toBeUndefined();
+    expect((await as(`mutation($s: ID!) { setLegalHold(subjectId: $s, reason: "case 2026-3, court order") { id } }`, { s: ids.get("r-03") })).errors).toBeUndefined();
+    advanceMs(clock, 60_000);
+  });
+  afterAll(async () => t?.stop());
+
+  it("pages oldest first with stable cursors while subjects are created by many clients at once", async () => {
+    const first = await list({ first: 10 });
+    expect(first.totalCount).toBe(25);
+    expect(refs(first)).toEqual(original.slice(0, 10));
+    expect(first.pageInfo).toEqual({ hasNextPage: true, endCursor: first.edges.at(-1)!.cursor });
+
+    // 8 clients create a subject each between the first page and the next ones.
+    const added = Array.from({ length: 8 }, (_, i) => `new-${i}`);
+    const created = await Promise.all(added.map((r) => as(`mutation($r: String) { createSubject(externalRef: $r) { id } }`, { r })));
+    for (const c of created) expect(c.errors).toBeUndefined();
+
+    const seen = [...refs(first)];
+    let page = first;
+    while (page.pageInfo.hasNextPage) {
+      page = await list({ first: 10, after: page.pageInfo.endCursor });
+      seen.push(...refs(page));
+    }
+    expect(page.totalCount).toBe(33);
+    // Every original subject once, in creation order, then the new ones (created later).
+    expect(seen.slice(0, 25)).toEqual(original);
+    expect(seen.slice(25).sort()).toEqual([...added].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect((await list({ first: 100 })).edges).toHaveLength(33);
+  });
+
+  it("filters by external reference, legal hold, creation time and consent state", async () => {
+    expect(refs(await list({ filter: { externalRef: "r-07" } }))).toEqual(["r-07"]);
+    expect(refs(await list({ filter: { externalRef: "nobody" } }))).toEqual([]);
+    const held = await list({ filter: { legalHold: true } });
+    expect(refs(held)).toEqual(["r-03"]);
+    expect(held.edges[0]!.node.legalHoldSince).not.toBeNull();
+    expect((await list({ first: 100, filter: { legalHold: false } })).totalCount).toBe(32);
+
+    const withConsent = await list({ first: 100, filter: { consent: { purpose: P, active: true } } });
+    const evens = original.filter((_, i) => i % 2 === 0 && i !== 4);
+    expect(refs(withConsent)).toEqual(evens);
+    const without = await list({ first: 100, filter: { consent: { purpose: P, active: false } } });
+    expect(without.totalCount).toBe(33 - evens.length);
+    expect(refs(without)).toContain("r-04");
+    expect(refs(without)).not.toContain("r-00");
+
+    // r-05 .. r-09 by creation time; conditions combine.
+    const all = (await list({ first: 100 })).edges.map((e) => e.node);
+    const from = all.find((n) => n.externalRef === "r-05")!.createdAt;
+    const before = all.find((n) => n.externalRef === "r-10")!.createdAt;
+    expect(refs(await list({ filter: { createdFrom: from, createdBefore: before } }))).toEqual(["r-05", "r-06", "r-07", "r-08", "r-09"]);
+    expect(refs(await list({ filter: { createdFrom: from, createdBefore: before, consent: { purpose: P, active: true } } }))).toEqual(["r-06", "r-08"]);
+  });
+
+  it("never lists another tenant's subjects", async () => {
+    const theirs = await list({ first: 100 }, other.apiKey);
+    expect(theirs.totalCount).toBe(0);
+    expect(theirs.edges).toEqual([]);
+    expect(theirs.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect((await list({ filter: { externalRef: "r-07" } }, other.apiKey)).totalCount).toBe(0);
+    // A cursor from this tenant's list gives the other tenant nothing of it either.
+    const cursor = (await list({ first: 1 })).pageInfo.endCursor;
+    expect((await list({ after: cursor }, other.apiKey)).edges).toEqual([]);
+  });
+
+  it("refuses bad page sizes, cursors and purposes, and keys without subjects:read; all audited", async () => {
+    for (const v of [{ first: 0 }, { first: 101 }, { after: "not-a-cursor" }, { after: Buffer.from("[1,2]").toString("base64url") }, { filter: { consent: { purpose: "Not A Purpose", active: true } } }]) {
+      expect(errorOf(await as(LIST, v)), JSON.stringify(v)).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
+    }
+    const narrow = (await as(`mutation { createApiKey(name: "kiosk", scopes: ["faces:verify"]) { apiKey } }`)).data!["createApiKey"].apiKey as string;
+    expect(errorOf(await as(LIST, {}, narrow))).toMatchObject({ code: "FORBIDDEN", reason: "SCOPE_REQUIRED" });
+
+    const events = await t.sql<{ outcome: string; reason: string | null }>(
+      `SELECT "outcome", "reason" FROM "AuditEvent" WHERE "tenantId" = '${tenant.tenantId}' AND "action" = 'LIST_SUBJECTS' ORDER BY "seq"`,
+    );
+    expect(events[0]).toEqual({ outcome: "SUCCESS", reason: "10 of 25" });
+    expect(events.filter((e) => e.outcome === "DENIED").length).toBeGreaterThanOrEqual(1);
+    expect((await as(`{ verifyAuditChain { valid } }`)).data!["verifyAuditChain"].valid).toBe(true);
+  });
+});
