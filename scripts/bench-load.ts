@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -117,11 +117,40 @@ const sets: Record<string, Set_> = {
   "full-size": await enrollSet("full", await Promise.all(full.map(async ([a, b]) => ({ enroll: await readFile(a!), probe: await readFile(b!) })))),
 };
 
+/**
+ * CPU seconds used so far by the server process (all its threads, and its main thread
+ * alone) and by every PostgreSQL process: on a shared, noisy machine the CPU time per call
+ * varies far less than calls/s.
+ */
+async function cpuSeconds(): Promise<{ server: number; main: number; postgres: Map<string, number> }> {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  };
+  const own = ticks(await readFile(`/proc/${server.pid}/stat`, "utf8"));
+  const main = ticks(await readFile(`/proc/${server.pid}/task/${server.pid}/stat`, "utf8"));
+  const postgres = new Map<string, number>();
+  for (const pid of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    if (stat.includes("(postgres)")) postgres.set(pid, ticks(stat));
+  }
+  return { server: own, main, postgres };
+}
+
+/** PostgreSQL CPU between two samples: processes that ended in between are not counted. */
+function postgresDelta(a: Map<string, number>, b: Map<string, number>): number {
+  let sum = 0;
+  for (const [pid, t] of b) sum += t - (a.get(pid) ?? 0);
+  return sum;
+}
+
 /** `clients` closed loops for `secs`; each call picks the next pair. */
 async function run(clients: number, secs: number, call: (i: number) => Promise<boolean>) {
   const latencies: number[] = [];
   let errors = 0;
   let n = 0;
+  const cpu0 = await cpuSeconds();
   const end = performance.now() + secs * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -133,7 +162,9 @@ async function run(clients: number, secs: number, call: (i: number) => Promise<b
       }
     }),
   );
-  return { perSecond: latencies.length / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, calls: latencies.length };
+  const cpu1 = await cpuSeconds();
+  const perCall = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, latencies.length);
+  return { perSecond: latencies.length / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, calls: latencies.length, serverCpuMs: perCall(cpu0.server, cpu1.server), mainCpuMs: perCall(cpu0.main, cpu1.main), postgresCpuMs: perCall(0, postgresDelta(cpu0.postgres, cpu1.postgres)) };
 }
 const verify = (s: Set_) => async (i: number) => {
   const p = s.pairs[i % s.pairs.length]!;
@@ -145,7 +176,8 @@ const identify = (s: Set_) => async (i: number) => {
   const r = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { match } }`, { g: s.gallery, img: p.probe });
   return !r.errors;
 };
-const fmt = (r: Awaited<ReturnType<typeof run>>) => `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}`;
+const fmt = (r: Awaited<ReturnType<typeof run>>) =>
+  `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}  cpu/call: server ${r.serverCpuMs.toFixed(1)} ms (main thread ${r.mainCpuMs.toFixed(1)}), postgres ${r.postgresCpuMs.toFixed(1)} ms`;
 
 console.log(`bench:load — server pid ${server.pid} on PostgreSQL, ${seconds} s per row, ${new Date().toISOString()}`);
 const best: Record<string, number> = {};

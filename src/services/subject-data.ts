@@ -2,7 +2,7 @@
  * Every store of the database that holds data about a subject, in one list. Erasure
  * (erasure.service.ts) and the subject export (data-subject-request.service.ts) both walk
  * it, so a new table with a subject reference is added here once, and
- * test/db/subject-data-catalogue.spec.ts fails while a table of the migrated database that
+ * test/db/migrations.spec.ts fails while a table of the migrated database that
  * refers to a subject is missing from it.
  *
  * Each entry fills one section of the export (entries naming the same section are

@@ -1,11 +1,14 @@
 /**
- * The migration runner on real PostgreSQL and on PGlite, and the drift check between
- * prisma/schema.prisma (the model of record) and the database the SQL migrations build.
+ * The migration runner on real PostgreSQL and on PGlite, the drift check between
+ * prisma/schema.prisma (the model of record) and the database the SQL migrations build,
+ * and the check that every table of it that refers to a subject is in the one list of
+ * subject-data stores (src/services/subject-data.ts) that erasure and export walk.
  */
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/adapters/db/database.js";
 import { migrate, readMigrations, type SqlRunner } from "../../src/adapters/db/migrate.js";
+import { SUBJECT_DATA } from "../../src/services/subject-data.js";
 import { testConfig } from "../support/engine.js";
 import { DB_KINDS, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { postgresTypeOf, readPrismaModels } from "../support/prisma-schema.js";
@@ -54,6 +57,29 @@ describe.each(DB_KINDS)("migrations on %s", (kind) => {
     for (const key of ["Tenant_name_key", "Subject_tenantId_externalRef_key", "Gallery_tenantId_name_key", "AuditEvent_tenantId_seq_key"]) {
       expect(names).toContain(key);
     }
+  });
+
+  // The one list of subject-data stores (src/services/subject-data.ts) against this catalogue:
+  // a new table with subject data fails here until erasure and export know about it.
+  it("registers every table that refers to a subject, once, and nothing that does not exist", async () => {
+    const byColumn = await db.prisma.$queryRawUnsafe<{ table_name: string }[]>(
+      `SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'subjectId'`,
+    );
+    const byForeignKey = await db.prisma.$queryRawUnsafe<{ table_name: string }[]>(
+      `SELECT DISTINCT c.conrelid::regclass::text AS table_name FROM pg_constraint c
+       WHERE c.contype = 'f' AND c.confrelid = '"Subject"'::regclass`,
+    );
+    const referring = new Set([...byColumn, ...byForeignKey].map((r) => r.table_name.replace(/^"|"$/g, "")));
+    referring.add("Subject");
+    const registered = SUBJECT_DATA.flatMap((s) => s.tables);
+    expect(new Set(registered).size, "a table registered twice").toBe(registered.length);
+    expect([...referring].sort()).toEqual([...registered].sort());
+    expect(referring.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it("says why a store is kept through erasure, and erases the subject row last", () => {
+    for (const s of SUBJECT_DATA) if (typeof s.erase !== "function") expect(s.erase.kept.length, s.name).toBeGreaterThan(20);
+    expect(SUBJECT_DATA.at(-1)!.tables).toEqual(["Subject"]);
   });
 });
 
