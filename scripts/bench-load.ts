@@ -106,7 +106,7 @@ async function enrollSet(label: string, pairs: { enroll: Buffer; probe: Buffer }
   const out: Set_ = { gallery, pairs: [] };
   for (const p of pairs) {
     const subject = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
-    await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s: subject });
+    await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s: subject });
     const r = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s: subject, g: gallery, img: b64(p.enroll) });
     if (!r.errors) out.pairs.push({ subject, probe: b64(p.probe) });
   }
@@ -218,7 +218,7 @@ if (only !== "verify") {
   const r = await run(32, seconds, async (i) => {
     const c = await as(`mutation { createSubject { id } }`);
     if (c.errors) return false;
-    const g = await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s: c.data!["createSubject"].id });
+    const g = await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s: c.data!["createSubject"].id });
     return !g.errors && i >= 0;
   });
   const chain = (await as(`{ verifyAuditChain { valid length } }`)).data!["verifyAuditChain"];

@@ -36,6 +36,7 @@ export const ERROR_REASONS = {
   CONSENT_TYPE_INSUFFICIENT: "FORBIDDEN",
   GUARDIAN_CONSENT_REQUIRED: "FORBIDDEN",
   LEGAL_HOLD: "FORBIDDEN",
+  PROCESSING_RESTRICTED: "FORBIDDEN",
   // Passive liveness below the policy's score, or an active-liveness session that is
   // missing, failed, used, expired or another subject's (extensions.livenessFailures).
   LIVENESS_FAILED: "FORBIDDEN",

@@ -47,6 +47,7 @@ export interface SubjectRepository {
   /** One page of the tenant's subjects in (createdAt, id) order; consent states as of `now`. */
   list(tenantId: string, filter: SubjectFilter, page: PageRequest, now: Date): Promise<Page<Subject>>;
   setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void>;
+  setRestriction(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void>;
   /** Deletes the subject row (consents and templates go with it); true when it existed. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Distinct subjects of the tenant holding at least one template. */

@@ -10,6 +10,12 @@ export interface Subject {
   /** Set while the subject is under legal hold: nothing of theirs is deleted or matched. */
   legalHoldSince: Date | null;
   legalHoldReason: string | null;
+  /**
+   * Set while processing is restricted (GDPR Art. 18): the data is only stored; no
+   * enrollment, matching or analysis, and no deletion by retention or consent expiry.
+   */
+  restrictedSince: Date | null;
+  restrictionReason: string | null;
   createdAt: Date;
 }
 
@@ -18,6 +24,8 @@ export interface SubjectFilter {
   externalRef?: string;
   /** Under legal hold (true) or not (false). */
   legalHold?: boolean;
+  /** Processing restricted (true) or not (false). */
+  restricted?: boolean;
   createdFrom?: Date;
   createdBefore?: Date;
   /** With (active: true) or without (false) an active consent for the purpose. */

@@ -119,7 +119,7 @@ export class ConsentService {
   }
 
   /**
-   * The consent.lapse job: once the consent has expired (and is not under hold), destroys
+   * The consent.lapse job: once the consent has expired (and is not under hold or restriction), destroys
    * the templates it covered unless another active consent covers the purpose. Idempotent.
    */
   async lapse(tenantId: string, consentId: string): Promise<number> {
@@ -131,7 +131,7 @@ export class ConsentService {
       if (!subject) return [];
       const all = await tx.consents.listForSubject(tenantId, consent.subjectId);
       if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
-      if (subject.legalHoldSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
+      if (subject.legalHoldSince !== null || subject.restrictedSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
       const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);
       await destroyTemplates(tx, audit, outbox, refs, "system:consent-expiry", "CONSENT_ENDED");
       return refs;

@@ -90,7 +90,7 @@ export class PolicyService {
     return decide({
       actor: actorLabel,
       policy,
-      subject: { id: subject.id, legalHold: subject.legalHoldSince !== null, dateOfBirth: subject.dateOfBirth, consents },
+      subject: { id: subject.id, legalHold: subject.legalHoldSince !== null, restricted: subject.restrictedSince !== null, dateOfBirth: subject.dateOfBirth, consents },
       operation,
       purpose,
       now: this.clock.now(),

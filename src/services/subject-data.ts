@@ -132,6 +132,7 @@ export const SUBJECT_DATA: readonly SubjectDataStore[] = [
         dateOfBirth: s.dateOfBirth ? s.dateOfBirth.toISOString().slice(0, 10) : null,
         createdAt: s.createdAt.toISOString(),
         legalHold: s.legalHoldSince !== null,
+        processingRestricted: s.restrictedSince !== null,
       },
     ],
     erase: async ({ tx, tenantId, subjectId }) => ((await tx.subjects.delete(tenantId, subjectId)) ? 1 : 0),

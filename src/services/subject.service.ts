@@ -64,7 +64,7 @@ export class SubjectService {
           if (externalRef !== null && (await tx.subjects.findByExternalRef(caller.tenantId, externalRef))) {
             throw new DomainError("ALREADY_EXISTS", "a subject with this externalRef exists");
           }
-          const subject: Subject = { id: subjectId, tenantId: caller.tenantId, externalRef, dateOfBirth, legalHoldSince: null, legalHoldReason: null, createdAt: now };
+          const subject: Subject = { id: subjectId, tenantId: caller.tenantId, externalRef, dateOfBirth, legalHoldSince: null, legalHoldReason: null, restrictedSince: null, restrictionReason: null, createdAt: now };
           await tx.subjects.create(subject);
           audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "CREATE_SUBJECT", subjectId, outcome: "SUCCESS", targetId: subjectId });
           return subject;
@@ -118,28 +118,46 @@ export class SubjectService {
 
   /** Puts the subject under legal hold: nothing of theirs is deleted (erasure, retention, withdrawal) or matched until released. */
   async setLegalHold(actor: Actor, subjectId: string, reason: string): Promise<Subject> {
-    return this.ops.use(actor, { action: "SET_LEGAL_HOLD", subjectId, scope: "compliance:write" }, async ({ caller, ctx }) => {
-      const why = reason.trim();
-      if (why.length < 5 || why.length > 500) throw new DomainError("INVALID_INPUT", "a legal hold needs a reason of 5 to 500 characters (e.g. the case reference)");
-      return this.ops.transaction(async (tx, audit) => {
-        const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
-        if (subject.legalHoldSince !== null) throw new DomainError("ALREADY_EXISTS", "the subject is already under legal hold");
-        const now = this.clock.now();
-        await tx.subjects.setLegalHold(caller.tenantId, subjectId, now, why);
-        audit.record({ ...ctx, outcome: "SUCCESS", targetId: subjectId });
-        return { ...subject, legalHoldSince: now, legalHoldReason: why };
-      });
-    });
+    return this.mark(actor, subjectId, "legalHold", reason);
   }
 
   async releaseLegalHold(actor: Actor, subjectId: string): Promise<Subject> {
-    return this.ops.use(actor, { action: "RELEASE_LEGAL_HOLD", subjectId, scope: "compliance:write" }, async ({ caller, ctx }) => {
+    return this.mark(actor, subjectId, "legalHold", null);
+  }
+
+  /**
+   * Restricts processing (GDPR Art. 18: while accuracy or a objection is checked, or when
+   * the subject needs the data kept for a legal claim): the data is only stored; no
+   * enrollment, matching or analysis, no deletion by retention or consent expiry. The
+   * subject's own withdrawal or erasure request still acts.
+   */
+  async restrictProcessing(actor: Actor, subjectId: string, reason: string): Promise<Subject> {
+    return this.mark(actor, subjectId, "restriction", reason);
+  }
+
+  async liftRestriction(actor: Actor, subjectId: string): Promise<Subject> {
+    return this.mark(actor, subjectId, "restriction", null);
+  }
+
+  /** Sets (with a reason) or clears a legal hold or a restriction, audited; one of each at a time. */
+  private async mark(actor: Actor, subjectId: string, kind: "legalHold" | "restriction", reason: string | null): Promise<Subject> {
+    const spec = {
+      legalHold: { set: "SET_LEGAL_HOLD", clear: "RELEASE_LEGAL_HOLD", what: "under legal hold", example: "the case reference", since: "legalHoldSince", why: "legalHoldReason" },
+      restriction: { set: "RESTRICT_PROCESSING", clear: "LIFT_RESTRICTION", what: "restricted", example: "the request or the claim", since: "restrictedSince", why: "restrictionReason" },
+    }[kind];
+    return this.ops.use(actor, { action: reason === null ? spec.clear : spec.set, subjectId, scope: "compliance:write" }, async ({ caller, ctx }) => {
+      const why = reason?.trim() ?? null;
+      if (why !== null && (why.length < 5 || why.length > 500)) throw new DomainError("INVALID_INPUT", `a reason of 5 to 500 characters is needed (e.g. ${spec.example})`);
       return this.ops.transaction(async (tx, audit) => {
         const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
-        if (subject.legalHoldSince === null) throw new DomainError("REQUEST_STATE", "the subject is not under legal hold");
-        await tx.subjects.setLegalHold(caller.tenantId, subjectId, null, null);
+        const isSet = (kind === "legalHold" ? subject.legalHoldSince : subject.restrictedSince) !== null;
+        if (why !== null && isSet) throw new DomainError("ALREADY_EXISTS", `the subject is already ${spec.what}`);
+        if (why === null && !isSet) throw new DomainError("REQUEST_STATE", `the subject is not ${spec.what}`);
+        const since = why === null ? null : this.clock.now();
+        if (kind === "legalHold") await tx.subjects.setLegalHold(caller.tenantId, subjectId, since, why);
+        else await tx.subjects.setRestriction(caller.tenantId, subjectId, since, why);
         audit.record({ ...ctx, outcome: "SUCCESS", targetId: subjectId });
-        return { ...subject, legalHoldSince: null, legalHoldReason: null };
+        return { ...subject, [spec.since]: since, [spec.why]: why };
       });
     });
   }

@@ -49,7 +49,7 @@ const POLICY = {
 };
 
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id } }`;
-const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE) { id } }`;
+const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE }) { consent { id } } }`;
 const CREATE_GALLERY = `mutation { createGallery(name: "capture") { id } }`;
 const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) {
   enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId quality { score passed reasons interEyeDistance sharpness brightness yaw } } }`;

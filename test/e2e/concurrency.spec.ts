@@ -13,7 +13,7 @@ import { readFace } from "../support/images.js";
 const N = 20;
 const P = "access_control";
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id } }`;
-const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE) { id } }`;
+const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE }) { consent { id } } }`;
 const GALLERY = `mutation($n: String!) { createGallery(name: $n) { id } }`;
 const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId } }`;
 const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match } }`;

@@ -22,7 +22,7 @@ const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) {
 const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) {
   verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match score threshold modelId comparedTemplates face { score } } }`;
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id externalRef consents { id } templates { id } } }`;
-const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(subjectId: $s, purpose: $p, noticeVersion: "notice-2026-11", method: E_SIGNATURE) { id purpose active method } }`;
+const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "notice-2026-11", method: E_SIGNATURE }) { consent { id purpose active method } } }`;
 const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { consent { id active withdrawnAt } destroyedTemplates } }`;
 const GALLERY = `mutation($n: String!) { createGallery(name: $n) { id modelId } }`;
 const AUDIT = `{ auditEvents(limit: 1000) { seq action outcome reason subjectId purpose decisionId targetId actor } verifyAuditChain { valid length problem } }`;
@@ -89,7 +89,7 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
       expect(s.data!["createSubject"]).toMatchObject({ externalRef: "employee-42", consents: [], templates: [] });
 
       const c = await asA(GRANT, { s: subjectId, p: "access_control" });
-      expect(c.data!["grantConsent"]).toMatchObject({ purpose: "access_control", active: true, method: "E_SIGNATURE" });
+      expect(c.data!["grantConsent"].consent).toMatchObject({ purpose: "access_control", active: true, method: "E_SIGNATURE" });
 
       const g = await asA(GALLERY, { n: "staff" });
       galleryId = g.data!["createGallery"].id;

@@ -22,7 +22,7 @@ const OLD_MODEL = "faceplugin-r512+flip";
 const NEW_MODEL = "edgeface-xs+flip";
 
 const CREATE_SUBJECT = `mutation { createSubject { id } }`;
-const GRANT = `mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "access_control", noticeVersion: "n1", method: E_SIGNATURE) { id } }`;
+const GRANT = `mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "access_control", noticeVersion: "n1", method: E_SIGNATURE }) { consent { id } } }`;
 const ENROLL = `mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "access_control", image: $img) { templateId galleryId modelId } }`;
 const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "access_control", image: $img) { match score threshold modelId comparedTemplates } }`;
 const IDENTIFY = `mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "access_control", image: $img, topK: 3) { match searchedTemplates modelId candidates { subjectId rank score } } }`;

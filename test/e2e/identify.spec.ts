@@ -20,7 +20,7 @@ const REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const IDENTIFY = `mutation($g: ID!, $p: String!, $img: ImageInput!, $k: Int) {
   identifyFace(galleryId: $g, purpose: $p, image: $img, topK: $k) { decisionId match threshold reviewThreshold searchedTemplates candidates { subjectId rank score humanReviewRequired } } }`;
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id } }`;
-const GRANT = `mutation($s: ID!, $p: String!, $sep: Boolean) { grantConsent(subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE, separate: $sep) { id } }`;
+const GRANT = `mutation($s: ID!, $p: String!, $sep: Boolean) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE, separate: $sep }) { consent { id } } }`;
 const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { destroyedTemplates } }`;
 const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId } }`;
 

@@ -48,7 +48,7 @@ describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
     // Even-numbered subjects consent to the purpose; r-04 withdraws; r-03 is under legal hold.
     for (const [i, ref] of original.entries()) {
       if (i % 2 !== 0) continue;
-      const g = await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s: ids.get(ref) });
+      const g = await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s: ids.get(ref) });
       expect(g.errors).toBeUndefined();
     }
     expect((await as(`mutation($s: ID!) { withdrawConsent(subjectId: $s, purpose: "${P}") { destroyedTemplates } }`, { s: ids.get("r-04") })).errors).toBeUndefined();

@@ -33,8 +33,8 @@ const T0 = new Date("2026-01-05T09:00:00.000Z");
 
 const CREATE_SUBJECT = `mutation($r: String, $d: String) { createSubject(externalRef: $r, dateOfBirth: $d) { id } }`;
 const GRANT = `mutation($s: ID!, $p: String!, $m: ConsentMethod!, $e: String, $sep: Boolean, $x: DateTimeISO) {
-  grantConsent(subjectId: $s, purpose: $p, noticeVersion: "notice-v3", method: $m, evidenceRef: $e, separate: $sep, expiresAt: $x,
-    noticeHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08") { id state } }`;
+  grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "notice-v3", method: $m, evidenceRef: $e, separate: $sep, expiresAt: $x,
+    noticeHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }) { consent { id state } } }`;
 const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { destroyedTemplates consent { state } } }`;
 const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId } }`;
 const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match score threshold } }`;
@@ -195,6 +195,45 @@ describe.each<Mode>([
       expect(errorOf(after)).toMatchObject({ code: "NOT_FOUND", reason: "NO_TEMPLATES" });
       const events = await t.sql<{ reason: string; actor: string }>(`SELECT "reason", "actor" FROM "AuditEvent" WHERE "subjectId" = '${s}' AND "action" = 'DESTROY_TEMPLATE'`);
       expect(events).toEqual([{ reason: "RETENTION_EXPIRED", actor: "system:retention" }]);
+    });
+
+    it("restriction of processing: nothing is enrolled, matched or deleted by retention while it lasts; audited; lifted, matching resumes", async () => {
+      const s = await subjectWithTemplate();
+      const IDENTIFY = `mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "access_control", image: $img, topK: 100) { candidates { subjectId } } }`;
+      const candidates = async () => ((await as(IDENTIFY, { g: galleryId, img: await face("obama/obama-2.jpg") })).data!["identifyFace"].candidates as { subjectId: string }[]).map((c) => c.subjectId);
+      expect(await candidates()).toContain(s);
+
+      const r = await as(`mutation($s: ID!) { restrictProcessing(subjectId: $s, reason: "accuracy contested, ticket 9") { restrictedSince restrictionReason } }`, { s });
+      expect(r.data!["restrictProcessing"]).toEqual({ restrictedSince: clock.now().toISOString(), restrictionReason: "accuracy contested, ticket 9" });
+      expect(errorOf(await as(VERIFY, { s, p: "access_control", img: await face("obama/obama-2.jpg") }))).toMatchObject({ code: "FORBIDDEN", reason: "PROCESSING_RESTRICTED" });
+      expect(await candidates()).not.toContain(s);
+      expect(errorOf(await as(ENROLL, { s, g: galleryId, p: "access_control", img: await face("obama/obama-3.jpg") }))).toMatchObject({ code: "FORBIDDEN", reason: "PROCESSING_RESTRICTED" });
+      expect(errorOf(await as(`mutation($s: ID!) { restrictProcessing(subjectId: $s, reason: "twice over") { restrictedSince } }`, { s }))).toMatchObject({ reason: "ALREADY_EXISTS" });
+      const listed = await as(`{ subjects(first: 100, filter: { restricted: true }) { edges { node { id restrictedSince } } } }`);
+      expect(listed.data!["subjects"].edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([s]);
+
+      // Kept: past its retention the template stays while the restriction lasts (the clock is
+      // put back at the end: later tests count days from where it was).
+      const start = clock.now();
+      clock.advanceDays(181);
+      await sweep();
+      expect((await as(TEMPLATES, { s })).data!["subject"].templates).toHaveLength(1);
+
+      const lifted = await as(`mutation($s: ID!) { liftRestriction(subjectId: $s) { restrictedSince } }`, { s });
+      expect(lifted.data!["liftRestriction"].restrictedSince).toBeNull();
+      expect(errorOf(await as(`mutation($s: ID!) { liftRestriction(subjectId: $s) { restrictedSince } }`, { s }))).toMatchObject({ reason: "REQUEST_STATE" });
+      expect((await as(VERIFY, { s, p: "access_control", img: await face("obama/obama-2.jpg") })).data!["verifyFace"].match).toBe(true);
+      const events = await t.sql<{ action: string; outcome: string; reason: string | null }>(`SELECT "action", "outcome", "reason" FROM "AuditEvent" WHERE "subjectId" = '${s}' ORDER BY "seq"`);
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { action: "RESTRICT_PROCESSING", outcome: "SUCCESS", reason: null },
+          { action: "VERIFY_FACE", outcome: "DENIED", reason: "PROCESSING_RESTRICTED" },
+          { action: "ENROLL_FACE", outcome: "DENIED", reason: "PROCESSING_RESTRICTED" },
+          { action: "LIFT_RESTRICTION", outcome: "SUCCESS", reason: null },
+        ]),
+      );
+      expect(events.filter((e) => e.action === "DESTROY_TEMPLATE")).toEqual([]);
+      clock.set(start);
     });
 
     it("legal hold blocks matching and deletion, and is audited; on release the held-back deletion happens", async () => {

@@ -36,7 +36,7 @@ describe("a corrupted template", () => {
     const ids: string[] = [];
     for (const photo of ["obama/obama-1.jpg", "biden/biden-1.jpg"]) {
       const s = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
-      await as(`mutation($s: ID!) { grantConsent(subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK) { id } }`, { s });
+      await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s });
       expect((await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g, img: b64(await readFace(photo)) })).errors).toBeUndefined();
       ids.push(s);
     }

@@ -29,6 +29,7 @@ export class PrismaSubjectRepository implements SubjectRepository {
       tenantId,
       ...(filter.externalRef !== undefined ? { externalRef: filter.externalRef } : {}),
       ...(filter.legalHold !== undefined ? { legalHoldSince: filter.legalHold ? { not: null } : null } : {}),
+      ...(filter.restricted !== undefined ? { restrictedSince: filter.restricted ? { not: null } : null } : {}),
       ...(filter.createdFrom || filter.createdBefore ? { createdAt: { ...(filter.createdFrom ? { gte: filter.createdFrom } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } } : {}),
       ...(filter.consent ? { consents: filter.consent.active ? { some: active(filter.consent.purpose) } : { none: active(filter.consent.purpose) } } : {}),
     };
@@ -47,6 +48,10 @@ export class PrismaSubjectRepository implements SubjectRepository {
 
   async setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void> {
     await this.db.subject.updateMany({ where: { id, tenantId }, data: { legalHoldSince: since, legalHoldReason: reason } });
+  }
+
+  async setRestriction(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void> {
+    await this.db.subject.updateMany({ where: { id, tenantId }, data: { restrictedSince: since, restrictionReason: reason } });
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {

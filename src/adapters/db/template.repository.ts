@@ -67,7 +67,7 @@ export class PrismaTemplateRepository implements TemplateRepository {
       SELECT t."id", t."tenantId", t."subjectId", t."purpose",
              CASE WHEN t."retainUntil" <= ${now} THEN 'RETENTION_EXPIRED' ELSE 'CONSENT_ENDED' END AS "why"
       FROM "Template" t JOIN "Subject" s ON s."id" = t."subjectId"
-      WHERE s."legalHoldSince" IS NULL
+      WHERE s."legalHoldSince" IS NULL AND s."restrictedSince" IS NULL
         AND (t."retainUntil" <= ${now} OR NOT EXISTS (
           SELECT 1 FROM "Consent" c
           WHERE c."subjectId" = t."subjectId" AND c."purpose" = t."purpose" AND c."grantedAt" <= ${now}

@@ -51,7 +51,7 @@ const consent = (purposeName: string, over: Partial<Consent> = {}): Consent => (
   ...over,
 });
 
-const subject = (consents: Consent[], over: Partial<PolicySubject> = {}): PolicySubject => ({ id: "sub", legalHold: false, dateOfBirth: null, consents, ...over });
+const subject = (consents: Consent[], over: Partial<PolicySubject> = {}): PolicySubject => ({ id: "sub", legalHold: false, restricted: false, dateOfBirth: null, consents, ...over });
 
 const ask = (p: EffectivePolicy, s: PolicySubject, operation: (typeof OPERATIONS)[number], purposeName: string) =>
   decide({ actor: "apikey:k", policy: p, subject: s, operation, purpose: purposeName, now: NOW });
@@ -119,6 +119,14 @@ describe("policy decision", () => {
     expect(ask(base, s, "verify", "attendance")).toMatchObject({ effect: "deny", reason: "LEGAL_HOLD" });
     expect(ask(base, s, "identify", "attendance")).toMatchObject({ effect: "deny", reason: "LEGAL_HOLD" });
     expect(ask(base, s, "enroll", "attendance").effect).toBe("permit");
+  });
+
+  it("refuses every operation while processing is restricted, and permits them again once lifted", () => {
+    const c = [consent("attendance")];
+    for (const op of ["enroll", "verify", "identify"] as const) {
+      expect(ask(base, subject(c, { restricted: true }), op, "attendance")).toMatchObject({ effect: "deny", reason: "PROCESSING_RESTRICTED", reasons: ["PROCESSING_RESTRICTED"] });
+      expect(ask(base, subject(c), op, "attendance").effect).toBe("permit");
+    }
   });
 
   it("denies purposes lacking a DPIA reference or fallback when the policy requires them", () => {

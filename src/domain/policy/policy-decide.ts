@@ -19,6 +19,7 @@ export const DENY_REASONS = [
   "CONSENT_TYPE_INSUFFICIENT",
   "GUARDIAN_CONSENT_REQUIRED",
   "LEGAL_HOLD",
+  "PROCESSING_RESTRICTED",
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -26,6 +27,8 @@ export type DenyReason = (typeof DENY_REASONS)[number];
 export interface PolicySubject {
   id: string;
   legalHold: boolean;
+  /** Processing restricted (GDPR Art. 18): every operation is refused. */
+  restricted: boolean;
   dateOfBirth: Date | null;
   consents: readonly Consent[];
 }
@@ -107,6 +110,7 @@ export function decide(req: DecisionRequest): PolicyDecision {
     }
   }
   if (subject.legalHold && MATCHING.includes(operation)) deny("LEGAL_HOLD", "the subject is under legal hold; matching is suspended");
+  if (subject.restricted) deny("PROCESSING_RESTRICTED", "processing of the subject's data is restricted; it is only stored");
 
   if (denials.length > 0 || !rule || !consent) return denied(policy, denials);
   return { effect: "permit", policyVersion: policy.version, purpose: rule, consent };

@@ -1,37 +1,42 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
 import { ConsentMethodGql, ConsentType, ConsentWithdrawalType } from "../types/subject.type.js";
 import { toConsentType } from "./subject.resolver.js";
 
+@InputType("GrantConsentInput", { description: "A consent as the subject gave it, and its evidence." })
+export class GrantConsentInput {
+  @Field(() => ID) subjectId!: string;
+  @Field(() => String, { description: "e.g. access_control" }) purpose!: string;
+  @Field(() => String, { description: "Version of the notice text shown to the subject." }) noticeVersion!: string;
+  @Field(() => ConsentMethodGql) method!: ConsentMethodGql;
+  @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the notice text shown." }) noticeHash?: string | null;
+  @Field(() => String, { nullable: true, description: "Where the signed form or e-signature is kept (needed for written releases)." }) evidenceRef?: string | null;
+  @Field(() => Boolean, { nullable: true, description: "Given on its own, not bundled with other terms (PIPL separate consent)." }) separate?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "Given by a parent or guardian." }) byGuardian?: boolean | null;
+  @Field(() => Date, { nullable: true, description: "The consent lapses by itself at this time." }) expiresAt?: Date | null;
+}
+
+@ObjectType("GrantConsentPayload")
+export class GrantConsentPayload {
+  @Field(() => ConsentType) consent!: ConsentType;
+}
+
 @Resolver(() => ConsentType)
 export class ConsentResolver {
-  @Mutation(() => ConsentType, { description: "Records the subject's consent to face processing for a purpose declared in the tenant's policy." })
-  async grantConsent(
-    @Ctx() ctx: GraphQLContext,
-    @Arg("subjectId", () => ID) subjectId: string,
-    @Arg("purpose", () => String, { description: "e.g. access_control" }) purpose: string,
-    @Arg("noticeVersion", () => String) noticeVersion: string,
-    @Arg("method", () => ConsentMethodGql) method: ConsentMethodGql,
-    @Arg("noticeHash", () => String, { nullable: true, description: "SHA-256 (hex) of the notice text shown." }) noticeHash?: string | null,
-    @Arg("evidenceRef", () => String, { nullable: true, description: "Where the signed form or e-signature is kept (needed for written releases)." })
-    evidenceRef?: string | null,
-    @Arg("separate", () => Boolean, { nullable: true, description: "Given on its own, not bundled with other terms (PIPL separate consent)." })
-    separate?: boolean | null,
-    @Arg("byGuardian", () => Boolean, { nullable: true, description: "Given by a parent or guardian." }) byGuardian?: boolean | null,
-    @Arg("expiresAt", () => Date, { nullable: true, description: "The consent lapses by itself at this time." }) expiresAt?: Date | null,
-  ): Promise<ConsentType> {
+  @Mutation(() => GrantConsentPayload, { description: "Records the subject's consent to face processing for a purpose declared in the tenant's policy." })
+  async grantConsent(@Ctx() ctx: GraphQLContext, @Arg("input", () => GrantConsentInput) input: GrantConsentInput): Promise<GrantConsentPayload> {
     const consent = await ctx.services.consents.grant(await ctx.tenantActor(), {
-      subjectId,
-      purpose,
-      noticeVersion,
-      method,
-      noticeHash: noticeHash ?? null,
-      evidenceRef: evidenceRef ?? null,
-      separate: separate ?? false,
-      byGuardian: byGuardian ?? false,
-      expiresAt: expiresAt ?? null,
+      subjectId: input.subjectId,
+      purpose: input.purpose,
+      noticeVersion: input.noticeVersion,
+      method: input.method,
+      noticeHash: input.noticeHash ?? null,
+      evidenceRef: input.evidenceRef ?? null,
+      separate: input.separate ?? false,
+      byGuardian: input.byGuardian ?? false,
+      expiresAt: input.expiresAt ?? null,
     });
-    return toConsentType(consent, ctx.services.clock.now());
+    return { consent: toConsentType(consent, ctx.services.clock.now()) };
   }
 
   @Mutation(() => ConsentWithdrawalType, {

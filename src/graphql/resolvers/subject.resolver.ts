@@ -56,6 +56,22 @@ export class SubjectResolver {
     return toSubjectType(await ctx.services.subjects.get(actor, subjectId), ctx.services.clock.now());
   }
 
+  @Mutation(() => SubjectType, {
+    description: "Restricts processing of the subject's data (GDPR Art. 18): it is only stored — no enrollment, matching or analysis, no deletion by retention or consent expiry — until lifted. Scope compliance:write.",
+  })
+  async restrictProcessing(@Ctx() ctx: GraphQLContext, @Arg("subjectId", () => ID) subjectId: string, @Arg("reason", () => String) reason: string): Promise<SubjectType> {
+    const actor = await ctx.tenantActor();
+    await ctx.services.subjects.restrictProcessing(actor, subjectId, reason);
+    return toSubjectType(await ctx.services.subjects.get(actor, subjectId), ctx.services.clock.now());
+  }
+
+  @Mutation(() => SubjectType, { description: "Lifts a restriction of processing; retention deletions it held back happen at the next sweep. Scope compliance:write." })
+  async liftRestriction(@Ctx() ctx: GraphQLContext, @Arg("subjectId", () => ID) subjectId: string): Promise<SubjectType> {
+    const actor = await ctx.tenantActor();
+    await ctx.services.subjects.liftRestriction(actor, subjectId);
+    return toSubjectType(await ctx.services.subjects.get(actor, subjectId), ctx.services.clock.now());
+  }
+
   @Query(() => SubjectConnectionType, { description: "The tenant's subjects, oldest first, a page at a time (Relay-style). Scope subjects:read; audited." })
   async subjects(
     @Ctx() ctx: GraphQLContext,
@@ -67,6 +83,7 @@ export class SubjectResolver {
     const f: SubjectFilter = {
       ...(filter?.externalRef != null ? { externalRef: filter.externalRef } : {}),
       ...(filter?.legalHold != null ? { legalHold: filter.legalHold } : {}),
+      ...(filter?.restricted != null ? { restricted: filter.restricted } : {}),
       ...(filter?.createdFrom ? { createdFrom: filter.createdFrom } : {}),
       ...(filter?.createdBefore ? { createdBefore: filter.createdBefore } : {}),
       ...(filter?.consent ? { consent: { purpose: filter.consent.purpose, active: filter.consent.active } } : {}),

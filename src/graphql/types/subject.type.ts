@@ -57,6 +57,9 @@ export class SubjectType {
   @Field(() => String, { nullable: true, description: "Date of birth (YYYY-MM-DD), when recorded." }) dateOfBirth!: string | null;
   @Field(() => Date, { nullable: true, description: "Under legal hold since (no deletion, no matching)." }) legalHoldSince!: Date | null;
   @Field(() => String, { nullable: true }) legalHoldReason!: string | null;
+  @Field(() => Date, { nullable: true, description: "Processing restricted since (GDPR Art. 18): stored only; no enrollment, matching, analysis or deletion by retention." })
+  restrictedSince!: Date | null;
+  @Field(() => String, { nullable: true }) restrictionReason!: string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => [ConsentType]) consents!: ConsentType[];
   @Field(() => [TemplateInfoType]) templates!: TemplateInfoType[];
@@ -96,6 +99,7 @@ export class SubjectSummaryType {
   @Field(() => String, { nullable: true }) externalRef!: string | null;
   @Field(() => String, { nullable: true, description: "YYYY-MM-DD, when recorded." }) dateOfBirth!: string | null;
   @Field(() => Date, { nullable: true }) legalHoldSince!: Date | null;
+  @Field(() => Date, { nullable: true }) restrictedSince!: Date | null;
   @Field(() => Date) createdAt!: Date;
 }
 
@@ -122,6 +126,7 @@ export class SubjectConsentFilterInput {
 export class SubjectFilterInput {
   @Field(() => String, { nullable: true, description: "Exactly this external reference." }) externalRef?: string | null;
   @Field(() => Boolean, { nullable: true, description: "Under legal hold (true) or not (false)." }) legalHold?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "Processing restricted (true) or not (false)." }) restricted?: boolean | null;
   @Field(() => Date, { nullable: true, description: "Created at or after." }) createdFrom?: Date | null;
   @Field(() => Date, { nullable: true, description: "Created before." }) createdBefore?: Date | null;
   @Field(() => SubjectConsentFilterInput, { nullable: true }) consent?: SubjectConsentFilterInput | null;
