@@ -12,6 +12,18 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 export const REQUEST_STATUSES = ["AWAITING_IDENTITY", "IN_PROGRESS", "COMPLETED", "FAILED", "REJECTED"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+/** Not yet answered: still on the controller's clock. */
+export const OPEN_STATUSES: readonly RequestStatus[] = ["AWAITING_IDENTITY", "IN_PROGRESS", "FAILED"];
+
+/** What the tenant-wide request queue may be narrowed to (all given conditions hold). */
+export interface RequestFilter {
+  statuses?: readonly RequestStatus[];
+  kind?: RequestKind;
+  dueBefore?: Date;
+  /** Open and past its due date (true), or not (false). */
+  overdue?: boolean;
+}
+
 export interface DataSubjectRequest {
   id: string;
   tenantId: string;

@@ -13,8 +13,8 @@ const reasonOf = (f: () => unknown) => {
 
 describe("pagination", () => {
   it("reads back the cursor it made", () => {
-    const item = { createdAt: new Date("2026-12-03T10:00:00.123Z"), id: "sub_abc" };
-    expect(pageRequest(5, encodeCursor(item))).toEqual({ first: 5, after: item });
+    const item = { at: new Date("2026-12-03T10:00:00.123Z"), id: "sub_abc" };
+    expect(pageRequest(5, encodeCursor(item.at, item.id))).toEqual({ first: 5, after: item });
     expect(pageRequest(undefined, null)).toEqual({ first: 20, after: null });
   });
 

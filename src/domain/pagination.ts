@@ -1,7 +1,8 @@
 /**
  * Keyset pagination for operator lists (Relay-style connections in GraphQL): items in
- * (createdAt, id) order, the cursor naming the last item seen, so rows inserted while a
- * client pages through appear after what it has seen and never shift a page.
+ * (a time, id) order — the subjects by creation, the request queue by due date — the cursor
+ * naming the last item seen, so rows inserted while a client pages through never shift a
+ * page (those created later appear after what it has seen).
  */
 import { DomainError } from "./errors.js";
 
@@ -9,7 +10,8 @@ export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
 
 export interface PageCursor {
-  createdAt: Date;
+  /** The list's ordering time of the last item seen (createdAt, dueAt, …). */
+  at: Date;
   id: string;
 }
 
@@ -25,9 +27,9 @@ export interface Page<T> {
   totalCount: number;
 }
 
-/** An opaque cursor string for an item. */
-export function encodeCursor(item: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([item.createdAt.toISOString(), item.id])).toString("base64url");
+/** An opaque cursor string for an item, from its ordering time and id. */
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
 }
 
 /** The page asked for; INVALID_INPUT for a size out of range or a cursor this API did not make. */
@@ -42,9 +44,9 @@ export function pageRequest(first: number | null | undefined, after: string | nu
     parsed = null;
   }
   const [at, id] = Array.isArray(parsed) && parsed.length === 2 ? parsed : [];
-  const createdAt = typeof at === "string" ? new Date(at) : null;
-  if (!createdAt || Number.isNaN(createdAt.getTime()) || typeof id !== "string" || id.length === 0 || id.length > 100) {
+  const time = typeof at === "string" ? new Date(at) : null;
+  if (!time || Number.isNaN(time.getTime()) || typeof id !== "string" || id.length === 0 || id.length > 100) {
     throw new DomainError("INVALID_INPUT", "after is not a cursor of this list");
   }
-  return { first: size, after: { createdAt, id } };
+  return { first: size, after: { at: time, id } };
 }

@@ -8,7 +8,7 @@ import type { LivenessSession, LivenessSessionStatus } from "./liveness-session.
 import type { OutboxEntry, OutboxMessage } from "./outbox.js";
 import type { AuditEvent } from "./audit.js";
 import type { Consent } from "./consent.js";
-import type { DataSubjectRequest } from "./data-subject-request.js";
+import type { DataSubjectRequest, RequestFilter } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
 import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
 import type { StoredTemplate, TemplateMetadata, TemplateRef } from "./template.js";
@@ -132,6 +132,8 @@ export interface RequestRepository {
   create(request: DataSubjectRequest): Promise<void>;
   find(tenantId: string, id: string): Promise<DataSubjectRequest | null>;
   listForSubject(tenantId: string, subjectId: string): Promise<DataSubjectRequest[]>;
+  /** One page of the tenant's requests, soonest due first ((dueAt, id) order); overdue as of `now`. */
+  listQueue(tenantId: string, filter: RequestFilter, page: PageRequest, now: Date): Promise<Page<DataSubjectRequest>>;
   update(request: DataSubjectRequest): Promise<void>;
   /** Erasures, of every tenant, whose fulfilment began and did not complete (IN_PROGRESS or FAILED). */
   listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]>;

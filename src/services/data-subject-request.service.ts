@@ -14,8 +14,10 @@ import {
   extendDueDate,
   initialDueDate,
   type DataSubjectRequest,
+  type RequestFilter,
   type RequestKind,
 } from "../domain/data-subject-request.js";
+import type { Page, PageRequest } from "../domain/pagination.js";
 import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
 import { signDocument } from "../domain/signed-document.js";
@@ -95,6 +97,14 @@ export class DataSubjectRequestService {
     const { tenantId } = requireScope(actor, "compliance:read");
     const now = this.clock.now();
     return (await this.store.requests.listForSubject(tenantId, subjectId)).map((request) => ({ request, daysLeft: daysLeft(request, now) }));
+  }
+
+  /** The tenant's requests, soonest due first, a page at a time (the privacy officer's queue). */
+  async queue(actor: Actor, filter: RequestFilter, page: PageRequest): Promise<Page<RequestView>> {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    const now = this.clock.now();
+    const result = await this.store.requests.listQueue(tenantId, filter, page, now);
+    return { ...result, items: result.items.map((request) => ({ request, daysLeft: daysLeft(request, now) })) };
   }
 
   async verifyIdentity(actor: Actor, requestId: string, method: string, evidenceRef: string): Promise<RequestView> {

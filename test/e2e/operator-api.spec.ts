@@ -1,9 +1,10 @@
 /**
- * The operator API's subject list (issue 14) on PostgreSQL and PGlite: Relay-style pages
- * that do not shift when subjects are created meanwhile (many clients at once), filters
- * (external reference, legal hold, created range, consent state per purpose), another
- * tenant's subjects never listed, typed refusals of bad pages, cursors and scopes, and
- * every list audited.
+ * The operator API (issue 14) on PostgreSQL and PGlite. The subject list: Relay-style
+ * pages that do not shift when subjects are created meanwhile (many clients at once),
+ * filters (external reference, legal hold, created range, consent state per purpose),
+ * another tenant's subjects never listed, typed refusals of bad pages, cursors and scopes,
+ * every list audited. The tenant-wide data subject request queue: soonest due first,
+ * filtered by status, kind, due date and overdue.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app-harness.js";
@@ -130,5 +131,52 @@ describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
     expect(events[0]).toEqual({ outcome: "SUCCESS", reason: "10 of 25" });
     expect(events.filter((e) => e.outcome === "DENIED").length).toBeGreaterThanOrEqual(1);
     expect((await as(`{ verifyAuditChain { valid } }`)).data!["verifyAuditChain"].valid).toBe(true);
+  });
+
+  it("queues the tenant's data subject requests soonest due first, filtered by status, kind, due date and overdue", async () => {
+    const QUEUE = `query($first: Int, $after: String, $filter: DataSubjectRequestFilter) {
+      dataSubjectRequestQueue(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id subjectId kind status dueAt daysLeft } } } }`;
+    type Queue = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; subjectId: string; kind: string; status: string; dueAt: string; daysLeft: number } }[] };
+    const queue = async (v: Record<string, unknown>, key = tenant.apiKey): Promise<Queue> => {
+      const r = await as(QUEUE, v, key);
+      expect(r.errors).toBeUndefined();
+      return r.data!["dataSubjectRequestQueue"] as Queue;
+    };
+    const kinds = ["ACCESS", "EXPORT", "ERASURE", "ACCESS", "EXPORT", "ERASURE"];
+    const opened: { id: string; dueAt: string }[] = [];
+    for (const [i, kind] of kinds.entries()) {
+      advanceMs(clock, 86_400_000);
+      const r = await as(`mutation($s: ID!, $k: DataSubjectRequestKind!) { openDataSubjectRequest(subjectId: $s, kind: $k) { id dueAt } }`, { s: ids.get(`r-1${i}`), k: kind });
+      opened.push(r.data!["openDataSubjectRequest"]);
+    }
+    const verify = (id: string) => as(`mutation($r: ID!) { verifyRequesterIdentity(requestId: $r, method: "id card", evidenceRef: "desk-1") { status } }`, { r: id });
+    expect((await verify(opened[0]!.id)).errors).toBeUndefined();
+    expect((await as(`mutation($r: ID!) { rejectDataSubjectRequest(requestId: $r, reason: "not the data subject, per the desk") { status } }`, { r: opened[1]!.id })).errors).toBeUndefined();
+    expect((await verify(opened[3]!.id)).errors).toBeUndefined();
+    expect((await as(`mutation($r: ID!) { fulfilDataSubjectRequest(requestId: $r) { request { status } } }`, { r: opened[3]!.id })).errors).toBeUndefined();
+
+    const all = await queue({ first: 4 });
+    expect(all.totalCount).toBe(6);
+    const rest = await queue({ first: 4, after: all.pageInfo.endCursor });
+    expect([...all.edges, ...rest.edges].map((e) => e.node.id)).toEqual(opened.map((o) => o.id));
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect(all.edges.map((e) => e.node.status)).toEqual(["IN_PROGRESS", "REJECTED", "AWAITING_IDENTITY", "COMPLETED"]);
+
+    const ids_ = (q: Queue) => q.edges.map((e) => e.node.id);
+    expect(ids_(await queue({ filter: { statuses: ["AWAITING_IDENTITY"] } }))).toEqual([opened[2]!.id, opened[4]!.id, opened[5]!.id]);
+    expect(ids_(await queue({ filter: { kind: "ERASURE" } }))).toEqual([opened[2]!.id, opened[5]!.id]);
+    expect(ids_(await queue({ filter: { dueBefore: opened[2]!.dueAt } }))).toEqual([opened[0]!.id, opened[1]!.id]);
+
+    // Past the fourth request's due date: the open ones due by then are overdue.
+    clock.set(new Date(Date.parse(opened[3]!.dueAt) + 3_600_000));
+    const overdue = await queue({ filter: { overdue: true } });
+    expect(ids_(overdue)).toEqual([opened[0]!.id, opened[2]!.id]);
+    expect(overdue.edges[0]!.node.daysLeft).toBeLessThan(0);
+    expect((await queue({ filter: { overdue: false } })).totalCount).toBe(4);
+
+    expect((await queue({}, other.apiKey)).totalCount).toBe(0);
+    expect(errorOf(await as(QUEUE, { filter: { statuses: ["LOST"] } }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
+    const narrow = (await as(`mutation { createApiKey(name: "kiosk-2", scopes: ["faces:verify"]) { apiKey } }`)).data!["createApiKey"].apiKey as string;
+    expect(errorOf(await as(QUEUE, {}, narrow))).toMatchObject({ code: "FORBIDDEN", reason: "SCOPE_REQUIRED" });
   });
 });

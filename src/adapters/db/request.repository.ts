@@ -1,4 +1,5 @@
-import type { DataSubjectRequest, RequestKind, RequestStatus } from "../../domain/data-subject-request.js";
+import { OPEN_STATUSES, type DataSubjectRequest, type RequestFilter, type RequestKind, type RequestStatus } from "../../domain/data-subject-request.js";
+import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { RequestRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
 
@@ -19,6 +20,26 @@ export class PrismaRequestRepository implements RequestRepository {
 
   async listForSubject(tenantId: string, subjectId: string): Promise<DataSubjectRequest[]> {
     return (await this.db.dataSubjectRequest.findMany({ where: { tenantId, subjectId }, orderBy: [{ openedAt: "asc" }, { id: "asc" }] })).map(toRequest);
+  }
+
+  async listQueue(tenantId: string, filter: RequestFilter, page: PageRequest, now: Date): Promise<Page<DataSubjectRequest>> {
+    const open = { status: { in: [...OPEN_STATUSES] }, dueAt: { lt: now } };
+    const conditions: object[] = [{ tenantId }];
+    if (filter.statuses) conditions.push({ status: { in: [...filter.statuses] } });
+    if (filter.kind) conditions.push({ kind: filter.kind });
+    if (filter.dueBefore) conditions.push({ dueAt: { lt: filter.dueBefore } });
+    if (filter.overdue !== undefined) conditions.push(filter.overdue ? open : { NOT: open });
+    const where = { AND: conditions };
+    const after = page.after;
+    const [rows, totalCount] = await Promise.all([
+      this.db.dataSubjectRequest.findMany({
+        where: after ? { AND: [...conditions, { OR: [{ dueAt: { gt: after.at } }, { dueAt: after.at, id: { gt: after.id } }] }] } : where,
+        orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+        take: page.first + 1,
+      }),
+      this.db.dataSubjectRequest.count({ where }),
+    ]);
+    return { items: rows.slice(0, page.first).map(toRequest), hasNextPage: rows.length > page.first, totalCount };
   }
 
   async listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]> {

@@ -37,7 +37,7 @@ export class PrismaSubjectRepository implements SubjectRepository {
     const after = page.after;
     const [rows, totalCount] = await Promise.all([
       this.db.subject.findMany({
-        where: after ? { AND: [where, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] } : where,
+        where: after ? { AND: [where, { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }] } : where,
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         take: page.first + 1,
       }),

@@ -1,9 +1,14 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
+import { REQUEST_STATUSES, type RequestFilter, type RequestStatus } from "../../domain/data-subject-request.js";
+import { DomainError } from "../../domain/errors.js";
+import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import type { RequestView } from "../../services/data-subject-request.service.js";
 import type { GraphQLContext } from "../context.js";
 import {
   BiometricSubjectCountType,
+  DataSubjectRequestConnectionType,
+  DataSubjectRequestFilterInput,
   DataSubjectRequestType,
   FulfilmentType,
   KeyRotationStatusType,
@@ -66,6 +71,26 @@ export class ComplianceResolver {
   @Query(() => DataSubjectRequestType)
   async dataSubjectRequest(@Ctx() ctx: GraphQLContext, @Arg("id", () => ID) id: string): Promise<DataSubjectRequestType> {
     return toRequestType(await ctx.services.requests.get(await ctx.tenantActor(), id));
+  }
+
+  @Query(() => DataSubjectRequestConnectionType, { description: "The tenant's data subject requests, soonest due first, a page at a time (Relay-style). Scope compliance:read." })
+  async dataSubjectRequestQueue(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
+    @Arg("filter", () => DataSubjectRequestFilterInput, { nullable: true }) filter?: DataSubjectRequestFilterInput | null,
+  ): Promise<DataSubjectRequestConnectionType> {
+    const page = pageRequest(first, after);
+    for (const s of filter?.statuses ?? []) if (!(REQUEST_STATUSES as readonly string[]).includes(s)) throw new DomainError("INVALID_INPUT", `unknown status ${JSON.stringify(s.slice(0, 40))}`);
+    const f: RequestFilter = {
+      ...(filter?.statuses ? { statuses: filter.statuses as RequestStatus[] } : {}),
+      ...(filter?.kind ? { kind: filter.kind } : {}),
+      ...(filter?.dueBefore ? { dueBefore: filter.dueBefore } : {}),
+      ...(filter?.overdue != null ? { overdue: filter.overdue } : {}),
+    };
+    const result = await ctx.services.requests.queue(await ctx.tenantActor(), f, page);
+    const edges = result.items.map((v) => ({ cursor: encodeCursor(v.request.dueAt, v.request.id), node: toRequestType(v) }));
+    return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
   }
 
   @Query(() => [DataSubjectRequestType], { description: "A subject's requests (they outlive an erasure)." })

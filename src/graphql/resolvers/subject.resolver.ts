@@ -89,7 +89,7 @@ export class SubjectResolver {
       ...(filter?.consent ? { consent: { purpose: filter.consent.purpose, active: filter.consent.active } } : {}),
     };
     const result = await ctx.services.subjects.list(await ctx.tenantActor(), f, page);
-    const edges = result.items.map((s) => ({ cursor: encodeCursor(s), node: subjectFields(s) }));
+    const edges = result.items.map((s) => ({ cursor: encodeCursor(s.createdAt, s.id), node: subjectFields(s) }));
     return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
   }
 

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PageInfoType } from "./page.type.js";
 import { REQUEST_KINDS } from "../../domain/data-subject-request.js";
 
 export enum RequestKindGql {
@@ -25,6 +26,27 @@ export class DataSubjectRequestType {
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
   @Field(() => String, { nullable: true, description: "Erasure: the per-store report (JSON); access/export: the sha256 of the document given out." })
   result!: string | null;
+}
+
+@ObjectType("DataSubjectRequestEdge")
+export class DataSubjectRequestEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => DataSubjectRequestType) node!: DataSubjectRequestType;
+}
+
+@ObjectType("DataSubjectRequestConnection", { description: "A page of the tenant's requests, soonest due first." })
+export class DataSubjectRequestConnectionType {
+  @Field(() => [DataSubjectRequestEdgeType]) edges!: DataSubjectRequestEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: "Requests matching the filter, on all pages." }) totalCount!: number;
+}
+
+@InputType("DataSubjectRequestFilter", { description: "Every condition given must hold." })
+export class DataSubjectRequestFilterInput {
+  @Field(() => [String], { nullable: true, description: "Any of these statuses (AWAITING_IDENTITY, IN_PROGRESS, COMPLETED, FAILED, REJECTED)." }) statuses?: string[] | null;
+  @Field(() => RequestKindGql, { nullable: true }) kind?: RequestKindGql | null;
+  @Field(() => Date, { nullable: true, description: "Due before this time." }) dueBefore?: Date | null;
+  @Field(() => Boolean, { nullable: true, description: "Open (awaiting identity, in progress or failed) and past its due date (true), or not (false)." }) overdue?: boolean | null;
 }
 
 @ObjectType("ErasureStoreReport")
