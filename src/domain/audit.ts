@@ -121,3 +121,13 @@ export function verifyChain(events: readonly AuditEvent[], expectedHead?: { seq:
   }
   return { valid: true, length: events.length, brokenAtSeq: null, problem: null, headHash: prevHash };
 }
+
+/** What an audit search may be narrowed to (all given conditions hold); times as [from, to). */
+export interface AuditFilter {
+  action?: string;
+  outcome?: AuditOutcome;
+  actor?: string;
+  subjectId?: string;
+  from?: Date;
+  to?: Date;
+}

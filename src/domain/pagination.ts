@@ -50,3 +50,27 @@ export function pageRequest(first: number | null | undefined, after: string | nu
   }
   return { first: size, after: { at: time, id } };
 }
+
+/** A page of a list in sequence order, newest first (the audit trail): after = the last seq seen. */
+export interface SeqPageRequest {
+  first: number;
+  beforeSeq: number | null;
+}
+
+export function encodeSeqCursor(seq: number): string {
+  return Buffer.from(JSON.stringify(["seq", seq])).toString("base64url");
+}
+
+export function seqPageRequest(first: number | null | undefined, after: string | null | undefined): SeqPageRequest {
+  const { first: size } = pageRequest(first, null);
+  if (after === null || after === undefined) return { first: size, beforeSeq: null };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+  } catch {
+    parsed = null;
+  }
+  const seq = Array.isArray(parsed) && parsed.length === 2 && parsed[0] === "seq" ? parsed[1] : null;
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) throw new DomainError("INVALID_INPUT", "after is not a cursor of this list");
+  return { first: size, beforeSeq: seq };
+}

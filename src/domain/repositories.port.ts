@@ -6,14 +6,14 @@
  */
 import type { LivenessSession, LivenessSessionStatus } from "./liveness-session.js";
 import type { OutboxEntry, OutboxMessage } from "./outbox.js";
-import type { AuditEvent } from "./audit.js";
+import type { AuditEvent, AuditFilter } from "./audit.js";
 import type { Consent } from "./consent.js";
 import type { DataSubjectRequest, RequestFilter } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
 import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
 import type { StoredTemplate, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
-import type { Page, PageRequest } from "./pagination.js";
+import type { Page, PageRequest, SeqPageRequest } from "./pagination.js";
 import type { Subject, SubjectFilter } from "./subject.js";
 import type { VerificationDecision } from "./verification.js";
 
@@ -152,6 +152,8 @@ export interface AuditRepository {
   /** The event just before sequence number `seq` (null for the first). */
   findBySeq(tenantId: string, seq: number): Promise<AuditEvent | null>;
   listForSubject(tenantId: string, subjectId: string): Promise<AuditEvent[]>;
+  /** One page of the tenant's events matching the filter, newest first (seq descending). */
+  search(tenantId: string, filter: AuditFilter, page: SeqPageRequest): Promise<Page<AuditEvent>>;
 }
 
 export interface OutboxRepository {

@@ -5,7 +5,8 @@
  * runner chains them as the transaction's last step, so the chain head's lock is the last
  * lock any transaction takes and is held only for two statements and the commit.
  */
-import { chainEvent, verifyChain, type AuditEvent, type AuditEventInput, type ChainReport } from "../domain/audit.js";
+import { chainEvent, verifyChain, type AuditEvent, type AuditEventInput, type AuditFilter, type ChainReport } from "../domain/audit.js";
+import type { Page, SeqPageRequest } from "../domain/pagination.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
@@ -50,6 +51,12 @@ export class AuditService {
   async list(actor: Actor, opts: { afterSeq?: number; limit?: number }): Promise<AuditEvent[]> {
     const { tenantId } = requireScope(actor, "audit:read");
     return this.store.audit.list(tenantId, opts);
+  }
+
+  /** The auditor's search: the tenant's events matching the filter, newest first, a page at a time. */
+  async search(actor: Actor, filter: AuditFilter, page: SeqPageRequest): Promise<Page<AuditEvent>> {
+    const { tenantId } = requireScope(actor, "audit:read");
+    return this.store.audit.search(tenantId, filter, page);
   }
 
   /** Verifies the calling tenant's whole chain against its recorded head. */

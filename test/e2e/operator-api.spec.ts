@@ -4,7 +4,8 @@
  * filters (external reference, legal hold, created range, consent state per purpose),
  * another tenant's subjects never listed, typed refusals of bad pages, cursors and scopes,
  * every list audited. The tenant-wide data subject request queue: soonest due first,
- * filtered by status, kind, due date and overdue.
+ * filtered by status, kind, due date and overdue. The audit search: newest first, by action,
+ * outcome, actor, subject and time.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app-harness.js";
@@ -178,5 +179,55 @@ describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
     expect(errorOf(await as(QUEUE, { filter: { statuses: ["LOST"] } }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
     const narrow = (await as(`mutation { createApiKey(name: "kiosk-2", scopes: ["faces:verify"]) { apiKey } }`)).data!["createApiKey"].apiKey as string;
     expect(errorOf(await as(QUEUE, {}, narrow))).toMatchObject({ code: "FORBIDDEN", reason: "SCOPE_REQUIRED" });
+  });
+
+  it("searches the audit trail newest first, by action, outcome, actor, subject and time", async () => {
+    const SEARCH = `query($first: Int, $after: String, $filter: AuditFilter) {
+      auditSearch(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { seq at actor action subjectId outcome } } } }`;
+    type Found = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { seq: number; at: string; actor: string; action: string; subjectId: string | null; outcome: string } }[] };
+    const search = async (v: Record<string, unknown>, key = tenant.apiKey): Promise<Found> => {
+      const r = await as(SEARCH, v, key);
+      expect(r.errors).toBeUndefined();
+      return r.data!["auditSearch"] as Found;
+    };
+    const count = async (where: string) => Number((await t.sql<{ n: bigint }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = '${tenant.tenantId}' ${where}`))[0]!.n);
+
+    // Every event once, newest first, across pages.
+    const seqs: number[] = [];
+    let page = await search({ first: 100 });
+    const total = page.totalCount;
+    seqs.push(...page.edges.map((e) => e.node.seq));
+    while (page.pageInfo.hasNextPage) {
+      page = await search({ first: 100, after: page.pageInfo.endCursor });
+      seqs.push(...page.edges.map((e) => e.node.seq));
+    }
+    // (the searches above are reads; they add no events)
+    expect(total).toBe(await count(""));
+    expect(seqs).toEqual(Array.from({ length: total }, (_, k) => total - k));
+
+    const created = await search({ first: 100, filter: { action: "CREATE_SUBJECT" } });
+    expect(created.totalCount).toBe(33);
+    expect(new Set(created.edges.map((e) => e.node.action))).toEqual(new Set(["CREATE_SUBJECT"]));
+    const denied = await search({ first: 100, filter: { outcome: "DENIED" } });
+    expect(denied.totalCount).toBe(await count(`AND "outcome" = 'DENIED'`));
+    expect(denied.totalCount).toBeGreaterThan(0);
+    expect(denied.edges.every((e) => e.node.outcome === "DENIED")).toBe(true);
+    const held = await search({ filter: { subjectId: ids.get("r-03") } });
+    expect(held.edges.map((e) => e.node.action)).toContain("SET_LEGAL_HOLD");
+    expect(held.edges.every((e) => e.node.subjectId === ids.get("r-03"))).toBe(true);
+    const actor = denied.edges[0]!.node.actor;
+    expect((await search({ first: 100, filter: { actor } })).totalCount).toBe(await count(`AND "actor" = '${actor}'`));
+    const mid = created.edges[10]!.node.at;
+    const last = created.edges[0]!.node.at;
+    const window = await search({ first: 100, filter: { action: "CREATE_SUBJECT", from: mid, to: last } });
+    expect(window.totalCount).toBe(await count(`AND "action" = 'CREATE_SUBJECT' AND "at" >= '${mid}' AND "at" < '${last}'`));
+    expect(window.edges.every((e) => e.node.at >= mid && e.node.at < last)).toBe(true);
+
+    // Another tenant's search sees none of these events.
+    const theirs = await search({ first: 100 }, other.apiKey);
+    expect(theirs.edges.some((e) => [...ids.values()].includes(e.node.subjectId ?? ""))).toBe(false);
+    for (const v of [{ filter: { outcome: "MAYBE" } }, { after: "x" }, { first: 500 }]) expect(errorOf(await as(SEARCH, v)), JSON.stringify(v)).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
+    const narrow = (await as(`mutation { createApiKey(name: "kiosk-3", scopes: ["faces:verify"]) { apiKey } }`)).data!["createApiKey"].apiKey as string;
+    expect(errorOf(await as(SEARCH, {}, narrow))).toMatchObject({ code: "FORBIDDEN", reason: "SCOPE_REQUIRED" });
   });
 });

@@ -1,4 +1,5 @@
-import type { AuditEvent, AuditOutcome } from "../../domain/audit.js";
+import type { AuditEvent, AuditFilter, AuditOutcome } from "../../domain/audit.js";
+import type { Page, SeqPageRequest } from "../../domain/pagination.js";
 import type { AuditRepository } from "../../domain/repositories.port.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "./prisma-db.js";
@@ -40,6 +41,22 @@ export class PrismaAuditRepository implements AuditRepository {
   async findBySeq(tenantId: string, seq: number): Promise<AuditEvent | null> {
     const row = await this.db.auditEvent.findUnique({ where: { tenantId_seq: { tenantId, seq } } });
     return row ? toEvent(row) : null;
+  }
+
+  async search(tenantId: string, filter: AuditFilter, page: SeqPageRequest): Promise<Page<AuditEvent>> {
+    const where = {
+      tenantId,
+      ...(filter.action !== undefined ? { action: filter.action } : {}),
+      ...(filter.outcome !== undefined ? { outcome: filter.outcome } : {}),
+      ...(filter.actor !== undefined ? { actor: filter.actor } : {}),
+      ...(filter.subjectId !== undefined ? { subjectId: filter.subjectId } : {}),
+      ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+    };
+    const [rows, totalCount] = await Promise.all([
+      this.db.auditEvent.findMany({ where: page.beforeSeq === null ? where : { ...where, seq: { lt: page.beforeSeq } }, orderBy: { seq: "desc" }, take: page.first + 1 }),
+      this.db.auditEvent.count({ where }),
+    ]);
+    return { items: rows.slice(0, page.first).map(toEvent), hasNextPage: rows.length > page.first, totalCount };
   }
 
   async listForSubject(tenantId: string, subjectId: string): Promise<AuditEvent[]> {

@@ -1,7 +1,11 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { AuditFilter, AuditOutcome } from "../../domain/audit.js";
 import { DomainError } from "../../domain/errors.js";
+import { encodeSeqCursor, seqPageRequest } from "../../domain/pagination.js";
 import type { GraphQLContext } from "../context.js";
-import { AuditChainReportType, AuditEventType } from "../types/audit.type.js";
+import { AuditChainReportType, AuditEventConnectionType, AuditEventType, AuditFilterInput } from "../types/audit.type.js";
+
+const OUTCOMES: readonly string[] = ["SUCCESS", "DENIED", "FAILED"] satisfies AuditOutcome[];
 
 @Resolver()
 export class AuditResolver {
@@ -13,6 +17,29 @@ export class AuditResolver {
   ): Promise<AuditEventType[]> {
     if (limit < 1 || limit > 1000) throw new DomainError("INVALID_INPUT", "limit must be from 1 to 1000");
     return ctx.services.audit.list(await ctx.tenantActor(), { afterSeq, limit });
+  }
+
+  @Query(() => AuditEventConnectionType, { description: "Searches the calling tenant's audit trail, newest first, a page at a time (Relay-style). Scope audit:read." })
+  async auditSearch(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
+    @Arg("filter", () => AuditFilterInput, { nullable: true }) filter?: AuditFilterInput | null,
+  ): Promise<AuditEventConnectionType> {
+    const page = seqPageRequest(first, after);
+    if (filter?.outcome != null && !OUTCOMES.includes(filter.outcome)) throw new DomainError("INVALID_INPUT", "outcome must be SUCCESS, DENIED or FAILED");
+    for (const v of [filter?.action, filter?.actor, filter?.subjectId]) if (v != null && (v.length === 0 || v.length > 200)) throw new DomainError("INVALID_INPUT", "filter values must be 1 to 200 characters");
+    const f: AuditFilter = {
+      ...(filter?.action != null ? { action: filter.action } : {}),
+      ...(filter?.outcome != null ? { outcome: filter.outcome as AuditOutcome } : {}),
+      ...(filter?.actor != null ? { actor: filter.actor } : {}),
+      ...(filter?.subjectId != null ? { subjectId: filter.subjectId } : {}),
+      ...(filter?.from ? { from: filter.from } : {}),
+      ...(filter?.to ? { to: filter.to } : {}),
+    };
+    const result = await ctx.services.audit.search(await ctx.tenantActor(), f, page);
+    const edges = result.items.map((e) => ({ cursor: encodeSeqCursor(e.seq), node: e }));
+    return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
   }
 
   @Query(() => AuditChainReportType, { description: "Re-computes every hash of the calling tenant's audit chain." })

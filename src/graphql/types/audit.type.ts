@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { PageInfoType } from "./page.type.js";
 
 @ObjectType("AuditEvent", { description: "One link of the tenant's hash-chained audit trail." })
 export class AuditEventType {
@@ -15,6 +16,29 @@ export class AuditEventType {
   @Field(() => String, { nullable: true }) targetId!: string | null;
   @Field(() => String) prevHash!: string;
   @Field(() => String) hash!: string;
+}
+
+@ObjectType("AuditEventEdge")
+export class AuditEventEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => AuditEventType) node!: AuditEventType;
+}
+
+@ObjectType("AuditEventConnection", { description: "A page of audit events, newest first." })
+export class AuditEventConnectionType {
+  @Field(() => [AuditEventEdgeType]) edges!: AuditEventEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: "Events matching the filter, on all pages." }) totalCount!: number;
+}
+
+@InputType("AuditFilter", { description: "Every condition given must hold; times as [from, to)." })
+export class AuditFilterInput {
+  @Field(() => String, { nullable: true, description: "e.g. VERIFY_FACE, ERASE_SUBJECT" }) action?: string | null;
+  @Field(() => String, { nullable: true, description: "SUCCESS, DENIED or FAILED." }) outcome?: string | null;
+  @Field(() => String, { nullable: true, description: "e.g. apikey:key_…, system:retention" }) actor?: string | null;
+  @Field(() => ID, { nullable: true }) subjectId?: string | null;
+  @Field(() => Date, { nullable: true }) from?: Date | null;
+  @Field(() => Date, { nullable: true }) to?: Date | null;
 }
 
 @ObjectType("AuditChainReport")
