@@ -4,6 +4,7 @@ import { DomainError } from "../../domain/errors.js";
 import { encodeSeqCursor, seqPageRequest } from "../../domain/pagination.js";
 import type { GraphQLContext } from "../context.js";
 import { AuditChainReportType, AuditEventConnectionType, AuditEventType, AuditFilterInput } from "../types/audit.type.js";
+import { toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const OUTCOMES: readonly string[] = ["SUCCESS", "DENIED", "FAILED"] satisfies AuditOutcome[];
 
@@ -25,7 +26,7 @@ export class AuditResolver {
     @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
     @Arg("filter", () => AuditFilterInput, { nullable: true }) filter?: AuditFilterInput | null,
-  ): Promise<AuditEventConnectionType> {
+  ): Promise<ConnectionShape<AuditEventType>> {
     const page = seqPageRequest(first, after);
     if (filter?.outcome != null && !OUTCOMES.includes(filter.outcome)) throw new DomainError("INVALID_INPUT", "outcome must be SUCCESS, DENIED or FAILED");
     for (const v of [filter?.action, filter?.actor, filter?.subjectId]) if (v != null && (v.length === 0 || v.length > 200)) throw new DomainError("INVALID_INPUT", "filter values must be 1 to 200 characters");
@@ -38,8 +39,7 @@ export class AuditResolver {
       ...(filter?.to ? { to: filter.to } : {}),
     };
     const result = await ctx.services.audit.search(await ctx.tenantActor(), f, page);
-    const edges = result.items.map((e) => ({ cursor: encodeSeqCursor(e.seq), node: e }));
-    return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
+    return toConnection(result, (e) => encodeSeqCursor(e.seq), (e) => e);
   }
 
   @Query(() => AuditChainReportType, { description: "Re-computes every hash of the calling tenant's audit chain." })

@@ -15,6 +15,7 @@ import {
   RequestKindGql,
   SigningKeyType,
 } from "../types/compliance.type.js";
+import { toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const toRequestType = (v: RequestView): DataSubjectRequestType => ({ ...v.request, kind: v.request.kind as RequestKindGql, daysLeft: v.daysLeft });
 
@@ -79,7 +80,7 @@ export class ComplianceResolver {
     @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
     @Arg("filter", () => DataSubjectRequestFilterInput, { nullable: true }) filter?: DataSubjectRequestFilterInput | null,
-  ): Promise<DataSubjectRequestConnectionType> {
+  ): Promise<ConnectionShape<DataSubjectRequestType>> {
     const page = pageRequest(first, after);
     for (const s of filter?.statuses ?? []) if (!(REQUEST_STATUSES as readonly string[]).includes(s)) throw new DomainError("INVALID_INPUT", `unknown status ${JSON.stringify(s.slice(0, 40))}`);
     const f: RequestFilter = {
@@ -89,8 +90,7 @@ export class ComplianceResolver {
       ...(filter?.overdue != null ? { overdue: filter.overdue } : {}),
     };
     const result = await ctx.services.requests.queue(await ctx.tenantActor(), f, page);
-    const edges = result.items.map((v) => ({ cursor: encodeCursor(v.request.dueAt, v.request.id), node: toRequestType(v) }));
-    return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
+    return toConnection(result, (v) => encodeCursor(v.request.dueAt, v.request.id), toRequestType);
   }
 
   @Query(() => [DataSubjectRequestType], { description: "A subject's requests (they outlive an erasure)." })

@@ -5,7 +5,8 @@ import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { SubjectView } from "../../services/subject.service.js";
 import type { GraphQLContext } from "../context.js";
-import { ConsentMethodGql, ConsentType, SubjectConnectionType, SubjectFilterInput, SubjectType } from "../types/subject.type.js";
+import { toConnection, type ConnectionShape } from "../types/page.type.js";
+import { ConsentMethodGql, ConsentType, SubjectConnectionType, SubjectFilterInput, SubjectType, type SubjectSummaryType } from "../types/subject.type.js";
 
 export function toConsentType(c: Consent, now: Date): ConsentType {
   const state = consentState(c, now);
@@ -78,7 +79,7 @@ export class SubjectResolver {
     @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
     @Arg("filter", () => SubjectFilterInput, { nullable: true }) filter?: SubjectFilterInput | null,
-  ): Promise<SubjectConnectionType> {
+  ): Promise<ConnectionShape<SubjectSummaryType>> {
     const page = pageRequest(first, after);
     const f: SubjectFilter = {
       ...(filter?.externalRef != null ? { externalRef: filter.externalRef } : {}),
@@ -89,8 +90,7 @@ export class SubjectResolver {
       ...(filter?.consent ? { consent: { purpose: filter.consent.purpose, active: filter.consent.active } } : {}),
     };
     const result = await ctx.services.subjects.list(await ctx.tenantActor(), f, page);
-    const edges = result.items.map((s) => ({ cursor: encodeCursor(s.createdAt, s.id), node: subjectFields(s) }));
-    return { edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: result.totalCount };
+    return toConnection(result, (s) => encodeCursor(s.createdAt, s.id), subjectFields);
   }
 
   @Query(() => SubjectType, { description: "A subject with its consents and template metadata (never vectors)." })

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { PageInfoType } from "./page.type.js";
+import { Connection } from "./page.type.js";
 
 @ObjectType("AuditEvent", { description: "One link of the tenant's hash-chained audit trail." })
 export class AuditEventType {
@@ -18,18 +18,7 @@ export class AuditEventType {
   @Field(() => String) hash!: string;
 }
 
-@ObjectType("AuditEventEdge")
-export class AuditEventEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => AuditEventType) node!: AuditEventType;
-}
-
-@ObjectType("AuditEventConnection", { description: "A page of audit events, newest first." })
-export class AuditEventConnectionType {
-  @Field(() => [AuditEventEdgeType]) edges!: AuditEventEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int, { description: "Events matching the filter, on all pages." }) totalCount!: number;
-}
+export const AuditEventConnectionType = Connection(AuditEventType, "AuditEvent", "A page of audit events, newest first.");
 
 @InputType("AuditFilter", { description: "Every condition given must hold; times as [from, to)." })
 export class AuditFilterInput {

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { PageInfoType } from "./page.type.js";
+import { Connection } from "./page.type.js";
 import { REQUEST_KINDS } from "../../domain/data-subject-request.js";
 
 export enum RequestKindGql {
@@ -28,18 +28,7 @@ export class DataSubjectRequestType {
   result!: string | null;
 }
 
-@ObjectType("DataSubjectRequestEdge")
-export class DataSubjectRequestEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => DataSubjectRequestType) node!: DataSubjectRequestType;
-}
-
-@ObjectType("DataSubjectRequestConnection", { description: "A page of the tenant's requests, soonest due first." })
-export class DataSubjectRequestConnectionType {
-  @Field(() => [DataSubjectRequestEdgeType]) edges!: DataSubjectRequestEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int, { description: "Requests matching the filter, on all pages." }) totalCount!: number;
-}
+export const DataSubjectRequestConnectionType = Connection(DataSubjectRequestType, "DataSubjectRequest", "A page of the tenant's requests, soonest due first.");
 
 @InputType("DataSubjectRequestFilter", { description: "Every condition given must hold." })
 export class DataSubjectRequestFilterInput {

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { PageInfoType } from "./page.type.js";
+import { Connection } from "./page.type.js";
 import { CONSENT_METHODS } from "../../domain/consent.js";
 
 export enum ConsentMethodGql {
@@ -103,18 +103,7 @@ export class SubjectSummaryType {
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType("SubjectEdge")
-export class SubjectEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => SubjectSummaryType) node!: SubjectSummaryType;
-}
-
-@ObjectType("SubjectConnection", { description: "A page of subjects, oldest first; pages do not shift when subjects are added meanwhile." })
-export class SubjectConnectionType {
-  @Field(() => [SubjectEdgeType]) edges!: SubjectEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int, { description: "Subjects matching the filter, on all pages." }) totalCount!: number;
-}
+export const SubjectConnectionType = Connection(SubjectSummaryType, "Subject", "A page of subjects, oldest first; pages do not shift when subjects are added meanwhile.");
 
 @InputType("SubjectConsentFilter")
 export class SubjectConsentFilterInput {
