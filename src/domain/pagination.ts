@@ -32,17 +32,21 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
 }
 
+/** A cursor's content, or null when it is not one this API made. */
+function decodeCursor(after: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+
 /** The page asked for; INVALID_INPUT for a size out of range or a cursor this API did not make. */
 export function pageRequest(first: number | null | undefined, after: string | null | undefined): PageRequest {
   const size = first ?? DEFAULT_PAGE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) throw new DomainError("INVALID_INPUT", `first must be 1 to ${MAX_PAGE}`, { maxPage: MAX_PAGE });
   if (after === null || after === undefined) return { first: size, after: null };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
-  } catch {
-    parsed = null;
-  }
+  const parsed = decodeCursor(after);
   const [at, id] = Array.isArray(parsed) && parsed.length === 2 ? parsed : [];
   const time = typeof at === "string" ? new Date(at) : null;
   if (!time || Number.isNaN(time.getTime()) || typeof id !== "string" || id.length === 0 || id.length > 100) {
@@ -64,12 +68,7 @@ export function encodeSeqCursor(seq: number): string {
 export function seqPageRequest(first: number | null | undefined, after: string | null | undefined): SeqPageRequest {
   const { first: size } = pageRequest(first, null);
   if (after === null || after === undefined) return { first: size, beforeSeq: null };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
-  } catch {
-    parsed = null;
-  }
+  const parsed = decodeCursor(after);
   const seq = Array.isArray(parsed) && parsed.length === 2 && parsed[0] === "seq" ? parsed[1] : null;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) throw new DomainError("INVALID_INPUT", "after is not a cursor of this list");
   return { first: size, beforeSeq: seq };

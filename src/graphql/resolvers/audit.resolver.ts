@@ -1,10 +1,10 @@
-import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { AuditFilter, AuditOutcome } from "../../domain/audit.js";
 import { DomainError } from "../../domain/errors.js";
 import { encodeSeqCursor, seqPageRequest } from "../../domain/pagination.js";
 import type { GraphQLContext } from "../context.js";
 import { AuditChainReportType, AuditEventConnectionType, AuditEventType, AuditFilterInput } from "../types/audit.type.js";
-import { toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const OUTCOMES: readonly string[] = ["SUCCESS", "DENIED", "FAILED"] satisfies AuditOutcome[];
 
@@ -23,8 +23,7 @@ export class AuditResolver {
   @Query(() => AuditEventConnectionType, { description: "Searches the calling tenant's audit trail, newest first, a page at a time (Relay-style). Scope audit:read." })
   async auditSearch(
     @Ctx() ctx: GraphQLContext,
-    @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
-    @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg("filter", () => AuditFilterInput, { nullable: true }) filter?: AuditFilterInput | null,
   ): Promise<ConnectionShape<AuditEventType>> {
     const page = seqPageRequest(first, after);

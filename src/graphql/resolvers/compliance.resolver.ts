@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 import { REQUEST_STATUSES, type RequestFilter, type RequestStatus } from "../../domain/data-subject-request.js";
 import { DomainError } from "../../domain/errors.js";
@@ -15,7 +15,7 @@ import {
   RequestKindGql,
   SigningKeyType,
 } from "../types/compliance.type.js";
-import { toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const toRequestType = (v: RequestView): DataSubjectRequestType => ({ ...v.request, kind: v.request.kind as RequestKindGql, daysLeft: v.daysLeft });
 
@@ -77,8 +77,7 @@ export class ComplianceResolver {
   @Query(() => DataSubjectRequestConnectionType, { description: "The tenant's data subject requests, soonest due first, a page at a time (Relay-style). Scope compliance:read." })
   async dataSubjectRequestQueue(
     @Ctx() ctx: GraphQLContext,
-    @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
-    @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg("filter", () => DataSubjectRequestFilterInput, { nullable: true }) filter?: DataSubjectRequestFilterInput | null,
   ): Promise<ConnectionShape<DataSubjectRequestType>> {
     const page = pageRequest(first, after);

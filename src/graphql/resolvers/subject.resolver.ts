@@ -1,11 +1,11 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { consentState, type Consent } from "../../domain/consent.js";
 import { DomainError } from "../../domain/errors.js";
 import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { SubjectView } from "../../services/subject.service.js";
 import type { GraphQLContext } from "../context.js";
-import { toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
 import { ConsentMethodGql, ConsentType, SubjectConnectionType, SubjectFilterInput, SubjectType, type SubjectSummaryType } from "../types/subject.type.js";
 
 export function toConsentType(c: Consent, now: Date): ConsentType {
@@ -76,8 +76,7 @@ export class SubjectResolver {
   @Query(() => SubjectConnectionType, { description: "The tenant's subjects, oldest first, a page at a time (Relay-style). Scope subjects:read; audited." })
   async subjects(
     @Ctx() ctx: GraphQLContext,
-    @Arg("first", () => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null,
-    @Arg("after", () => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg("filter", () => SubjectFilterInput, { nullable: true }) filter?: SubjectFilterInput | null,
   ): Promise<ConnectionShape<SubjectSummaryType>> {
     const page = pageRequest(first, after);

@@ -3,13 +3,20 @@
  * makes the `NameEdge` and `NameConnection` types, and `toConnection` turns a domain page
  * (src/domain/pagination.ts) into one.
  */
-import { Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import type { Page } from "../../domain/pagination.js";
 
 @ObjectType("PageInfo", { description: "Where a page of a connection ends (Relay-style)." })
 export class PageInfoType {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true, description: "The cursor to pass as `after` for the next page (null on an empty page)." }) endCursor!: string | null;
+}
+
+/** The paging arguments every connection takes. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)." }) first?: number | null;
+  @Field(() => String, { nullable: true, description: "The endCursor of the page before." }) after?: string | null;
 }
 
 export interface ConnectionShape<N> {
