@@ -40,7 +40,17 @@ export function validatePurpose(purpose: string): string {
   return purpose;
 }
 
-export type ConsentState = "ACTIVE" | "WITHDRAWN" | "EXPIRED" | "PENDING";
+export const CONSENT_STATES = ["ACTIVE", "WITHDRAWN", "EXPIRED", "PENDING"] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+
+/** What the tenant-wide consent list may be narrowed to (all given conditions hold); state as of the list's `now`. */
+export interface ConsentFilter {
+  purpose?: string;
+  state?: ConsentState;
+  subjectId?: string;
+  grantedFrom?: Date;
+  grantedBefore?: Date;
+}
 
 export function consentState(consent: Consent, now: Date): ConsentState {
   const t = now.getTime();

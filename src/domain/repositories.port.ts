@@ -7,7 +7,7 @@
 import type { LivenessSession, LivenessSessionStatus } from "./liveness-session.js";
 import type { OutboxEntry, OutboxMessage } from "./outbox.js";
 import type { AuditEvent, AuditFilter } from "./audit.js";
-import type { Consent } from "./consent.js";
+import type { Consent, ConsentFilter } from "./consent.js";
 import type { DataSubjectRequest, RequestFilter } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
 import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
@@ -58,6 +58,8 @@ export interface ConsentRepository {
   create(consent: Consent): Promise<void>;
   findById(tenantId: string, id: string): Promise<Consent | null>;
   listForSubject(tenantId: string, subjectId: string): Promise<Consent[]>;
+  /** One page of the tenant's consents in (grantedAt, id) order; states as of `now` (consentState). */
+  list(tenantId: string, filter: ConsentFilter, page: PageRequest, now: Date): Promise<Page<Consent>>;
   markWithdrawn(tenantId: string, id: string, at: Date): Promise<void>;
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }

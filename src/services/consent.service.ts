@@ -7,7 +7,8 @@
  * the expiry time destroys the templates.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
-import { CONSENT_METHODS, activeConsentFor, validatePurpose, type Consent, type ConsentMethod } from "../domain/consent.js";
+import { CONSENT_METHODS, activeConsentFor, validatePurpose, type Consent, type ConsentFilter, type ConsentMethod } from "../domain/consent.js";
+import type { Page, PageRequest } from "../domain/pagination.js";
 import { DomainError } from "../domain/errors.js";
 import { lapseJobId } from "../domain/jobs.port.js";
 import type { Store } from "../domain/repositories.port.js";
@@ -49,6 +50,18 @@ export class ConsentService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  /** The tenant's consents (the consents report), a page at a time; audited as one LIST_CONSENTS event. */
+  async list(actor: Actor, filter: ConsentFilter, page: PageRequest): Promise<Page<Consent>> {
+    return this.ops.use(actor, { action: "LIST_CONSENTS", scope: "subjects:read" }, async ({ caller, ctx }) => {
+      if (filter.purpose !== undefined) validatePurpose(filter.purpose);
+      return this.ops.transaction(async (tx, audit) => {
+        const result = await tx.consents.list(caller.tenantId, filter, page, this.clock.now());
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
+        return result;
+      });
+    });
+  }
 
   async grant(actor: Actor, input: GrantConsentInput): Promise<Consent> {
     return this.ops.use(actor, { action: "GRANT_CONSENT", subjectId: input.subjectId, purpose: input.purpose, scope: "consents:write" }, async ({ caller, ctx }) => {

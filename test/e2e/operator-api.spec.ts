@@ -5,7 +5,7 @@
  * another tenant's subjects never listed, typed refusals of bad pages, cursors and scopes,
  * every list audited. The tenant-wide data subject request queue: soonest due first,
  * filtered by status, kind, due date and overdue. The audit search: newest first, by action,
- * outcome, actor, subject and time.
+ * outcome, actor, subject and time. The consents report: by purpose, state, subject, time.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app-harness.js";
@@ -229,5 +229,46 @@ describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
     for (const v of [{ filter: { outcome: "MAYBE" } }, { after: "x" }, { first: 500 }]) expect(errorOf(await as(SEARCH, v)), JSON.stringify(v)).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
     const narrow = (await as(`mutation { createApiKey(name: "kiosk-3", scopes: ["faces:verify"]) { apiKey } }`)).data!["createApiKey"].apiKey as string;
     expect(errorOf(await as(SEARCH, {}, narrow))).toMatchObject({ code: "FORBIDDEN", reason: "SCOPE_REQUIRED" });
+  });
+
+  it("lists the tenant's consents (the consents report) by purpose, state, subject and time; audited", async () => {
+    const CONSENTS = `query($first: Int, $after: String, $filter: ConsentFilter) {
+      consents(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id subjectId purpose state grantedAt } } } }`;
+    type Listed_ = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; subjectId: string; purpose: string; state: string; grantedAt: string } }[] };
+    const consents = async (v: Record<string, unknown>, key = tenant.apiKey): Promise<Listed_> => {
+      const r = await as(CONSENTS, v, key);
+      expect(r.errors).toBeUndefined();
+      return r.data!["consents"] as Listed_;
+    };
+    // One consent that expires: granted for an hour, then the clock moves past it.
+    const exp = new Date(clock.now().getTime() + 3_600_000).toISOString();
+    expect((await as(`mutation($s: ID!, $x: DateTimeISO) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK, expiresAt: $x }) { consent { id } } }`, { s: ids.get("r-01"), x: exp })).errors).toBeUndefined();
+    advanceMs(clock, 2 * 3_600_000);
+
+    const seen: string[] = [];
+    let page = await consents({ first: 5 });
+    seen.push(...page.edges.map((e) => e.node.id));
+    while (page.pageInfo.hasNextPage) {
+      page = await consents({ first: 5, after: page.pageInfo.endCursor });
+      seen.push(...page.edges.map((e) => e.node.id));
+    }
+    expect(page.totalCount).toBe(14);
+    expect(new Set(seen).size).toBe(14);
+    expect(seen.sort()).toEqual((await t.sql<{ id: string }>(`SELECT "id" FROM "Consent" WHERE "tenantId" = '${tenant.tenantId}'`)).map((r) => r.id).sort());
+
+    const state = async (s: string) => (await consents({ first: 100, filter: { state: s } })).edges.map((e) => [e.node.subjectId, e.node.state]);
+    expect((await state("ACTIVE")).length).toBe(12);
+    expect(await state("WITHDRAWN")).toEqual([[ids.get("r-04"), "WITHDRAWN"]]);
+    expect(await state("EXPIRED")).toEqual([[ids.get("r-01"), "EXPIRED"]]);
+    expect(await state("PENDING")).toEqual([]);
+    expect((await consents({ filter: { subjectId: ids.get("r-00") } })).edges.map((e) => e.node.purpose)).toEqual([P]);
+    expect((await consents({ filter: { purpose: "attendance" } })).totalCount).toBe(0);
+    const latest = (await consents({ first: 100 })).edges.at(-1)!.node.grantedAt;
+    expect((await consents({ filter: { grantedFrom: latest } })).edges.map((e) => e.node.subjectId)).toEqual([ids.get("r-01")]);
+
+    expect((await consents({}, other.apiKey)).totalCount).toBe(0);
+    expect(errorOf(await as(CONSENTS, { filter: { state: "MAYBE" } }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
+    const listed = await t.sql<{ n: bigint }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = '${tenant.tenantId}' AND "action" = 'LIST_CONSENTS' AND "outcome" = 'SUCCESS'`);
+    expect(Number(listed[0]!.n)).toBeGreaterThanOrEqual(9);
   });
 });

@@ -1,4 +1,5 @@
-import type { Consent, ConsentMethod } from "../../domain/consent.js";
+import type { Consent, ConsentFilter, ConsentMethod, ConsentState } from "../../domain/consent.js";
+import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { ConsentRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
 
@@ -17,6 +18,34 @@ export class PrismaConsentRepository implements ConsentRepository {
   async listForSubject(tenantId: string, subjectId: string): Promise<Consent[]> {
     const rows = await this.db.consent.findMany({ where: { tenantId, subjectId }, orderBy: [{ grantedAt: "asc" }, { id: "asc" }] });
     return rows.map((r) => ({ ...r, method: r.method as ConsentMethod }));
+  }
+
+  async list(tenantId: string, filter: ConsentFilter, page: PageRequest, now: Date): Promise<Page<Consent>> {
+    // The states as consentState() decides them: withdrawn first, then expired, then pending.
+    const notWithdrawn = { OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: now } }] };
+    const notExpired = { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+    const byState: Record<ConsentState, object> = {
+      WITHDRAWN: { withdrawnAt: { lte: now } },
+      EXPIRED: { AND: [notWithdrawn, { expiresAt: { lte: now } }] },
+      PENDING: { AND: [notWithdrawn, notExpired, { grantedAt: { gt: now } }] },
+      ACTIVE: { AND: [notWithdrawn, notExpired, { grantedAt: { lte: now } }] },
+    };
+    const conditions: object[] = [{ tenantId }];
+    if (filter.purpose !== undefined) conditions.push({ purpose: filter.purpose });
+    if (filter.subjectId !== undefined) conditions.push({ subjectId: filter.subjectId });
+    if (filter.state !== undefined) conditions.push(byState[filter.state]);
+    if (filter.grantedFrom) conditions.push({ grantedAt: { gte: filter.grantedFrom } });
+    if (filter.grantedBefore) conditions.push({ grantedAt: { lt: filter.grantedBefore } });
+    const after = page.after;
+    const [rows, totalCount] = await Promise.all([
+      this.db.consent.findMany({
+        where: { AND: after ? [...conditions, { OR: [{ grantedAt: { gt: after.at } }, { grantedAt: after.at, id: { gt: after.id } }] }] : conditions },
+        orderBy: [{ grantedAt: "asc" }, { id: "asc" }],
+        take: page.first + 1,
+      }),
+      this.db.consent.count({ where: { AND: conditions } }),
+    ]);
+    return { items: rows.slice(0, page.first).map((r) => ({ ...r, method: r.method as ConsentMethod })), hasNextPage: rows.length > page.first, totalCount };
   }
 
   async markWithdrawn(tenantId: string, id: string, at: Date): Promise<void> {

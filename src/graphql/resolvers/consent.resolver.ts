@@ -1,6 +1,10 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { CONSENT_STATES, type ConsentFilter, type ConsentState } from "../../domain/consent.js";
+import { DomainError } from "../../domain/errors.js";
+import { encodeCursor, pageRequest } from "../../domain/pagination.js";
+import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
 import type { GraphQLContext } from "../context.js";
-import { ConsentMethodGql, ConsentType, ConsentWithdrawalType } from "../types/subject.type.js";
+import { ConsentConnectionType, ConsentFilterInput, ConsentMethodGql, ConsentType, ConsentWithdrawalType } from "../types/subject.type.js";
 import { toConsentType } from "./subject.resolver.js";
 
 @InputType("GrantConsentInput", { description: "A consent as the subject gave it, and its evidence." })
@@ -23,6 +27,26 @@ export class GrantConsentPayload {
 
 @Resolver(() => ConsentType)
 export class ConsentResolver {
+  @Query(() => ConsentConnectionType, { description: "The tenant's consents, oldest first, a page at a time (the consents report; Relay-style). Scope subjects:read; audited." })
+  async consents(
+    @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Arg("filter", () => ConsentFilterInput, { nullable: true }) filter?: ConsentFilterInput | null,
+  ): Promise<ConnectionShape<ConsentType>> {
+    const page = pageRequest(first, after);
+    if (filter?.state != null && !(CONSENT_STATES as readonly string[]).includes(filter.state)) throw new DomainError("INVALID_INPUT", "state must be ACTIVE, WITHDRAWN, EXPIRED or PENDING");
+    const f: ConsentFilter = {
+      ...(filter?.purpose != null ? { purpose: filter.purpose } : {}),
+      ...(filter?.state != null ? { state: filter.state as ConsentState } : {}),
+      ...(filter?.subjectId != null ? { subjectId: filter.subjectId } : {}),
+      ...(filter?.grantedFrom ? { grantedFrom: filter.grantedFrom } : {}),
+      ...(filter?.grantedBefore ? { grantedBefore: filter.grantedBefore } : {}),
+    };
+    const now = ctx.services.clock.now();
+    const result = await ctx.services.consents.list(await ctx.tenantActor(), f, page);
+    return toConnection(result, (c) => encodeCursor(c.grantedAt, c.id), (c) => toConsentType(c, now));
+  }
+
   @Mutation(() => GrantConsentPayload, { description: "Records the subject's consent to face processing for a purpose declared in the tenant's policy." })
   async grantConsent(@Ctx() ctx: GraphQLContext, @Arg("input", () => GrantConsentInput) input: GrantConsentInput): Promise<GrantConsentPayload> {
     const consent = await ctx.services.consents.grant(await ctx.tenantActor(), {

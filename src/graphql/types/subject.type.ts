@@ -14,6 +14,7 @@ if (Object.values(ConsentMethodGql).join() !== CONSENT_METHODS.join()) throw new
 @ObjectType("Consent", { description: "A subject's consent to face processing for one purpose." })
 export class ConsentType {
   @Field(() => ID) id!: string;
+  @Field(() => ID) subjectId!: string;
   @Field(() => String) purpose!: string;
   @Field(() => String, { description: "Version of the notice text shown to the subject." }) noticeVersion!: string;
   @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the notice text." }) noticeHash!: string | null;
@@ -104,6 +105,17 @@ export class SubjectSummaryType {
 }
 
 export const SubjectConnectionType = Connection(SubjectSummaryType, "Subject", "A page of subjects, oldest first; pages do not shift when subjects are added meanwhile.");
+
+export const ConsentConnectionType = Connection(ConsentType, "Consent", "A page of the tenant's consents, oldest first.");
+
+@InputType("ConsentFilter", { description: "Every condition given must hold." })
+export class ConsentFilterInput {
+  @Field(() => String, { nullable: true }) purpose?: string | null;
+  @Field(() => String, { nullable: true, description: "ACTIVE, WITHDRAWN, EXPIRED or PENDING, as of now." }) state?: string | null;
+  @Field(() => ID, { nullable: true }) subjectId?: string | null;
+  @Field(() => Date, { nullable: true, description: "Granted at or after." }) grantedFrom?: Date | null;
+  @Field(() => Date, { nullable: true, description: "Granted before." }) grantedBefore?: Date | null;
+}
 
 @InputType("SubjectConsentFilter")
 export class SubjectConsentFilterInput {
