@@ -11,7 +11,7 @@ import type { Consent, ConsentFilter } from "./consent.js";
 import type { DataSubjectRequest, RequestFilter } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
 import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
-import type { StoredTemplate, TemplateMetadata, TemplateRef } from "./template.js";
+import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
 import type { Page, PageRequest, SeqPageRequest } from "./pagination.js";
 import type { Subject, SubjectFilter } from "./subject.js";
@@ -81,6 +81,8 @@ export interface TemplateRepository {
   create(template: StoredTemplate, attributes?: Readonly<Record<string, unknown>>): Promise<void>;
   /** Templates (with ciphertext) of a subject for one purpose, made with any of these models. */
   listForMatching(tenantId: string, subjectId: string, purpose: string, modelIds: readonly string[]): Promise<StoredTemplate[]>;
+  /** One page of the tenant's template metadata (never ciphertext) in (createdAt, id) order. */
+  listPage(tenantId: string, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>>;
   /** Templates of one subject in one gallery. */
   listForSubjectInGallery(tenantId: string, galleryId: string, subjectId: string): Promise<TemplateRef[]>;
   /** The subjects with templates in a gallery, sorted. */

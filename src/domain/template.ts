@@ -1,5 +1,13 @@
 /** Face templates: an embedding, stored only encrypted, plus metadata that is safe to show. */
 
+/** What the tenant-wide template list may be narrowed to (all given conditions hold). */
+export interface TemplateFilter {
+  galleryId?: string;
+  subjectId?: string;
+  purpose?: string;
+  modelId?: string;
+}
+
 export interface TemplateMetadata {
   id: string;
   tenantId: string;

@@ -10,7 +10,7 @@ import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
 import { validatePurpose } from "../domain/consent.js";
 import type { Subject, SubjectFilter } from "../domain/subject.js";
-import type { TemplateMetadata } from "../domain/template.js";
+import type { TemplateFilter, TemplateMetadata } from "../domain/template.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
@@ -110,6 +110,18 @@ export class SubjectService {
       if (filter.externalRef !== undefined && (filter.externalRef.length === 0 || filter.externalRef.length > 200)) throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
       return this.ops.transaction(async (tx, audit) => {
         const result = await tx.subjects.list(caller.tenantId, filter, page, this.clock.now());
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
+        return result;
+      });
+    });
+  }
+
+  /** The tenant's templates, metadata only (never the encrypted vector), a page at a time; audited as LIST_TEMPLATES. */
+  async listTemplates(actor: Actor, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>> {
+    return this.ops.use(actor, { action: "LIST_TEMPLATES", scope: "subjects:read" }, async ({ caller, ctx }) => {
+      if (filter.purpose !== undefined) validatePurpose(filter.purpose);
+      return this.ops.transaction(async (tx, audit) => {
+        const result = await tx.templates.listPage(caller.tenantId, filter, page);
         audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
         return result;
       });

@@ -5,13 +5,14 @@
  * another tenant's subjects never listed, typed refusals of bad pages, cursors and scopes,
  * every list audited. The tenant-wide data subject request queue: soonest due first,
  * filtered by status, kind, due date and overdue. The audit search: newest first, by action,
- * outcome, actor, subject and time. The consents report: by purpose, state, subject, time.
+ * outcome, actor, subject and time. The consents report: by purpose, state, subject, time. Templates: metadata only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app-harness.js";
 import { DB_KINDS } from "../support/databases.js";
 import { FakeClock, advanceMs } from "../support/fake-clock.js";
 import { bearer, errorOf, gql } from "../support/graphql-client.js";
+import { readFace } from "../support/images.js";
 
 const P = "access_control";
 const LIST = `query($first: Int, $after: String, $filter: SubjectFilter) {
@@ -270,5 +271,34 @@ describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
     expect(errorOf(await as(CONSENTS, { filter: { state: "MAYBE" } }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
     const listed = await t.sql<{ n: bigint }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE "tenantId" = '${tenant.tenantId}' AND "action" = 'LIST_CONSENTS' AND "outcome" = 'SUCCESS'`);
     expect(Number(listed[0]!.n)).toBeGreaterThanOrEqual(9);
+  });
+
+  it("lists the tenant's templates, metadata only, by gallery, subject and purpose; audited", async () => {
+    const g = (await as(`mutation { createGallery(name: "ops-staff") { id } }`)).data!["createGallery"].id as string;
+    for (const [ref, photo] of [["r-00", "obama/obama-1.jpg"], ["r-02", "biden/biden-1.jpg"]] as const) {
+      const img = { base64: Buffer.from(await readFace(photo)).toString("base64") };
+      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s: ids.get(ref), g, img });
+      expect(e.errors).toBeUndefined();
+    }
+    const TEMPLATES = `query($first: Int, $after: String, $filter: TemplateFilter) {
+      templates(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id subjectId galleryId purpose modelId retainUntil } } } }`;
+    const list_ = async (v: Record<string, unknown>, key = tenant.apiKey) => {
+      const r = await as(TEMPLATES, v, key);
+      expect(r.errors).toBeUndefined();
+      return r.data!["templates"] as { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string; subjectId: string; galleryId: string } }[] };
+    };
+    const first = await list_({ first: 1 });
+    expect(first.totalCount).toBe(2);
+    const second = await list_({ first: 1, after: first.pageInfo.endCursor });
+    expect([first, second].map((p) => p.edges[0]!.node.subjectId)).toEqual([ids.get("r-00"), ids.get("r-02")]);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect((await list_({ filter: { subjectId: ids.get("r-02") } })).edges.map((e) => e.node.galleryId)).toEqual([g]);
+    expect((await list_({ filter: { galleryId: g, purpose: P } })).totalCount).toBe(2);
+    expect((await list_({ filter: { purpose: "attendance" } })).totalCount).toBe(0);
+    expect((await list_({}, other.apiKey)).totalCount).toBe(0);
+    // Metadata only: nothing that looks like a vector or a ciphertext in the answer.
+    expect(JSON.stringify(await list_({ first: 100 }))).not.toMatch(/(-?0\.\d{4,},){4}|ciphertext/);
+    const listed = await t.sql<{ reason: string }>(`SELECT "reason" FROM "AuditEvent" WHERE "tenantId" = '${tenant.tenantId}' AND "action" = 'LIST_TEMPLATES' ORDER BY "seq" LIMIT 1`);
+    expect(listed[0]!.reason).toBe("1 of 2");
   });
 });

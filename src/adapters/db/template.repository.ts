@@ -1,5 +1,6 @@
 import type { TemplateRepository } from "../../domain/repositories.port.js";
-import type { StoredTemplate, TemplateMetadata, TemplateRef } from "../../domain/template.js";
+import type { Page, PageRequest } from "../../domain/pagination.js";
+import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "../../domain/template.js";
 import { bytes, type Db } from "./prisma-db.js";
 
 const METADATA = {
@@ -47,6 +48,27 @@ export class PrismaTemplateRepository implements TemplateRepository {
 
   async findById(tenantId: string, id: string): Promise<StoredTemplate | null> {
     return this.db.template.findFirst({ where: { tenantId, id } });
+  }
+
+  async listPage(tenantId: string, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>> {
+    const where = {
+      tenantId,
+      ...(filter.galleryId !== undefined ? { galleryId: filter.galleryId } : {}),
+      ...(filter.subjectId !== undefined ? { subjectId: filter.subjectId } : {}),
+      ...(filter.purpose !== undefined ? { purpose: filter.purpose } : {}),
+      ...(filter.modelId !== undefined ? { modelId: filter.modelId } : {}),
+    };
+    const after = page.after;
+    const [rows, totalCount] = await Promise.all([
+      this.db.template.findMany({
+        where: after ? { AND: [where, { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }] } : where,
+        select: METADATA,
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: page.first + 1,
+      }),
+      this.db.template.count({ where }),
+    ]);
+    return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
   }
 
   async listMetadata(tenantId: string, subjectId: string): Promise<TemplateMetadata[]> {

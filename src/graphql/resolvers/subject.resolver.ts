@@ -6,7 +6,18 @@ import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { SubjectView } from "../../services/subject.service.js";
 import type { GraphQLContext } from "../context.js";
 import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
-import { ConsentMethodGql, ConsentType, SubjectConnectionType, SubjectFilterInput, SubjectType, type SubjectSummaryType } from "../types/subject.type.js";
+import type { TemplateFilter } from "../../domain/template.js";
+import {
+  ConsentMethodGql,
+  ConsentType,
+  SubjectConnectionType,
+  SubjectFilterInput,
+  SubjectType,
+  TemplateConnectionType,
+  TemplateFilterInput,
+  type SubjectSummaryType,
+  type TemplateInfoType,
+} from "../types/subject.type.js";
 
 export function toConsentType(c: Consent, now: Date): ConsentType {
   const state = consentState(c, now);
@@ -90,6 +101,23 @@ export class SubjectResolver {
     };
     const result = await ctx.services.subjects.list(await ctx.tenantActor(), f, page);
     return toConnection(result, (s) => encodeCursor(s.createdAt, s.id), subjectFields);
+  }
+
+  @Query(() => TemplateConnectionType, { description: "The tenant's face templates, metadata only (never the encrypted vector), oldest first, a page at a time. Scope subjects:read; audited." })
+  async templates(
+    @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Arg("filter", () => TemplateFilterInput, { nullable: true }) filter?: TemplateFilterInput | null,
+  ): Promise<ConnectionShape<TemplateInfoType>> {
+    const page = pageRequest(first, after);
+    const f: TemplateFilter = {
+      ...(filter?.galleryId != null ? { galleryId: filter.galleryId } : {}),
+      ...(filter?.subjectId != null ? { subjectId: filter.subjectId } : {}),
+      ...(filter?.purpose != null ? { purpose: filter.purpose } : {}),
+      ...(filter?.modelId != null ? { modelId: filter.modelId } : {}),
+    };
+    const result = await ctx.services.subjects.listTemplates(await ctx.tenantActor(), f, page);
+    return toConnection(result, (t) => encodeCursor(t.createdAt, t.id), (t) => t);
   }
 
   @Query(() => SubjectType, { description: "A subject with its consents and template metadata (never vectors)." })

@@ -39,6 +39,7 @@ export class ConsentWithdrawalType {
 @ObjectType("TemplateInfo", { description: "Metadata of a stored face template. The template itself is encrypted and never returned." })
 export class TemplateInfoType {
   @Field(() => ID) id!: string;
+  @Field(() => ID) subjectId!: string;
   @Field(() => ID) galleryId!: string;
   @Field(() => String) purpose!: string;
   @Field(() => String) modelId!: string;
@@ -107,6 +108,16 @@ export class SubjectSummaryType {
 export const SubjectConnectionType = Connection(SubjectSummaryType, "Subject", "A page of subjects, oldest first; pages do not shift when subjects are added meanwhile.");
 
 export const ConsentConnectionType = Connection(ConsentType, "Consent", "A page of the tenant's consents, oldest first.");
+
+export const TemplateConnectionType = Connection(TemplateInfoType, "Template", "A page of the tenant's templates (metadata only), oldest first.");
+
+@InputType("TemplateFilter", { description: "Every condition given must hold." })
+export class TemplateFilterInput {
+  @Field(() => ID, { nullable: true }) galleryId?: string | null;
+  @Field(() => ID, { nullable: true }) subjectId?: string | null;
+  @Field(() => String, { nullable: true }) purpose?: string | null;
+  @Field(() => String, { nullable: true }) modelId?: string | null;
+}
 
 @InputType("ConsentFilter", { description: "Every condition given must hold." })
 export class ConsentFilterInput {
