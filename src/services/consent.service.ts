@@ -53,14 +53,8 @@ export class ConsentService {
 
   /** The tenant's consents (the consents report), a page at a time; audited as one LIST_CONSENTS event. */
   async list(actor: Actor, filter: ConsentFilter, page: PageRequest): Promise<Page<Consent>> {
-    return this.ops.use(actor, { action: "LIST_CONSENTS", scope: "subjects:read" }, async ({ caller, ctx }) => {
-      if (filter.purpose !== undefined) validatePurpose(filter.purpose);
-      return this.ops.transaction(async (tx, audit) => {
-        const result = await tx.consents.list(caller.tenantId, filter, page, this.clock.now());
-        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
-        return result;
-      });
-    });
+    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    return this.ops.listPage(actor, { action: "LIST_CONSENTS", scope: "subjects:read" }, check, (tx, caller) => tx.consents.list(caller.tenantId, filter, page, this.clock.now()));
   }
 
   async grant(actor: Actor, input: GrantConsentInput): Promise<Consent> {

@@ -155,4 +155,20 @@ describe("OperationRunner", () => {
     await expect(r.use({ kind: "admin" }, { action: "VERIFY_FACE", scope: "faces:verify" }, async () => 1)).rejects.toMatchObject({ reason: "SCOPE_REQUIRED" });
     expect(m.events).toHaveLength(1);
   });
+
+  it("listPage: audits a failed check (bad input is FAILED, as everywhere), and a read page as one SUCCESS saying how many of how many", async () => {
+    const m = memoryStore();
+    const r = runner(m);
+    const key = { kind: "apiKey" as const, tenantId: "ten_1", apiKeyId: "key_1", scopes: ["subjects:read" as const] };
+    const spec = { action: "LIST_SUBJECTS", scope: "subjects:read" as const };
+    const bad = () => {
+      throw new DomainError("INVALID_INPUT", "bad filter");
+    };
+    let reads = 0;
+    const read = async () => (reads++, { items: ["a", "b"], hasNextPage: true, totalCount: 7 });
+    await expect(r.listPage(key, spec, bad, read)).rejects.toMatchObject({ reason: "INVALID_INPUT" });
+    expect(reads).toBe(0);
+    expect(await r.listPage(key, spec, () => undefined, read)).toEqual({ items: ["a", "b"], hasNextPage: true, totalCount: 7 });
+    expect(m.events.map((e) => [e.action, e.outcome, e.reason])).toEqual([["LIST_SUBJECTS", "FAILED", "INVALID_INPUT"], ["LIST_SUBJECTS", "SUCCESS", "2 of 7"]]);
+  });
 });

@@ -22,6 +22,7 @@ import type { IndexChange } from "../domain/index-sync.port.js";
 import type { JobCatalogue, JobName } from "../domain/jobs.port.js";
 import { enqueueMessage, type OutboxMessage } from "../domain/outbox.js";
 import { DomainError, isDomainError, isRetryable } from "../domain/errors.js";
+import type { Page } from "../domain/pagination.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor, Scope } from "../domain/tenant.js";
 import { callerOf, requireScope, type TenantCaller } from "./access.js";
@@ -93,6 +94,22 @@ export class OperationRunner {
     return this.run(ctx, async () => {
       requireScope(actor, scope);
       return work({ caller, ctx });
+    });
+  }
+
+  /**
+   * An operator's read of a page of personal data: `check` validates the request (a refusal
+   * is audited like any other), the page is read in a transaction that records one SUCCESS
+   * event saying how many items were shown of how many.
+   */
+  async listPage<T>(actor: Actor, spec: OperationSpec, check: () => void, read: (tx: Repositories, caller: TenantCaller) => Promise<Page<T>>): Promise<Page<T>> {
+    return this.use(actor, spec, async ({ caller, ctx }) => {
+      check();
+      return this.transaction(async (tx, audit) => {
+        const page = await read(tx, caller);
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${page.items.length} of ${page.totalCount}` });
+        return page;
+      });
     });
   }
 

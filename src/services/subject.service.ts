@@ -105,27 +105,17 @@ export class SubjectService {
    * one LIST_SUBJECTS event that records how many were shown; never vectors or keys.
    */
   async list(actor: Actor, filter: SubjectFilter, page: PageRequest): Promise<Page<Subject>> {
-    return this.ops.use(actor, { action: "LIST_SUBJECTS", scope: "subjects:read" }, async ({ caller, ctx }) => {
+    const check = () => {
       if (filter.consent) validatePurpose(filter.consent.purpose);
       if (filter.externalRef !== undefined && (filter.externalRef.length === 0 || filter.externalRef.length > 200)) throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
-      return this.ops.transaction(async (tx, audit) => {
-        const result = await tx.subjects.list(caller.tenantId, filter, page, this.clock.now());
-        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
-        return result;
-      });
-    });
+    };
+    return this.ops.listPage(actor, { action: "LIST_SUBJECTS", scope: "subjects:read" }, check, (tx, caller) => tx.subjects.list(caller.tenantId, filter, page, this.clock.now()));
   }
 
   /** The tenant's templates, metadata only (never the encrypted vector), a page at a time; audited as LIST_TEMPLATES. */
   async listTemplates(actor: Actor, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>> {
-    return this.ops.use(actor, { action: "LIST_TEMPLATES", scope: "subjects:read" }, async ({ caller, ctx }) => {
-      if (filter.purpose !== undefined) validatePurpose(filter.purpose);
-      return this.ops.transaction(async (tx, audit) => {
-        const result = await tx.templates.listPage(caller.tenantId, filter, page);
-        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${result.items.length} of ${result.totalCount}` });
-        return result;
-      });
-    });
+    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    return this.ops.listPage(actor, { action: "LIST_TEMPLATES", scope: "subjects:read" }, check, (tx, caller) => tx.templates.listPage(caller.tenantId, filter, page));
   }
 
   /** Puts the subject under legal hold: nothing of theirs is deleted (erasure, retention, withdrawal) or matched until released. */

@@ -1,5 +1,7 @@
 import type { Consent, ConsentFilter, ConsentMethod, ConsentState } from "../../domain/consent.js";
 import type { Page, PageRequest } from "../../domain/pagination.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { keysetPage } from "./keyset.js";
 import type { ConsentRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
 
@@ -36,16 +38,8 @@ export class PrismaConsentRepository implements ConsentRepository {
     if (filter.state !== undefined) conditions.push(byState[filter.state]);
     if (filter.grantedFrom) conditions.push({ grantedAt: { gte: filter.grantedFrom } });
     if (filter.grantedBefore) conditions.push({ grantedAt: { lt: filter.grantedBefore } });
-    const after = page.after;
-    const [rows, totalCount] = await Promise.all([
-      this.db.consent.findMany({
-        where: { AND: after ? [...conditions, { OR: [{ grantedAt: { gt: after.at } }, { grantedAt: after.at, id: { gt: after.id } }] }] : conditions },
-        orderBy: [{ grantedAt: "asc" }, { id: "asc" }],
-        take: page.first + 1,
-      }),
-      this.db.consent.count({ where: { AND: conditions } }),
-    ]);
-    return { items: rows.slice(0, page.first).map((r) => ({ ...r, method: r.method as ConsentMethod })), hasNextPage: rows.length > page.first, totalCount };
+    const result = await keysetPage(page, "grantedAt", { AND: conditions }, (q) => this.db.consent.findMany(q as Prisma.ConsentFindManyArgs), (q) => this.db.consent.count(q as Prisma.ConsentCountArgs));
+    return { ...result, items: result.items.map((r) => ({ ...r, method: r.method as ConsentMethod })) };
   }
 
   async markWithdrawn(tenantId: string, id: string, at: Date): Promise<void> {

@@ -1,5 +1,7 @@
 import { OPEN_STATUSES, type DataSubjectRequest, type RequestFilter, type RequestKind, type RequestStatus } from "../../domain/data-subject-request.js";
 import type { Page, PageRequest } from "../../domain/pagination.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { keysetPage } from "./keyset.js";
 import type { RequestRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
 
@@ -29,17 +31,8 @@ export class PrismaRequestRepository implements RequestRepository {
     if (filter.kind) conditions.push({ kind: filter.kind });
     if (filter.dueBefore) conditions.push({ dueAt: { lt: filter.dueBefore } });
     if (filter.overdue !== undefined) conditions.push(filter.overdue ? open : { NOT: open });
-    const where = { AND: conditions };
-    const after = page.after;
-    const [rows, totalCount] = await Promise.all([
-      this.db.dataSubjectRequest.findMany({
-        where: after ? { AND: [...conditions, { OR: [{ dueAt: { gt: after.at } }, { dueAt: after.at, id: { gt: after.id } }] }] } : where,
-        orderBy: [{ dueAt: "asc" }, { id: "asc" }],
-        take: page.first + 1,
-      }),
-      this.db.dataSubjectRequest.count({ where }),
-    ]);
-    return { items: rows.slice(0, page.first).map(toRequest), hasNextPage: rows.length > page.first, totalCount };
+    const result = await keysetPage(page, "dueAt", { AND: conditions }, (q) => this.db.dataSubjectRequest.findMany(q as Prisma.DataSubjectRequestFindManyArgs), (q) => this.db.dataSubjectRequest.count(q as Prisma.DataSubjectRequestCountArgs));
+    return { ...result, items: result.items.map(toRequest) };
   }
 
   async listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]> {

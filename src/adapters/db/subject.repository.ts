@@ -1,4 +1,6 @@
 import type { Page, PageRequest } from "../../domain/pagination.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { keysetPage } from "./keyset.js";
 import type { SubjectRepository } from "../../domain/repositories.port.js";
 import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { Db } from "./prisma-db.js";
@@ -33,17 +35,7 @@ export class PrismaSubjectRepository implements SubjectRepository {
       ...(filter.createdFrom || filter.createdBefore ? { createdAt: { ...(filter.createdFrom ? { gte: filter.createdFrom } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } } : {}),
       ...(filter.consent ? { consents: filter.consent.active ? { some: active(filter.consent.purpose) } : { none: active(filter.consent.purpose) } } : {}),
     };
-    // Keyset: strictly after the cursor's (createdAt, id), in that order.
-    const after = page.after;
-    const [rows, totalCount] = await Promise.all([
-      this.db.subject.findMany({
-        where: after ? { AND: [where, { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }] } : where,
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        take: page.first + 1,
-      }),
-      this.db.subject.count({ where }),
-    ]);
-    return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
+    return keysetPage(page, "createdAt", where, (q) => this.db.subject.findMany(q as Prisma.SubjectFindManyArgs), (q) => this.db.subject.count(q as Prisma.SubjectCountArgs));
   }
 
   async setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void> {

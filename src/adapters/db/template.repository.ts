@@ -1,5 +1,7 @@
 import type { TemplateRepository } from "../../domain/repositories.port.js";
 import type { Page, PageRequest } from "../../domain/pagination.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { keysetPage } from "./keyset.js";
 import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "../../domain/template.js";
 import { bytes, type Db } from "./prisma-db.js";
 
@@ -58,17 +60,7 @@ export class PrismaTemplateRepository implements TemplateRepository {
       ...(filter.purpose !== undefined ? { purpose: filter.purpose } : {}),
       ...(filter.modelId !== undefined ? { modelId: filter.modelId } : {}),
     };
-    const after = page.after;
-    const [rows, totalCount] = await Promise.all([
-      this.db.template.findMany({
-        where: after ? { AND: [where, { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }] } : where,
-        select: METADATA,
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        take: page.first + 1,
-      }),
-      this.db.template.count({ where }),
-    ]);
-    return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
+    return keysetPage(page, "createdAt", where, (q) => this.db.template.findMany({ ...(q as Prisma.TemplateFindManyArgs), select: METADATA }), (q) => this.db.template.count(q as Prisma.TemplateCountArgs));
   }
 
   async listMetadata(tenantId: string, subjectId: string): Promise<TemplateMetadata[]> {

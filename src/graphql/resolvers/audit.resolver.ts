@@ -4,7 +4,7 @@ import { DomainError } from "../../domain/errors.js";
 import { encodeSeqCursor, seqPageRequest } from "../../domain/pagination.js";
 import type { GraphQLContext } from "../context.js";
 import { AuditChainReportType, AuditEventConnectionType, AuditEventType, AuditFilterInput } from "../types/audit.type.js";
-import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const OUTCOMES: readonly string[] = ["SUCCESS", "DENIED", "FAILED"] satisfies AuditOutcome[];
 
@@ -29,14 +29,7 @@ export class AuditResolver {
     const page = seqPageRequest(first, after);
     if (filter?.outcome != null && !OUTCOMES.includes(filter.outcome)) throw new DomainError("INVALID_INPUT", "outcome must be SUCCESS, DENIED or FAILED");
     for (const v of [filter?.action, filter?.actor, filter?.subjectId]) if (v != null && (v.length === 0 || v.length > 200)) throw new DomainError("INVALID_INPUT", "filter values must be 1 to 200 characters");
-    const f: AuditFilter = {
-      ...(filter?.action != null ? { action: filter.action } : {}),
-      ...(filter?.outcome != null ? { outcome: filter.outcome as AuditOutcome } : {}),
-      ...(filter?.actor != null ? { actor: filter.actor } : {}),
-      ...(filter?.subjectId != null ? { subjectId: filter.subjectId } : {}),
-      ...(filter?.from ? { from: filter.from } : {}),
-      ...(filter?.to ? { to: filter.to } : {}),
-    };
+    const f = presentFields(filter) as AuditFilter; // outcome checked above
     const result = await ctx.services.audit.search(await ctx.tenantActor(), f, page);
     return toConnection(result, (e) => encodeSeqCursor(e.seq), (e) => e);
   }

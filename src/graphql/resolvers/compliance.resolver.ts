@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { REQUEST_STATUSES, type RequestFilter, type RequestStatus } from "../../domain/data-subject-request.js";
+import { REQUEST_STATUSES, type RequestFilter } from "../../domain/data-subject-request.js";
 import { DomainError } from "../../domain/errors.js";
 import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import type { RequestView } from "../../services/data-subject-request.service.js";
@@ -15,7 +15,7 @@ import {
   RequestKindGql,
   SigningKeyType,
 } from "../types/compliance.type.js";
-import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const toRequestType = (v: RequestView): DataSubjectRequestType => ({ ...v.request, kind: v.request.kind as RequestKindGql, daysLeft: v.daysLeft });
 
@@ -82,12 +82,7 @@ export class ComplianceResolver {
   ): Promise<ConnectionShape<DataSubjectRequestType>> {
     const page = pageRequest(first, after);
     for (const s of filter?.statuses ?? []) if (!(REQUEST_STATUSES as readonly string[]).includes(s)) throw new DomainError("INVALID_INPUT", `unknown status ${JSON.stringify(s.slice(0, 40))}`);
-    const f: RequestFilter = {
-      ...(filter?.statuses ? { statuses: filter.statuses as RequestStatus[] } : {}),
-      ...(filter?.kind ? { kind: filter.kind } : {}),
-      ...(filter?.dueBefore ? { dueBefore: filter.dueBefore } : {}),
-      ...(filter?.overdue != null ? { overdue: filter.overdue } : {}),
-    };
+    const f = presentFields(filter) as RequestFilter; // statuses checked above
     const result = await ctx.services.requests.queue(await ctx.tenantActor(), f, page);
     return toConnection(result, (v) => encodeCursor(v.request.dueAt, v.request.id), toRequestType);
   }

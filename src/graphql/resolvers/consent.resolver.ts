@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import { CONSENT_STATES, type ConsentFilter, type ConsentState } from "../../domain/consent.js";
+import { CONSENT_STATES, type ConsentFilter } from "../../domain/consent.js";
 import { DomainError } from "../../domain/errors.js";
 import { encodeCursor, pageRequest } from "../../domain/pagination.js";
-import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
 import type { GraphQLContext } from "../context.js";
 import { ConsentConnectionType, ConsentFilterInput, ConsentMethodGql, ConsentType, ConsentWithdrawalType } from "../types/subject.type.js";
 import { toConsentType } from "./subject.resolver.js";
@@ -35,13 +35,7 @@ export class ConsentResolver {
   ): Promise<ConnectionShape<ConsentType>> {
     const page = pageRequest(first, after);
     if (filter?.state != null && !(CONSENT_STATES as readonly string[]).includes(filter.state)) throw new DomainError("INVALID_INPUT", "state must be ACTIVE, WITHDRAWN, EXPIRED or PENDING");
-    const f: ConsentFilter = {
-      ...(filter?.purpose != null ? { purpose: filter.purpose } : {}),
-      ...(filter?.state != null ? { state: filter.state as ConsentState } : {}),
-      ...(filter?.subjectId != null ? { subjectId: filter.subjectId } : {}),
-      ...(filter?.grantedFrom ? { grantedFrom: filter.grantedFrom } : {}),
-      ...(filter?.grantedBefore ? { grantedBefore: filter.grantedBefore } : {}),
-    };
+    const f = presentFields(filter) as ConsentFilter; // state checked above
     const now = ctx.services.clock.now();
     const result = await ctx.services.consents.list(await ctx.tenantActor(), f, page);
     return toConnection(result, (c) => encodeCursor(c.grantedAt, c.id), (c) => toConsentType(c, now));

@@ -5,7 +5,7 @@ import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { SubjectView } from "../../services/subject.service.js";
 import type { GraphQLContext } from "../context.js";
-import { PageArgs, toConnection, type ConnectionShape } from "../types/page.type.js";
+import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
 import type { TemplateFilter } from "../../domain/template.js";
 import {
   ConsentMethodGql,
@@ -91,14 +91,7 @@ export class SubjectResolver {
     @Arg("filter", () => SubjectFilterInput, { nullable: true }) filter?: SubjectFilterInput | null,
   ): Promise<ConnectionShape<SubjectSummaryType>> {
     const page = pageRequest(first, after);
-    const f: SubjectFilter = {
-      ...(filter?.externalRef != null ? { externalRef: filter.externalRef } : {}),
-      ...(filter?.legalHold != null ? { legalHold: filter.legalHold } : {}),
-      ...(filter?.restricted != null ? { restricted: filter.restricted } : {}),
-      ...(filter?.createdFrom ? { createdFrom: filter.createdFrom } : {}),
-      ...(filter?.createdBefore ? { createdBefore: filter.createdBefore } : {}),
-      ...(filter?.consent ? { consent: { purpose: filter.consent.purpose, active: filter.consent.active } } : {}),
-    };
+    const f: SubjectFilter = presentFields(filter);
     const result = await ctx.services.subjects.list(await ctx.tenantActor(), f, page);
     return toConnection(result, (s) => encodeCursor(s.createdAt, s.id), subjectFields);
   }
@@ -110,12 +103,7 @@ export class SubjectResolver {
     @Arg("filter", () => TemplateFilterInput, { nullable: true }) filter?: TemplateFilterInput | null,
   ): Promise<ConnectionShape<TemplateInfoType>> {
     const page = pageRequest(first, after);
-    const f: TemplateFilter = {
-      ...(filter?.galleryId != null ? { galleryId: filter.galleryId } : {}),
-      ...(filter?.subjectId != null ? { subjectId: filter.subjectId } : {}),
-      ...(filter?.purpose != null ? { purpose: filter.purpose } : {}),
-      ...(filter?.modelId != null ? { modelId: filter.modelId } : {}),
-    };
+    const f: TemplateFilter = presentFields(filter);
     const result = await ctx.services.subjects.listTemplates(await ctx.tenantActor(), f, page);
     return toConnection(result, (t) => encodeCursor(t.createdAt, t.id), (t) => t);
   }

@@ -45,3 +45,8 @@ export function toConnection<T, N>(page: Page<T>, cursor: (item: T) => string, n
   const edges = page.items.map((item) => ({ cursor: cursor(item), node: node(item) }));
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
 }
+
+/** A filter input with its unset (null) fields left out: the domain filters use absent, not null. */
+export function presentFields<T extends object>(input: T | null | undefined): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
+}

@@ -1,0 +1,25 @@
+/**
+ * One keyset page of a Prisma model (src/domain/pagination.ts): the rows strictly after the
+ * cursor in (field, id) order, one more than asked to know whether another page follows,
+ * and the filter's total, in one place for every operator list.
+ */
+import type { Page, PageRequest } from "../../domain/pagination.js";
+
+interface PageQuery {
+  where: object;
+  orderBy: object[];
+  take: number;
+}
+
+export async function keysetPage<R>(
+  page: PageRequest,
+  field: string,
+  where: object,
+  find: (query: PageQuery) => Promise<R[]>,
+  count: (query: { where: object }) => Promise<number>,
+): Promise<Page<R>> {
+  const after = page.after;
+  const paged = after ? { AND: [where, { OR: [{ [field]: { gt: after.at } }, { [field]: after.at, id: { gt: after.id } }] }] } : where;
+  const [rows, totalCount] = await Promise.all([find({ where: paged, orderBy: [{ [field]: "asc" }, { id: "asc" }], take: page.first + 1 }), count({ where })]);
+  return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
+}
