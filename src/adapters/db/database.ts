@@ -10,6 +10,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "../../config/config.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
+import { openPool } from "../shared/pg-pool.js";
 import { migrate, readMigrations, type SqlRunner } from "./migrate.js";
 
 export interface Database {
@@ -25,7 +26,7 @@ export interface Database {
 const MIGRATION_LOCK = 7_271_642;
 
 export interface DatabaseOptions {
-  /** Told of errors on idle pooled connections (server restart, terminated backend); the pool replaces them. */
+  /** Told of errors on pooled connections, idle or in use (server restart, terminated backend); the pool replaces them. */
   onPoolError?: (e: Error) => void;
   /** Longest wait for a new connection (ms) before a call fails DATABASE_UNAVAILABLE. */
   connectTimeoutMs?: number;
@@ -44,8 +45,8 @@ export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = 
     } finally {
       await client.end();
     }
-    const pool = { connectionString: cfg.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 };
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { onPoolError: (e) => opts.onPoolError?.(e) }) });
+    const pool = openPool({ connectionString: cfg.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000, onError: (e) => opts.onPoolError?.(e) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     return {
       kind: "postgres",
       prisma,

@@ -5,10 +5,10 @@
  */
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import type { KeyVault } from "../../domain/key-vault.port.js";
 import type { SubjectKey } from "../../domain/subject.js";
 import type { WrappedDataKey } from "../../domain/template-crypto.port.js";
+import { openPool } from "../shared/pg-pool.js";
 import { toStoreError } from "../shared/sql-errors.js";
 
 export type KeyVaultConfig = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
@@ -54,9 +54,7 @@ export interface KeyVaultOptions {
 export async function openKeyVault(cfg: KeyVaultConfig, opts: KeyVaultOptions = {}): Promise<KeyVault> {
   let sql: Sql;
   if (cfg.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: cfg.url, max: opts.poolSize ?? 8, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 });
-    // Without a listener an idle connection's error (57P01 on a restart) would crash the process.
-    pool.on("error", (e) => opts.onPoolError?.(e));
+    const pool = openPool({ connectionString: cfg.url, max: opts.poolSize ?? 8, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000, onError: (e) => opts.onPoolError?.(e) });
     sql = {
       query: (q, p) => (pool.query(q, p) as Promise<never>).catch((e: unknown) => Promise.reject(toStoreError(e, "KEY_VAULT_UNAVAILABLE"))),
       close: () => pool.end(),
