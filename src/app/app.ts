@@ -17,6 +17,7 @@ import { RedisIndexSync } from "../adapters/jobs/redis-index-sync.js";
 import { HnswIndex } from "../adapters/index/hnsw.index.js";
 import { localIndexSync } from "../domain/index-sync.port.js";
 import { openKeyVault } from "../adapters/keys/sql-key-vault.js";
+import { scryptHasher } from "../adapters/crypto/scrypt-password.js";
 import { loadPolicies } from "../adapters/policy/policy-files.js";
 import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
@@ -168,6 +169,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     random: overrides.random ?? cryptoRandom,
     log,
     adminToken: admin.token,
+    passwords: scryptHasher(),
     thresholds,
     maxImageBytes: config.inference.decode.maxBytes,
     databaseKind: database.kind,
@@ -202,7 +204,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const throttle = createThrottle(config.rateLimit, config.redis);
   let http: RunningServer;
   try {
-    http = await startHttpServer(apollo, services, log, { ...config.server, maxImageBytes: config.inference.decode.maxBytes, throttle });
+    http = await startHttpServer(apollo, services, log, {
+      ...config.server,
+      maxImageBytes: config.inference.decode.maxBytes,
+      throttle,
+      portal: { staticDir: path.join(projectRoot(), "dist", "portal"), secureCookies: config.portal.secureCookies },
+    });
   } catch (e) {
     await throttle.close();
     await apollo.stop();

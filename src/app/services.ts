@@ -14,6 +14,8 @@ import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
 import { ApiKeyService } from "../services/api-key.service.js";
+import { PortalUserService } from "../services/portal-user.service.js";
+import type { PasswordHasher } from "../domain/password-hasher.port.js";
 import { AuditService } from "../services/audit.service.js";
 import { OperationRunner, type RetryPolicy } from "../services/operation.js";
 import { DEFAULT_RELAY, OutboxRelay, type RelayOptions } from "../services/outbox-relay.js";
@@ -53,6 +55,8 @@ export interface ServiceDeps {
   random?: RandomSource;
   log: Logger;
   adminToken: string;
+  /** Portal passwords (src/adapters/crypto/scrypt-password.ts). */
+  passwords: PasswordHasher;
   thresholds: MatchThresholds;
   maxImageBytes: number;
   databaseKind: string;
@@ -121,6 +125,7 @@ export function createServices(d: ServiceDeps) {
     policy,
     tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken),
     apiKeys: new ApiKeyService(d.store, ops, d.clock, d.ids),
+    portalUsers: new PortalUserService(d.store, ops, d.passwords, d.clock, d.ids),
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
     consents,
     galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId),

@@ -70,6 +70,8 @@ export interface Config {
     /** Failed admin-token or API-key attempts per client address and window before it is blocked. */
     authFailures: number;
   };
+  /** The admin consent portal: its session cookies are marked Secure (PORTAL_SECURE_COOKIES, behind HTTPS). */
+  portal: { secureCookies: boolean };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -188,6 +190,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     inferencePool: { workers: int("INFERENCE_WORKERS", os.availableParallelism(), 0, 256), maxQueue: int("INFERENCE_QUEUE", 64, 0, 100_000) },
     verify: { threshold: verifyThreshold, targetFalseMatchRate: fraction("VERIFY_TARGET_FMR", 1e-3) },
     identify: { targetFpir: fraction("IDENTIFY_TARGET_FPIR", 1e-2) },
+    portal: { secureCookies: bool("PORTAL_SECURE_COOKIES", false) },
     graphql: {
       introspection: bool("GRAPHQL_INTROSPECTION", false),
       maxAliases: int("GRAPHQL_MAX_ALIASES", 15, 1, 10_000),

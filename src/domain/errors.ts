@@ -24,6 +24,13 @@ export const ERROR_REASONS = {
   // Authentication and authorisation.
   INVALID_API_KEY: "UNAUTHENTICATED",
   INVALID_ADMIN_TOKEN: "UNAUTHENTICATED",
+  // Portal sign-in: wrong e-mail or password (never saying which), an account locked after
+  // repeated failures (extensions.retryAfter), a session that ended or never was, and a
+  // cookie-authenticated request without its CSRF token.
+  INVALID_CREDENTIALS: "UNAUTHENTICATED",
+  ACCOUNT_LOCKED: "UNAUTHENTICATED",
+  SESSION_INVALID: "UNAUTHENTICATED",
+  CSRF_REQUIRED: "FORBIDDEN",
   SCOPE_REQUIRED: "FORBIDDEN",
   CONSENT_REQUIRED: "FORBIDDEN",
   // Policy refusals (src/domain/policy/policy-decide.ts); the reason is in extensions.reason.
@@ -48,6 +55,8 @@ export const ERROR_REASONS = {
   REQUEST_NOT_FOUND: "NOT_FOUND",
   LIVENESS_SESSION_NOT_FOUND: "NOT_FOUND",
   API_KEY_NOT_FOUND: "NOT_FOUND",
+  PORTAL_USER_NOT_FOUND: "NOT_FOUND",
+  TENANT_NOT_FOUND: "NOT_FOUND",
   // State conflicts.
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",

@@ -15,6 +15,7 @@ import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } fr
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
 import type { Page, PageRequest, SeqPageRequest } from "./pagination.js";
 import type { Subject, SubjectFilter } from "./subject.js";
+import type { PortalSession, PortalUser } from "./portal-user.js";
 import type { VerificationDecision } from "./verification.js";
 
 export interface TenantRepository {
@@ -171,6 +172,27 @@ export interface OutboxRepository {
   count(): Promise<number>;
 }
 
+export interface PortalUserRepository {
+  create(user: PortalUser): Promise<void>;
+  findById(tenantId: string, id: string): Promise<PortalUser | null>;
+  findByEmail(tenantId: string, email: string): Promise<PortalUser | null>;
+  listForTenant(tenantId: string): Promise<PortalUser[]>;
+  /** Counts one more wrong password, atomically (concurrent attempts each count); the new count. */
+  countFailedSignIn(tenantId: string, id: string): Promise<number>;
+  /** Writes the sign-in counters (failures, lock). */
+  setSignInState(tenantId: string, id: string, failedAttempts: number, lockedUntil: Date | null): Promise<void>;
+  setDisabled(tenantId: string, id: string, at: Date | null): Promise<void>;
+}
+
+export interface PortalSessionRepository {
+  create(session: PortalSession): Promise<void>;
+  find(id: string): Promise<PortalSession | null>;
+  touch(id: string, at: Date): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Ends every session of a user (disabled, or signed out everywhere); how many. */
+  deleteForUser(tenantId: string, userId: string): Promise<number>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
@@ -184,6 +206,8 @@ export interface Repositories {
   audit: AuditRepository;
   livenessSessions: LivenessSessionRepository;
   outbox: OutboxRepository;
+  portalUsers: PortalUserRepository;
+  portalSessions: PortalSessionRepository;
 }
 
 /** The repositories, plus transactions: everything written in `transaction` commits or none of it does. */

@@ -22,6 +22,7 @@ export const SCOPES = [
   "compliance:read",
   "compliance:write",
   "keys:manage",
+  "users:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -48,12 +49,19 @@ export function apiKeyUsable(k: Pick<ApiKeyRecord, "revokedAt" | "expiresAt">, n
   return k.revokedAt === null && (k.expiresAt === null || k.expiresAt.getTime() > now.getTime());
 }
 
-/** Who is calling: a tenant's API key, or the platform administrator. */
+/**
+ * Who is calling: a tenant's API key, a person signed in to the portal (with their role's
+ * scopes, src/domain/portal-user.ts), or the platform administrator.
+ */
 export type Actor =
   | { kind: "apiKey"; tenantId: string; apiKeyId: string; scopes: readonly Scope[] }
+  | { kind: "user"; tenantId: string; userId: string; role: string; scopes: readonly Scope[] }
   | { kind: "admin" };
+
+/** An actor acting for one tenant. */
+export type TenantActor = Exclude<Actor, { kind: "admin" }>;
 
 /** The actor as it is written in audit events and decision records (no secrets). */
 export function actorLabel(actor: Actor): string {
-  return actor.kind === "admin" ? "admin" : `apikey:${actor.apiKeyId}`;
+  return actor.kind === "admin" ? "admin" : actor.kind === "user" ? `user:${actor.userId}` : `apikey:${actor.apiKeyId}`;
 }

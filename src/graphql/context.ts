@@ -2,6 +2,7 @@
  * Per-request GraphQL context: the services, and the caller, authenticated lazily from
  * the request headers the first time a resolver asks (so `health` needs no key).
  *   Authorization: Bearer <tenant API key>   (or x-api-key: <key>)
+ *   Cookie: fid_session=… + x-csrf-token: …  (a person signed in to the portal)
  *   x-admin-token: <platform admin token>    (tenant administration only)
  */
 import { DomainError } from "../domain/errors.js";
@@ -28,9 +29,11 @@ export function createContext(services: Services, header: HeaderGetter): GraphQL
     tenantActor() {
       tenant ??= (async () => {
         const key = presentedApiKey(header);
-        if (!key) throw new DomainError("INVALID_API_KEY", "an API key is required (Authorization: Bearer <key>)");
+        const session = key ? undefined : cookieOf(header("cookie"), SESSION_COOKIE);
+        if (!key && !session) throw new DomainError("INVALID_API_KEY", "an API key is required (Authorization: Bearer <key>)");
         try {
-          return await services.tenants.authenticateApiKey(key);
+          if (session) return await services.portalUsers.authenticate(session, header("x-csrf-token") ?? null);
+          return await services.tenants.authenticateApiKey(key!);
         } catch (e) {
           failed = true;
           throw e;
@@ -63,4 +66,17 @@ export function presentedApiKey(header: HeaderGetter): string | undefined {
 export function apiKeyIdOf(key: string | undefined): string | undefined {
   const dot = key?.lastIndexOf(".") ?? -1;
   return key && dot > 0 ? key.slice(0, dot) : undefined;
+}
+
+/** The portal's session cookie (httpOnly) and the cookie its script reads the CSRF token from. */
+export const SESSION_COOKIE = "fid_session";
+export const CSRF_COOKIE = "fid_csrf";
+
+/** The value of one cookie of the request, or undefined. */
+export function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
  *   GET  /health        JSON health (no key needed; 503 when a dependency is down)
  *   GET  /health/live   the process answers (for restarts by an orchestrator)
  *   GET  /health/ready  every dependency's state; 503 until all are up (for load balancers)
+ *   /portal             the admin consent portal and its sign-in endpoints (portal.routes.ts)
  * Every GraphQL request passes the rate limits first (src/http/throttle.ts): THROTTLED
  * with HTTP 429 and Retry-After when over them.
  */
@@ -14,9 +15,10 @@ import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import processRequest from "graphql-upload/processRequest.mjs";
 import type { Services } from "../app/services.js";
-import { apiKeyIdOf, createContext, presentedApiKey, type GraphQLContext } from "../graphql/context.js";
+import { apiKeyIdOf, cookieOf, createContext, presentedApiKey, SESSION_COOKIE, type GraphQLContext } from "../graphql/context.js";
 import { GRAPHQL_CODES } from "../graphql/error-mapping.js";
 import type { Throttle } from "./throttle.js";
+import { portalRoutes } from "./portal.routes.js";
 import type { Logger } from "../observability/logger.js";
 
 export interface HttpOptions {
@@ -25,6 +27,8 @@ export interface HttpOptions {
   /** Largest accepted image; request bodies may be about 4/3 of it (base64) plus slack. */
   maxImageBytes: number;
   throttle: Throttle;
+  /** The admin consent portal (src/http/portal.routes.ts). */
+  portal: { staticDir: string; secureCookies: boolean };
 }
 
 export interface RunningServer {
@@ -35,6 +39,7 @@ export interface RunningServer {
 
 export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, services: Services, log: Logger, opts: HttpOptions): Promise<RunningServer> {
   const maxBody = Math.ceil(opts.maxImageBytes * 1.4) + 1024 * 1024;
+  const portal = portalRoutes({ users: services.portalUsers, throttle: opts.throttle, ...opts.portal });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e) => {
@@ -55,8 +60,9 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
       sendJson(res, h.status === "ok" ? 200 : 503, h);
       return;
     }
+    if (await portal(req, res, url)) return;
     if (url.pathname !== "/graphql") {
-      sendJson(res, 404, { error: "not found; GraphQL is at /graphql" });
+      sendJson(res, 404, { error: "not found; GraphQL is at /graphql, the portal at /portal" });
       return;
     }
 
@@ -65,7 +71,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
 
     const address = req.socket.remoteAddress ?? "unknown";
     const apiKey = presentedApiKey((name) => headers.get(name));
-    const credentialed = apiKey !== undefined || headers.get("x-admin-token") !== undefined;
+    const credentialed = apiKey !== undefined || headers.get("x-admin-token") !== undefined || cookieOf(headers.get("cookie"), SESSION_COOKIE) !== undefined;
     const wait = (credentialed ? await opts.throttle.authBlocked(address) : null) ?? (await opts.throttle.admit(apiKeyIdOf(apiKey), address));
     if (wait !== null) {
       res.setHeader("retry-after", String(wait));

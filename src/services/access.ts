@@ -10,15 +10,16 @@ export interface TenantCaller {
 
 /** The calling tenant; the platform admin acts on no tenant's data. */
 export function callerOf(actor: Actor): TenantCaller {
-  if (actor.kind !== "apiKey") throw new DomainError("SCOPE_REQUIRED", "this operation needs a tenant API key");
+  if (actor.kind === "admin") throw new DomainError("SCOPE_REQUIRED", "this operation needs a tenant API key or a portal user");
   return { tenantId: actor.tenantId, label: actorLabel(actor) };
 }
 
-/** Throws FORBIDDEN / SCOPE_REQUIRED unless the actor is a tenant API key holding `scope`. */
+/** Throws FORBIDDEN / SCOPE_REQUIRED unless the actor is a tenant's key or user holding `scope`. */
 export function requireScope(actor: Actor, scope: Scope): TenantCaller {
   const caller = callerOf(actor);
-  if (actor.kind === "apiKey" && !actor.scopes.includes(scope)) {
-    throw new DomainError("SCOPE_REQUIRED", `the API key lacks the scope ${scope}`, { scope });
+  if (actor.kind !== "admin" && !actor.scopes.includes(scope)) {
+    const who = actor.kind === "user" ? `the role ${actor.role}` : "the API key";
+    throw new DomainError("SCOPE_REQUIRED", `${who} lacks the scope ${scope}`, { scope });
   }
   return caller;
 }

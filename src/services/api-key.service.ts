@@ -45,7 +45,7 @@ export class ApiKeyService {
       const unknown = scopes.filter((s) => !isScope(s));
       if (unknown.length > 0 || scopes.length === 0) throw new DomainError("INVALID_INPUT", unknown.length > 0 ? `unknown scopes: ${unknown.join(", ")}` : "a key needs at least one scope");
       // No key can do more than the key that made it.
-      const beyond = scopes.filter((s) => actor.kind === "apiKey" && !actor.scopes.includes(s as Scope));
+      const beyond = scopes.filter((s) => actor.kind !== "admin" && !actor.scopes.includes(s as Scope));
       if (beyond.length > 0) throw new DomainError("SCOPE_REQUIRED", `the calling key lacks ${beyond.join(", ")}, so it cannot grant it`, { scope: beyond[0]! });
       const made = newApiKey(this.ids, caller.tenantId, trimmed, [...new Set(scopes)] as Scope[], this.clock.now());
       await this.ops.transaction(async (tx, audit) => {

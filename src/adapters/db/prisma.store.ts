@@ -9,6 +9,7 @@ import type { Db } from "./prisma-db.js";
 import { PrismaIdentificationRepository } from "./identification.repository.js";
 import { PrismaLivenessSessionRepository } from "./liveness-session.repository.js";
 import { PrismaOutboxRepository } from "./outbox.repository.js";
+import { PrismaPortalSessionRepository, PrismaPortalUserRepository } from "./portal-user.repository.js";
 import { PrismaRequestRepository } from "./request.repository.js";
 import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
@@ -30,6 +31,8 @@ function repositories(db: Db): Repositories {
     audit: new PrismaAuditRepository(db),
     livenessSessions: new PrismaLivenessSessionRepository(db),
     outbox: new PrismaOutboxRepository(db),
+    portalUsers: new PrismaPortalUserRepository(db),
+    portalSessions: new PrismaPortalSessionRepository(db),
   };
   // Driver failures (conflicts, lost connections) surface as the domain's retryable errors.
   for (const k of Object.keys(repos) as (keyof Repositories)[]) (repos as unknown as Record<string, object>)[k] = mappingErrors(repos[k]);
