@@ -3,7 +3,7 @@
  *   POST /portal/api/sign-in    {tenant, email, password} → the user; sets the session cookie
  *                               (httpOnly) and the CSRF cookie (read by the portal's script)
  *   POST /portal/api/sign-out   ends the session, clears both cookies
- *   GET  /portal/api/session    the signed-in user (401 when none)
+ *   GET  /portal/api/session    the signed-in user (null when none)
  *   GET  /portal, /portal/...   the portal's built files (dist/portal), index.html for its
  *                               own routes, under a strict Content-Security-Policy
  * Everything else the portal does goes through /graphql with the session cookie and the
@@ -131,12 +131,9 @@ export function portalRoutes(o: PortalRoutesOptions) {
       }
       if (url.pathname === "/portal/api/session" && req.method === "GET") {
         const token = cookieOf(req.headers.cookie, SESSION_COOKIE);
-        if (!token) {
-          send(res, 401, { error: { reason: "SESSION_INVALID", message: "not signed in" } });
-          return true;
-        }
-        const actor = await o.users.authenticate(token, null, false);
-        send(res, 200, { user: await o.users.whoAmI(actor) });
+        // Not signed in is an answer, not an error: the portal then shows its sign-in form.
+        const actor = token ? await o.users.authenticate(token, null, false).catch(() => null) : null;
+        send(res, 200, { user: actor ? await o.users.whoAmI(actor) : null });
         return true;
       }
       if (url.pathname.startsWith("/portal/api/")) {

@@ -26,7 +26,6 @@ import {
   SESSION_TOUCH_SECONDS,
   sessionAlive,
   sessionTimes,
-  type PortalRole,
   type PortalUser,
 } from "../domain/portal-user.js";
 import type { Store } from "../domain/repositories.port.js";
@@ -44,13 +43,17 @@ export interface NewPortalUser {
 export type PortalUserView = Omit<PortalUser, "passwordHash" | "failedAttempts">;
 const view = ({ passwordHash: _h, failedAttempts: _f, ...u }: PortalUser): PortalUserView => u;
 
+/** A user as the portal sees itself: with the scopes the role grants (to show only what it may open). */
+export type SessionUser = PortalUserView & { scopes: readonly string[] };
+const sessionUser = (u: PortalUser): SessionUser => ({ ...view(u), scopes: ROLE_SCOPES[u.role] });
+
 export interface SignedIn {
   /** For the httpOnly session cookie. */
   sessionToken: string;
   /** For the portal to send back as `x-csrf-token`. */
   csrfToken: string;
   expiresAt: Date;
-  user: PortalUserView;
+  user: SessionUser;
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -162,7 +165,7 @@ export class PortalUserService {
         await tx.portalSessions.create({ id: sha256(sessionToken), userId: user.id, tenantId: tenant.id, csrfHash: sha256(csrfToken), ...times });
         audit.record({ ...ctx, outcome: "SUCCESS", reason: user.role });
       });
-      return { sessionToken, csrfToken, expiresAt: times.expiresAt, user: view({ ...user, failedAttempts: 0, lockedUntil: null }) };
+      return { sessionToken, csrfToken, expiresAt: times.expiresAt, user: sessionUser({ ...user, failedAttempts: 0, lockedUntil: null }) };
     });
   }
 
@@ -195,11 +198,11 @@ export class PortalUserService {
   }
 
   /** The signed-in user, with the CSRF token check skipped (used to restore the portal after a reload). */
-  async whoAmI(actor: Actor): Promise<PortalUserView & { scopes: readonly string[] }> {
+  async whoAmI(actor: Actor): Promise<SessionUser> {
     if (actor.kind !== "user") throw new DomainError("SESSION_INVALID", "no portal session");
     const user = await this.store.portalUsers.findById(actor.tenantId, actor.userId);
     if (!user) throw new DomainError("SESSION_INVALID", "no portal session");
-    return { ...view(user), scopes: ROLE_SCOPES[user.role as PortalRole] };
+    return sessionUser(user);
   }
 
   async signOut(sessionToken: string): Promise<void> {

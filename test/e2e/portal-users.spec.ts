@@ -53,7 +53,7 @@ describe.each(DB_KINDS)("portal users and sessions on %s", (kind) => {
   it("signs in with cookies a script cannot read, and needs the CSRF header with them", async () => {
     const s = await portalSignIn(t.url, `portal-${kind}`, "PIA@example.org", PASSWORD);
     expect(s.status).toBe(200);
-    expect(s.body["user"]).toMatchObject({ email: "pia@example.org", role: "PRIVACY_OFFICER" });
+    expect(s.body["user"]).toMatchObject({ email: "pia@example.org", role: "PRIVACY_OFFICER", scopes: expect.arrayContaining(["compliance:write"]) });
     expect(JSON.stringify(s.body)).not.toMatch(/passwordHash|scrypt/);
     const session = s.setCookie.find((c) => c.startsWith("fid_session="))!;
     expect(session).toMatch(/HttpOnly/);

@@ -1,0 +1,74 @@
+/**
+ * The tenant at a glance. Each figure is its own query: a figure the role may not see says
+ * so, and the others still show.
+ */
+import type { ReactNode } from "react";
+import { gql, type PortalUser } from "../api";
+import { Link, Page, useLoad } from "../ui";
+
+const DAY = 86_400_000;
+
+function Figure({ label, load, render, to }: { label: string; load: () => Promise<any>; render: (d: any) => ReactNode; to?: string }) {
+  const r = useLoad(load, []);
+  const body = r.loading ? "…" : r.error ? <span className="muted" title={r.error.message}>not available to your role</span> : render(r.data);
+  return (
+    <div className="figure">
+      <h2>{to ? <Link to={to}>{label}</Link> : label}</h2>
+      <div className="value">{body}</div>
+    </div>
+  );
+}
+
+export function DashboardPage({ user }: { user: PortalUser }) {
+  const in7 = new Date(Date.now() + 7 * DAY).toISOString();
+  const open = ["AWAITING_IDENTITY", "IN_PROGRESS", "FAILED"];
+  return (
+    <Page title="Dashboard">
+      <p className="muted">Signed in as {user.email}.</p>
+      <div className="figures">
+        <Figure
+          label="Subjects with biometric data"
+          load={() => gql(`{ biometricSubjectCount { subjects filingThreshold filingRequired } }`)}
+          render={(d) => (
+            <>
+              {d.biometricSubjectCount.subjects.toLocaleString()} <small>of the {d.biometricSubjectCount.filingThreshold.toLocaleString()} filing threshold</small>
+              {d.biometricSubjectCount.filingRequired && <strong className="warn"> filing required</strong>}
+            </>
+          )}
+        />
+        <Figure
+          label="Requests overdue"
+          to="/requests"
+          load={() => gql(`{ overdue: dataSubjectRequestQueue(first: 1, filter: { overdue: true }) { totalCount } }`)}
+          render={(d) => <span className={d.overdue.totalCount > 0 ? "bad" : ""}>{d.overdue.totalCount}</span>}
+        />
+        <Figure
+          label="Requests due in 7 days"
+          to="/requests"
+          load={() => gql(`query($due: DateTimeISO!, $s: [String!]) { due: dataSubjectRequestQueue(first: 1, filter: { dueBefore: $due, statuses: $s }) { totalCount } }`, { due: in7, s: open })}
+          render={(d) => d.due.totalCount}
+        />
+        <Figure
+          label="Consents by state"
+          to="/consents"
+          load={() =>
+            gql(`{ a: consents(first: 1, filter: { state: "ACTIVE" }) { totalCount } w: consents(first: 1, filter: { state: "WITHDRAWN" }) { totalCount } e: consents(first: 1, filter: { state: "EXPIRED" }) { totalCount } }`)
+          }
+          render={(d) => `${d.a.totalCount} active · ${d.w.totalCount} withdrawn · ${d.e.totalCount} expired`}
+        />
+        <Figure label="Legal holds" to="/subjects" load={() => gql(`{ subjects(first: 1, filter: { legalHold: true }) { totalCount } }`)} render={(d) => d.subjects.totalCount} />
+        <Figure
+          label="Audit chain"
+          to="/audit"
+          load={() => gql(`{ verifyAuditChain { valid length problem } }`)}
+          render={(d) => <span className={d.verifyAuditChain.valid ? "good" : "bad"}>{d.verifyAuditChain.valid ? `intact · ${d.verifyAuditChain.length} events` : `broken: ${d.verifyAuditChain.problem}`}</span>}
+        />
+        <Figure
+          label="Key rotation"
+          load={() => gql(`{ keyRotationStatus { currentVersion pending } }`)}
+          render={(d) => `version ${d.keyRotationStatus.currentVersion}${d.keyRotationStatus.pending > 0 ? ` · ${d.keyRotationStatus.pending} keys still to re-wrap` : " · all keys current"}`}
+        />
+      </div>
+    </Page>
+  );
+}
