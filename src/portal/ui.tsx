@@ -1,7 +1,7 @@
 /** Small shared pieces: data loading, refusals, tables (TanStack Table), links. */
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
-import { ApiError } from "./api";
+import { ApiError, gql } from "./api";
 import { navigate } from "./router";
 
 export interface Loaded<T> {
@@ -118,4 +118,66 @@ export const when = (d: string | null | undefined) => (d ? new Date(d).toISOStri
 export function askReason(what: string): string | null {
   const r = window.prompt(`Reason for ${what} (recorded in the audit trail):`);
   return r && r.trim() ? r.trim() : null;
+}
+
+/** A select of fixed options with "any" first (for filters). */
+export function Choice({ label, name, options }: { label: string; name: string; options: readonly string[] }) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue="">
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The non-empty, trimmed values of a form's fields, by name (a filter object). */
+export function filledFields(form: HTMLFormElement, names: readonly string[]): Record<string, string> {
+  const f = new FormData(form);
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = String(f.get(n) ?? "").trim();
+    if (v) out[n] = v;
+  }
+  return out;
+}
+
+/**
+ * A page's mutations: `run` sends one, shows its refusal or a short confirmation, and
+ * reloads what the page shows; the GraphQL data is returned (null after a refusal).
+ */
+export function useAction(reload: () => void) {
+  const [error, setError] = useState<Error | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const run = useCallback(
+    async (done: string, query: string, variables: Record<string, unknown> = {}) => {
+      setError(null);
+      setNotice(null);
+      try {
+        const data = await gql(query, variables);
+        setNotice(done);
+        reload();
+        return data;
+      } catch (e) {
+        setError(e as Error);
+        return null;
+      }
+    },
+    [reload],
+  );
+  const feedback = (
+    <>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && <Problem error={error} />}
+    </>
+  );
+  return { run, feedback };
 }

@@ -1,8 +1,8 @@
 /** Administrators: the tenant's portal users and API keys (metadata only; a new key's secret is shown once). */
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { gql } from "../api";
-import { DataTable, Page, Problem, useLoad, when } from "../ui";
+import { DataTable, Page, Problem, useAction, useLoad, when } from "../ui";
 
 interface User {
   id: string;
@@ -27,20 +27,11 @@ const k = createColumnHelper<Key>();
 export function AdminPage() {
   const users = useLoad(() => gql(`{ portalUsers { id email displayName role createdAt disabledAt lockedUntil } }`), []);
   const keys = useLoad(() => gql(`{ apiKeys { id name scopes createdAt revokedAt expiresAt } }`), []);
-  const [error, setError] = useState<Error | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
-  const act = async (query: string, vars: Record<string, unknown>) => {
-    setError(null);
-    try {
-      const d = await gql(query, vars);
-      users.reload();
-      keys.reload();
-      return d;
-    } catch (e) {
-      setError(e as Error);
-      return null;
-    }
-  };
+  const { reload: reloadUsers } = users;
+  const { reload: reloadKeys } = keys;
+  const action = useAction(useCallback(() => (reloadUsers(), reloadKeys()), [reloadUsers, reloadKeys]));
+  const act = (query: string, vars: Record<string, unknown>) => action.run("Saved.", query, vars);
   const addUser = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -82,7 +73,7 @@ export function AdminPage() {
   ];
   return (
     <Page title="Users and API keys">
-      {error && <Problem error={error} />}
+      {action.feedback}
       <h2>Portal users</h2>
       {users.error ? <Problem error={users.error} /> : <DataTable caption="Portal users" columns={userColumns} data={users.data?.portalUsers ?? []} />}
       <form className="inline" onSubmit={addUser} aria-label="New portal user">

@@ -5,7 +5,7 @@
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
 import { download, gql } from "../api";
-import { DataTable, Page, Problem, useLoad, when } from "../ui";
+import { Choice, DataTable, filledFields, Page, Problem, useLoad, when } from "../ui";
 
 interface Event {
   seq: number;
@@ -38,16 +38,8 @@ export function AuditPage() {
 
   const search = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const next: Record<string, string> = {};
-    for (const k of ["action", "outcome", "actor", "subjectId"]) {
-      const v = String(f.get(k) ?? "").trim();
-      if (v) next[k] = v;
-    }
-    for (const k of ["from", "to"]) {
-      const v = String(f.get(k) ?? "");
-      if (v) next[k] = new Date(`${v}T00:00:00Z`).toISOString();
-    }
+    const next = filledFields(e.currentTarget, ["action", "outcome", "actor", "subjectId", "from", "to"]);
+    for (const k of ["from", "to"]) if (next[k]) next[k] = new Date(`${next[k]}T00:00:00Z`).toISOString();
     setFilter(next);
   };
   const exportTrail = async (e: FormEvent<HTMLFormElement>) => {
@@ -84,15 +76,7 @@ export function AuditPage() {
           Action
           <input name="action" placeholder="e.g. VERIFY_FACE" />
         </label>
-        <label>
-          Outcome
-          <select name="outcome" defaultValue="">
-            <option value="">any</option>
-            <option>SUCCESS</option>
-            <option>DENIED</option>
-            <option>FAILED</option>
-          </select>
-        </label>
+        <Choice label="Outcome" name="outcome" options={["SUCCESS", "DENIED", "FAILED"]} />
         <label>
           Actor
           <input name="actor" placeholder="user:… or apikey:…" />

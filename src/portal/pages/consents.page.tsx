@@ -2,7 +2,7 @@
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
 import { download, gql } from "../api";
-import { DataTable, Link, Page, Problem, useLoad, when } from "../ui";
+import { Choice, DataTable, filledFields, Link, Page, Problem, useLoad, when } from "../ui";
 
 interface Row {
   id: string;
@@ -44,13 +44,7 @@ export function ConsentsPage() {
   const [csvError, setCsvError] = useState<Error | null>(null);
   const search = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const next: Record<string, string> = {};
-    for (const k of ["purpose", "state"]) {
-      const v = String(f.get(k) ?? "").trim();
-      if (v) next[k] = v;
-    }
-    setFilter(next);
+    setFilter(filledFields(e.currentTarget, ["purpose", "state"]));
   };
   const csv = async () => {
     setCsvError(null);
@@ -75,16 +69,7 @@ export function ConsentsPage() {
           Purpose
           <input name="purpose" placeholder="e.g. access_control" />
         </label>
-        <label>
-          State
-          <select name="state" defaultValue="">
-            <option value="">any</option>
-            <option>ACTIVE</option>
-            <option>WITHDRAWN</option>
-            <option>EXPIRED</option>
-            <option>PENDING</option>
-          </select>
-        </label>
+        <Choice label="State" name="state" options={["ACTIVE", "WITHDRAWN", "EXPIRED", "PENDING"]} />
         <button type="submit">Filter</button>
       </form>
       {(r.error ?? csvError) && <Problem error={(r.error ?? csvError)!} />}

@@ -4,10 +4,10 @@
  * reason), its signed export downloaded and its per-store erasure report shown.
  */
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { download, gql } from "../api";
 import { navigate } from "../router";
-import { askReason, DataTable, Page, Problem, useLoad, when } from "../ui";
+import { askReason, DataTable, Page, Problem, useAction, useLoad, when } from "../ui";
 
 interface Req {
   id: string;
@@ -55,25 +55,12 @@ export function RequestsPage() {
 
 function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
   const r = useLoad(() => gql(`query($id: ID!) { dataSubjectRequest(id: $id) { ${FIELDS} } }`, { id }), [id]);
-  const [error, setError] = useState<Error | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { reload } = r;
+  const action = useAction(useCallback(() => (reload(), onChange()), [reload, onChange]));
   const [stores, setStores] = useState<{ store: string; status: string; items: number }[] | null>(null);
   const [document, setDocument] = useState<string | null>(null);
 
-  const run = async (what: string, query: string, vars: Record<string, unknown> = {}) => {
-    setError(null);
-    setDone(null);
-    try {
-      const data = await gql(query, { id, ...vars });
-      setDone(what);
-      r.reload();
-      onChange();
-      return data;
-    } catch (e) {
-      setError(e as Error);
-      return null;
-    }
-  };
+  const run = (what: string, query: string, vars: Record<string, unknown> = {}) => action.run(`${what}.`, query, { id, ...vars });
   const verify = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -147,8 +134,7 @@ function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
           </button>
         )}
       </div>
-      {done && <p className="notice" role="status">{done}.</p>}
-      {error && <Problem error={error} />}
+      {action.feedback}
       {report && (
         <table className="data">
           <caption>Erasure, store by store</caption>

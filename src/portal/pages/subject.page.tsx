@@ -4,9 +4,9 @@
  * restriction of processing, opening a request.
  */
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { gql } from "../api";
-import { askReason, DataTable, Link, Page, Problem, useLoad, when } from "../ui";
+import { askReason, DataTable, Link, Page, Problem, useAction, useLoad, when } from "../ui";
 
 const SUBJECT = `query($id: ID!) { subject(id: $id) {
   id externalRef dateOfBirth createdAt legalHoldSince legalHoldReason restrictedSince restrictionReason
@@ -78,22 +78,11 @@ const requestColumns = [
 export function SubjectPage({ id }: { id: string }) {
   const s = useLoad(() => gql(SUBJECT, { id }), [id]);
   const reqs = useLoad(() => gql(`query($id: ID!) { dataSubjectRequests(subjectId: $id) { id kind status dueAt daysLeft } }`, { id }), [id]);
-  const [actionError, setActionError] = useState<Error | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [kind, setKind] = useState("EXPORT");
-
-  const act = async (what: string, query: string, vars: Record<string, unknown>) => {
-    setActionError(null);
-    setNotice(null);
-    try {
-      await gql(query, { id, ...vars });
-      setNotice(`${what}: done.`);
-      s.reload();
-      reqs.reload();
-    } catch (e) {
-      setActionError(e as Error);
-    }
-  };
+  const { reload: reloadSubject } = s;
+  const { reload: reloadRequests } = reqs;
+  const action = useAction(useCallback(() => (reloadSubject(), reloadRequests()), [reloadSubject, reloadRequests]));
+  const act = (what: string, query: string, vars: Record<string, unknown>) => action.run(`${what}: done.`, query, { id, ...vars });
 
   if (s.error) return <Page title="Subject"><Problem error={s.error} /></Page>;
   const subject = s.data?.subject;
@@ -138,8 +127,7 @@ export function SubjectPage({ id }: { id: string }) {
           Open request
         </button>
       </div>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      {actionError && <Problem error={actionError} />}
+      {action.feedback}
       <h2>Consents and their evidence</h2>
       <DataTable caption="Consents" columns={consentColumns} data={subject.consents} empty="No consent recorded." />
       <h2>Templates (metadata only)</h2>
