@@ -128,7 +128,7 @@ export function createServices(d: ServiceDeps) {
     portalUsers: new PortalUserService(d.store, ops, d.passwords, d.clock, d.ids),
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
     consents,
-    galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId),
+    galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId, index),
     enrollment: new EnrollmentService(d.store, ops, policy, d.engine, d.crypto, keys, index, d.clock, d.ids),
     index,
     identification: new IdentificationService(d.store, ops, policy, d.engine, index, d.thresholds, d.clock, d.ids),

@@ -56,12 +56,15 @@ export const ERROR_REASONS = {
   LIVENESS_SESSION_NOT_FOUND: "NOT_FOUND",
   API_KEY_NOT_FOUND: "NOT_FOUND",
   PORTAL_USER_NOT_FOUND: "NOT_FOUND",
+  TEMPLATE_NOT_FOUND: "NOT_FOUND",
   TENANT_NOT_FOUND: "NOT_FOUND",
   // State conflicts.
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",
   MIGRATION_IN_PROGRESS: "CONFLICT",
   REQUEST_STATE: "CONFLICT",
+  // What the call refers to (a gallery, a subject) was deleted by a concurrent call.
+  CONCURRENTLY_DELETED: "CONFLICT",
   // The subject's templates cannot be decrypted: quarantined after failing authentication,
   // or the subject's key is gone (an erasure under way).
   TEMPLATE_UNREADABLE: "CONFLICT",

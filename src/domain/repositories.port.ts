@@ -75,6 +75,11 @@ export interface GalleryRepository {
   findSuccessor(tenantId: string, id: string): Promise<Gallery | null>;
   /** Every embedding model some gallery (of any tenant) is pinned to, but for galleries replaced and emptied by a move. */
   pinnedModelIds(): Promise<string[]>;
+  rename(tenantId: string, id: string, name: string): Promise<void>;
+  /** Locks the gallery row until the transaction ends (FOR UPDATE); false when there is none. */
+  lock(tenantId: string, id: string): Promise<boolean>;
+  /** Deletes an empty gallery; true when it existed. */
+  delete(tenantId: string, id: string): Promise<boolean>;
 }
 
 export interface TemplateRepository {
@@ -84,6 +89,8 @@ export interface TemplateRepository {
   listForMatching(tenantId: string, subjectId: string, purpose: string, modelIds: readonly string[]): Promise<StoredTemplate[]>;
   /** One page of the tenant's template metadata (never ciphertext) in (createdAt, id) order. */
   listPage(tenantId: string, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>>;
+  /** Every template of a gallery as references, with whether its subject is held (legal hold or restriction). */
+  refsInGallery(tenantId: string, galleryId: string): Promise<(TemplateRef & { held: "LEGAL_HOLD" | "PROCESSING_RESTRICTED" | null })[]>;
   /** Templates of one subject in one gallery. */
   listForSubjectInGallery(tenantId: string, galleryId: string, subjectId: string): Promise<TemplateRef[]>;
   /** The subjects with templates in a gallery, sorted. */

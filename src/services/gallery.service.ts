@@ -9,6 +9,8 @@ import type { Gallery } from "../domain/gallery.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { requireScope } from "./access.js";
+import { destroyTemplates } from "./template-disposal.js";
+import type { TemplateEvents } from "./matching-index.service.js";
 import type { OperationRunner } from "./operation.js";
 
 export async function findGalleryOrThrow(repos: Repositories, tenantId: string, galleryId: string): Promise<Gallery> {
@@ -20,6 +22,12 @@ export async function findGalleryOrThrow(repos: Repositories, tenantId: string, 
 export interface GalleryRates {
   targetFmr: number | null;
   targetFpir: number | null;
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 100) throw new DomainError("INVALID_INPUT", "gallery name must be 1 to 100 characters");
+  return trimmed;
 }
 
 function checkRates(r: GalleryRates): void {
@@ -36,13 +44,13 @@ export class GalleryService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly currentModelId: string,
+    private readonly events: TemplateEvents,
   ) {}
 
   async create(actor: Actor, name: string, rates: GalleryRates = { targetFmr: null, targetFpir: null }): Promise<Gallery> {
     const galleryId = this.ids.next("gal");
     return this.ops.use(actor, { action: "CREATE_GALLERY", scope: "galleries:write", targetId: galleryId }, async ({ caller }) => {
-      const trimmed = name.trim();
-      if (trimmed.length < 1 || trimmed.length > 100) throw new DomainError("INVALID_INPUT", "gallery name must be 1 to 100 characters");
+      const trimmed = checkName(name);
       checkRates(rates);
       return this.ops.transaction(async (tx, audit) => {
         if (await tx.galleries.findByName(caller.tenantId, trimmed)) throw new DomainError("ALREADY_EXISTS", "a gallery with this name exists");
@@ -75,6 +83,62 @@ export class GalleryService {
         return { ...gallery, ...rates };
       });
     });
+  }
+
+  async rename(actor: Actor, galleryId: string, name: string): Promise<Gallery> {
+    return this.ops.use(actor, { action: "RENAME_GALLERY", targetId: galleryId, scope: "galleries:write" }, async ({ caller, ctx }) => {
+      const trimmed = checkName(name);
+      return this.ops.transaction(async (tx, audit) => {
+        const gallery = await findGalleryOrThrow(tx, caller.tenantId, galleryId);
+        const clash = await tx.galleries.findByName(caller.tenantId, trimmed);
+        if (clash && clash.id !== galleryId) throw new DomainError("ALREADY_EXISTS", "a gallery with this name exists");
+        await tx.galleries.rename(caller.tenantId, galleryId, trimmed);
+        audit.record({ ...ctx, outcome: "SUCCESS" });
+        return { ...gallery, name: trimmed };
+      });
+    });
+  }
+
+  /**
+   * Deletes a gallery and destroys its templates (each audited DESTROY_TEMPLATE with reason
+   * GALLERY_DELETED), unless a subject in it is under legal hold or restriction of
+   * processing (nothing is deleted then), or the gallery is being moved to a new model.
+   */
+  async delete(actor: Actor, galleryId: string): Promise<{ destroyedTemplates: number }> {
+    const refs = await this.ops.use(actor, { action: "DELETE_GALLERY", targetId: galleryId, scope: "galleries:write" }, ({ caller, ctx }) =>
+      this.ops.transaction(async (tx, audit, outbox) => {
+        // Locked first: concurrent deletions (and enrollments into it) wait, then find it gone.
+        if (!(await tx.galleries.lock(caller.tenantId, galleryId))) throw new DomainError("GALLERY_NOT_FOUND", "no such gallery");
+        if (await tx.galleries.findSuccessor(caller.tenantId, galleryId)) throw new DomainError("MIGRATION_IN_PROGRESS", "the gallery is being moved to a new model; delete it once the move is done");
+        const refs = await tx.templates.refsInGallery(caller.tenantId, galleryId);
+        const held = refs.find((r) => r.held !== null);
+        if (held?.held) throw new DomainError(held.held, `a subject in the gallery is under ${held.held === "LEGAL_HOLD" ? "legal hold" : "restriction of processing"}; nothing was deleted`);
+        const destroyedTemplates = await destroyTemplates(tx, audit, outbox, refs, caller.label, "GALLERY_DELETED");
+        await tx.galleries.delete(caller.tenantId, galleryId);
+        audit.record({ ...ctx, outcome: "SUCCESS", reason: `${destroyedTemplates} templates` });
+        return refs;
+      }),
+    );
+    await this.events.removed(refs);
+    return { destroyedTemplates: refs.length };
+  }
+
+  /** Deletes one template (audited DESTROY_TEMPLATE, reason DELETED); refused while its subject is held. */
+  async deleteTemplate(actor: Actor, templateId: string): Promise<{ templateId: string; subjectId: string }> {
+    const template = await this.ops.use(actor, { action: "DELETE_TEMPLATE", targetId: templateId, scope: "subjects:write" }, ({ caller }) =>
+      this.ops.transaction(async (tx, audit, outbox) => {
+        const template = await tx.templates.findById(caller.tenantId, templateId);
+        if (!template) throw new DomainError("TEMPLATE_NOT_FOUND", "no such template");
+        const subject = await tx.subjects.find(caller.tenantId, template.subjectId);
+        if (subject?.legalHoldSince) throw new DomainError("LEGAL_HOLD", "the subject is under legal hold; its templates are kept");
+        if (subject?.restrictedSince) throw new DomainError("PROCESSING_RESTRICTED", "the subject's processing is restricted; its templates are kept");
+        // A concurrent deletion may have won since the read: then this one found nothing.
+        if ((await destroyTemplates(tx, audit, outbox, [template], caller.label, "DELETED")) === 0) throw new DomainError("TEMPLATE_NOT_FOUND", "no such template");
+        return template;
+      }),
+    );
+    await this.events.removed([template]);
+    return { templateId, subjectId: template.subjectId };
   }
 
   /**

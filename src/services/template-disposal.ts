@@ -1,7 +1,7 @@
 /**
  * Destroys templates inside the caller's transaction and records one audit event per
  * template (action DESTROY_TEMPLATE, the reason why, the template id). Used by consent
- * withdrawal, the retention sweep and erasure, so every path that deletes biometric data
+ * withdrawal, the retention sweep, erasure and operators' deletions, so every path that deletes biometric data
  * leaves the same trace. This process's index hears about it after commit; the other
  * processes' through the outbox.
  */
@@ -10,8 +10,11 @@ import type { TemplateRef } from "../domain/template.js";
 import type { AuditRecorder } from "./audit.service.js";
 import type { OutboxWriter } from "./operation.js";
 
-/** MIGRATED: replaced by the subject's template in the gallery made to move its gallery to a new model. */
-export type DisposalReason = "CONSENT_WITHDRAWN" | "CONSENT_ENDED" | "RETENTION_EXPIRED" | "ERASURE" | "MIGRATED";
+/**
+ * MIGRATED: replaced by the subject's template in the gallery made to move its gallery to a
+ * new model. DELETED: an operator deleted the template; GALLERY_DELETED: its gallery.
+ */
+export type DisposalReason = "CONSENT_WITHDRAWN" | "CONSENT_ENDED" | "RETENTION_EXPIRED" | "ERASURE" | "MIGRATED" | "DELETED" | "GALLERY_DELETED";
 
 export async function destroyTemplates(tx: Repositories, audit: AuditRecorder, outbox: OutboxWriter, refs: readonly TemplateRef[], actor: string, reason: DisposalReason): Promise<number> {
   let destroyed = 0;

@@ -34,4 +34,17 @@ export class PrismaGalleryRepository implements GalleryRepository {
   async list(tenantId: string): Promise<Gallery[]> {
     return this.db.gallery.findMany({ where: { tenantId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   }
+
+  async rename(tenantId: string, id: string, name: string): Promise<void> {
+    await this.db.gallery.updateMany({ where: { id, tenantId }, data: { name } });
+  }
+
+  async lock(tenantId: string, id: string): Promise<boolean> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Gallery" WHERE "id" = ${id} AND "tenantId" = ${tenantId} FOR UPDATE`;
+    return rows.length > 0;
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return (await this.db.gallery.deleteMany({ where: { id, tenantId } })).count > 0;
+  }
 }

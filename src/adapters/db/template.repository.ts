@@ -36,6 +36,15 @@ export class PrismaTemplateRepository implements TemplateRepository {
     return this.db.template.findMany({ where: { tenantId, subjectId, purpose, modelId: { in: [...modelIds] } }, orderBy: { createdAt: "asc" } });
   }
 
+  async refsInGallery(tenantId: string, galleryId: string): Promise<(TemplateRef & { held: "LEGAL_HOLD" | "PROCESSING_RESTRICTED" | null })[]> {
+    const rows = await this.db.template.findMany({
+      where: { tenantId, galleryId },
+      select: { ...REF, subject: { select: { legalHoldSince: true, restrictedSince: true } } },
+      orderBy: { id: "asc" },
+    });
+    return rows.map(({ subject, ...ref }) => ({ ...ref, held: subject.legalHoldSince ? "LEGAL_HOLD" : subject.restrictedSince ? "PROCESSING_RESTRICTED" : null }));
+  }
+
   async listForSubjectInGallery(tenantId: string, galleryId: string, subjectId: string): Promise<TemplateRef[]> {
     return this.db.template.findMany({ where: { tenantId, galleryId, subjectId }, select: REF, orderBy: { id: "asc" } });
   }

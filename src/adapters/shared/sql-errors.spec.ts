@@ -25,7 +25,9 @@ describe("classifyStoreError", () => {
 
   it("knows unique violations, and leaves other errors and domain errors alone", () => {
     expect(classifyStoreError(pgError("23505"))).toBe("duplicate");
-    expect(classifyStoreError(pgError("23503"))).toBeNull();
+    expect(classifyStoreError(pgError("23503"))).toBe("gone");
+    expect(toStoreError(pgError("23503"))).toMatchObject({ reason: "CONCURRENTLY_DELETED", kind: "CONFLICT" });
+    expect(classifyStoreError(pgError("23502"))).toBeNull();
     expect(classifyStoreError(new Error("some bug"))).toBeNull();
     expect(classifyStoreError(new DomainError("NO_FACE", "Connection terminated"))).toBeNull();
   });

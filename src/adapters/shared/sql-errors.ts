@@ -4,7 +4,8 @@
  * runner retries; a connection that is refused, reset, terminated by the server
  * (57P01 admin shutdown, 08xxx) or a pool that cannot hand out a connection in time
  * becomes DATABASE_UNAVAILABLE; a unique violation (a concurrent writer won the race
- * between a service's check and its insert) becomes ALREADY_EXISTS. Anything else is returned unchanged. Shared by the main
+ * between a service's check and its insert) becomes ALREADY_EXISTS, and a foreign key
+ * violation (what the insert refers to was deleted meanwhile) CONCURRENTLY_DELETED. Anything else is returned unchanged. Shared by the main
  * database (through Prisma) and the key vault (through pg), which name the same failures
  * differently.
  */
@@ -33,7 +34,7 @@ function* causes(e: unknown): Generator<Record<string, unknown>> {
   }
 }
 
-export type StoreFailure = "conflict" | "duplicate" | "unavailable" | null;
+export type StoreFailure = "conflict" | "duplicate" | "gone" | "unavailable" | null;
 
 export function classifyStoreError(e: unknown): StoreFailure {
   if (isDomainError(e)) return null;
@@ -42,6 +43,7 @@ export function classifyStoreError(e: unknown): StoreFailure {
     const codes = [o["code"], o["originalCode"]].filter((c): c is string => typeof c === "string");
     if (codes.some((c) => CONFLICT_SQLSTATES.has(c) || CONFLICT_PRISMA.has(c)) || o["kind"] === "TransactionWriteConflict") return "conflict";
     if (codes.some((c) => c === "23505" || c === "P2002") || o["kind"] === "UniqueConstraintViolation") return "duplicate";
+    if (codes.some((c) => c === "23503" || c === "P2003") || o["kind"] === "ForeignKeyConstraintViolation") return "gone";
     if (codes.some((c) => UNAVAILABLE_PRISMA.has(c) || UNAVAILABLE_SOCKET.has(c) || c.startsWith("08") || c.startsWith("57P") || c === "53300")) unavailable = true;
     if (o["kind"] === "DatabaseNotReachable" || o["kind"] === "ConnectionClosed" || o["kind"] === "SocketTimeout" || o["kind"] === "TooManyConnections") unavailable = true;
     const message = typeof o["message"] === "string" ? o["message"] : "";
@@ -58,6 +60,9 @@ export function toStoreError(e: unknown, unavailableReason: ErrorReason = "DATAB
     case "duplicate":
       // A concurrent writer created the same thing between our check and our insert.
       return new DomainError("ALREADY_EXISTS", "it already exists");
+    case "gone":
+      // What the change refers to (a gallery, a subject) was deleted by a concurrent call.
+      return new DomainError("CONCURRENTLY_DELETED", "something this call refers to was deleted meanwhile");
     case "unavailable":
       return new DomainError(unavailableReason, unavailableReason === "KEY_VAULT_UNAVAILABLE" ? "the key vault is unavailable; retry shortly" : "the database is unavailable; retry shortly");
     default:

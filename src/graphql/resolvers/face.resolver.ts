@@ -4,7 +4,9 @@ import { runsInference } from "../limits.js";
 import { readImageInput } from "../image-bytes.js";
 import { EnrollmentType, GalleryIndexType, IdentificationType, VerificationType } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
-import { GalleryType, ReenrollmentPlanType } from "../types/subject.type.js";
+import { GalleryDeletionType, GalleryType, ReenrollmentPlanType, TemplateDeletionType } from "../types/subject.type.js";
+import { TenantActor } from "../actor.decorator.js";
+import type { Actor } from "../../domain/tenant.js";
 
 @Resolver()
 export class FaceResolver {
@@ -26,6 +28,23 @@ export class FaceResolver {
     @Arg("targetFpir", () => Float, { nullable: true }) targetFpir?: number | null,
   ): Promise<GalleryType> {
     return ctx.services.galleries.configure(await ctx.tenantActor(), galleryId, { targetFmr: targetFmr ?? null, targetFpir: targetFpir ?? null });
+  }
+
+  @Mutation(() => GalleryType, { description: "Renames a gallery (names are unique in the tenant). Scope galleries:write; audited." })
+  async renameGallery(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("galleryId", () => ID) galleryId: string, @Arg("name", () => String) name: string): Promise<GalleryType> {
+    return ctx.services.galleries.rename(actor, galleryId, name);
+  }
+
+  @Mutation(() => GalleryDeletionType, {
+    description: "Deletes a gallery and destroys its templates (each audited). Refused (LEGAL_HOLD, PROCESSING_RESTRICTED) while a subject in it is held, and while the gallery is being moved to a new model. Scope galleries:write.",
+  })
+  async deleteGallery(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("galleryId", () => ID) galleryId: string): Promise<GalleryDeletionType> {
+    return { galleryId, ...(await ctx.services.galleries.delete(actor, galleryId)) };
+  }
+
+  @Mutation(() => TemplateDeletionType, { description: "Destroys one template (audited DESTROY_TEMPLATE, reason DELETED). Refused while its subject is under legal hold or restriction. Scope subjects:write." })
+  async deleteTemplate(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("templateId", () => ID) templateId: string): Promise<TemplateDeletionType> {
+    return ctx.services.galleries.deleteTemplate(actor, templateId);
   }
 
   @Mutation(() => GalleryType, {

@@ -143,3 +143,15 @@ export class SubjectFilterInput {
   @Field(() => Date, { nullable: true, description: "Created before." }) createdBefore?: Date | null;
   @Field(() => SubjectConsentFilterInput, { nullable: true }) consent?: SubjectConsentFilterInput | null;
 }
+
+@ObjectType("GalleryDeletion")
+export class GalleryDeletionType {
+  @Field(() => ID) galleryId!: string;
+  @Field(() => Int, { description: "Templates destroyed with the gallery." }) destroyedTemplates!: number;
+}
+
+@ObjectType("TemplateDeletion")
+export class TemplateDeletionType {
+  @Field(() => ID) templateId!: string;
+  @Field(() => ID) subjectId!: string;
+}
