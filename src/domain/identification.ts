@@ -32,3 +32,23 @@ export interface IdentificationInvolvement {
   rank: number;
   score: number;
 }
+
+/** An identification as operators' lists show it: who asked, where, and how many candidates (never scores). */
+export interface IdentificationSummary {
+  id: string;
+  galleryId: string;
+  purpose: string;
+  modelId: string;
+  candidates: number;
+  actor: string;
+  createdAt: Date;
+}
+
+export interface IdentificationFilter {
+  galleryId?: string;
+  purpose?: string;
+  /** With at least one candidate (true) or none (false). */
+  matched?: boolean;
+  from?: Date;
+  to?: Date;
+}

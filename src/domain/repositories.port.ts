@@ -10,13 +10,13 @@ import type { AuditEvent, AuditFilter } from "./audit.js";
 import type { Consent, ConsentFilter } from "./consent.js";
 import type { DataSubjectRequest, RequestFilter } from "./data-subject-request.js";
 import type { Gallery } from "./gallery.js";
-import type { IdentificationDecision, IdentificationInvolvement } from "./identification.js";
+import type { IdentificationDecision, IdentificationFilter, IdentificationInvolvement, IdentificationSummary } from "./identification.js";
 import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
 import type { Page, PageRequest, SeqPageRequest } from "./pagination.js";
 import type { Subject, SubjectFilter } from "./subject.js";
 import type { PortalSession, PortalUser } from "./portal-user.js";
-import type { VerificationDecision } from "./verification.js";
+import type { VerificationDecision, VerificationFilter } from "./verification.js";
 
 export interface TenantRepository {
   create(tenant: Tenant): Promise<void>;
@@ -116,12 +116,16 @@ export interface TemplateRepository {
 
 export interface VerificationRepository {
   create(decision: VerificationDecision): Promise<void>;
+  /** One page of the tenant's decisions, newest first. */
+  list(tenantId: string, filter: VerificationFilter, page: PageRequest): Promise<Page<VerificationDecision>>;
   listForSubject(tenantId: string, subjectId: string): Promise<VerificationDecision[]>;
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }
 
 export interface IdentificationRepository {
   create(decision: IdentificationDecision): Promise<void>;
+  /** One page of the tenant's identifications, newest first (no candidates, no scores). */
+  list(tenantId: string, filter: IdentificationFilter, page: PageRequest): Promise<Page<IdentificationSummary>>;
   listForSubject(tenantId: string, subjectId: string): Promise<IdentificationInvolvement[]>;
   /** Removes the subject from every identification result (the decision records stay). */
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;

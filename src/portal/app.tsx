@@ -14,6 +14,7 @@ import { SubjectPage } from "./pages/subject.page";
 import { RequestsPage } from "./pages/requests.page";
 import { ConsentsPage } from "./pages/consents.page";
 import { AuditPage } from "./pages/audit.page";
+import { DecisionsPage } from "./pages/decisions.page";
 import { PoliciesPage } from "./pages/policies.page";
 import { AdminPage } from "./pages/admin.page";
 
@@ -22,6 +23,7 @@ const NAV: { to: string; label: string; scope: string | null }[] = [
   { to: "/subjects", label: "Subjects", scope: "subjects:read" },
   { to: "/requests", label: "Requests", scope: "compliance:read" },
   { to: "/consents", label: "Consents", scope: "subjects:read" },
+  { to: "/decisions", label: "Decisions", scope: "audit:read" },
   { to: "/audit", label: "Audit", scope: "audit:read" },
   { to: "/policies", label: "Policies", scope: "compliance:read" },
   { to: "/admin", label: "Users & keys", scope: "users:manage" },
@@ -50,6 +52,7 @@ export function App() {
     subject ? <SubjectPage id={decodeURIComponent(subject[1]!)} /> :
     path === "/requests" ? <RequestsPage /> :
     path === "/consents" ? <ConsentsPage /> :
+    path === "/decisions" ? <DecisionsPage /> :
     path === "/audit" ? <AuditPage /> :
     path === "/policies" ? <PoliciesPage /> :
     path === "/admin" ? <AdminPage /> :

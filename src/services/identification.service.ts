@@ -19,7 +19,8 @@ import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
 import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Gallery } from "../domain/gallery.js";
-import type { IdentificationCandidate, IdentificationDecision } from "../domain/identification.js";
+import type { IdentificationCandidate, IdentificationDecision, IdentificationFilter, IdentificationSummary } from "../domain/identification.js";
+import type { Page, PageRequest } from "../domain/pagination.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { OperationRunner } from "./operation.js";
@@ -62,6 +63,12 @@ export class IdentificationService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  /** The tenant's identifications, newest first, without candidates or scores (scope audit:read; audited). */
+  async list(actor: Actor, filter: IdentificationFilter, page: PageRequest): Promise<Page<IdentificationSummary>> {
+    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    return this.ops.listPage(actor, { action: "LIST_IDENTIFICATIONS", scope: "audit:read" }, check, (tx, caller) => tx.identifications.list(caller.tenantId, filter, page));
+  }
 
   async identify(actor: Actor, input: IdentifyInput): Promise<IdentifyResult> {
     const decisionId = this.ids.next("dec");

@@ -17,7 +17,8 @@ import { validatePurpose } from "../domain/consent.js";
 import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
-import type { VerificationDecision } from "../domain/verification.js";
+import type { VerificationDecision, VerificationFilter } from "../domain/verification.js";
+import type { Page, PageRequest } from "../domain/pagination.js";
 import { DomainError } from "../domain/errors.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
@@ -61,6 +62,12 @@ export class VerificationService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  /** The tenant's verification decisions, newest first (scope audit:read; audited). */
+  async list(actor: Actor, filter: VerificationFilter, page: PageRequest): Promise<Page<VerificationDecision>> {
+    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    return this.ops.listPage(actor, { action: "LIST_VERIFICATIONS", scope: "audit:read" }, check, (tx, caller) => tx.verifications.list(caller.tenantId, filter, page));
+  }
 
   async verify(actor: Actor, input: VerifyInput): Promise<VerifyResult> {
     const decisionId = this.ids.next("dec");

@@ -140,6 +140,9 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
     await page.getByRole("link", { name: "Policies" }).click();
     await page.locator("article.ropa").waitFor();
     await shot(page, "policies");
+    await page.getByRole("link", { name: "Decisions" }).click();
+    await page.getByRole("table").getByText("0 decision(s), newest first").waitFor();
+    await shot(page, "decisions");
     await context.close();
 
     // Every action above is audited with the person as actor.

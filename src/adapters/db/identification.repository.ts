@@ -1,5 +1,8 @@
-import type { IdentificationDecision, IdentificationInvolvement } from "../../domain/identification.js";
+import type { IdentificationDecision, IdentificationFilter, IdentificationInvolvement, IdentificationSummary } from "../../domain/identification.js";
+import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { IdentificationRepository } from "../../domain/repositories.port.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { keysetPage } from "./keyset.js";
 import type { Db } from "./prisma-db.js";
 
 export class PrismaIdentificationRepository implements IdentificationRepository {
@@ -13,6 +16,25 @@ export class PrismaIdentificationRepository implements IdentificationRepository 
         data: candidates.map((c) => ({ identificationId: d.id, tenantId: d.tenantId, subjectId: c.subjectId, rank: c.rank, score: c.score })),
       });
     }
+  }
+
+  async list(tenantId: string, f: IdentificationFilter, page: PageRequest): Promise<Page<IdentificationSummary>> {
+    const where = {
+      tenantId,
+      ...(f.galleryId !== undefined ? { galleryId: f.galleryId } : {}),
+      ...(f.purpose !== undefined ? { purpose: f.purpose } : {}),
+      ...(f.matched !== undefined ? { candidates: f.matched ? { gt: 0 } : 0 } : {}),
+      ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+    };
+    const select = { id: true, galleryId: true, purpose: true, modelId: true, candidates: true, actor: true, createdAt: true };
+    return keysetPage(
+      page,
+      "createdAt",
+      where,
+      (q) => this.db.identification.findMany({ ...(q as Prisma.IdentificationFindManyArgs), select }),
+      (q) => this.db.identification.count(q as Prisma.IdentificationCountArgs),
+      "desc",
+    );
   }
 
   async listForSubject(tenantId: string, subjectId: string): Promise<IdentificationInvolvement[]> {

@@ -1,7 +1,8 @@
 /**
  * One keyset page of a Prisma model (src/domain/pagination.ts): the rows strictly after the
- * cursor in (field, id) order, one more than asked to know whether another page follows,
- * and the filter's total, in one place for every operator list.
+ * cursor in (field, id) order (ascending, or descending for newest-first lists), one more
+ * than asked to know whether another page follows, and the filter's total, in one place
+ * for every operator list.
  */
 import type { Page, PageRequest } from "../../domain/pagination.js";
 
@@ -17,9 +18,11 @@ export async function keysetPage<R>(
   where: object,
   find: (query: PageQuery) => Promise<R[]>,
   count: (query: { where: object }) => Promise<number>,
+  direction: "asc" | "desc" = "asc",
 ): Promise<Page<R>> {
   const after = page.after;
-  const paged = after ? { AND: [where, { OR: [{ [field]: { gt: after.at } }, { [field]: after.at, id: { gt: after.id } }] }] } : where;
-  const [rows, totalCount] = await Promise.all([find({ where: paged, orderBy: [{ [field]: "asc" }, { id: "asc" }], take: page.first + 1 }), count({ where })]);
+  const beyond = direction === "asc" ? "gt" : "lt";
+  const paged = after ? { AND: [where, { OR: [{ [field]: { [beyond]: after.at } }, { [field]: after.at, id: { [beyond]: after.id } }] }] } : where;
+  const [rows, totalCount] = await Promise.all([find({ where: paged, orderBy: [{ [field]: direction }, { id: direction }], take: page.first + 1 }), count({ where })]);
   return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
 }

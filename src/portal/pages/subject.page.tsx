@@ -67,6 +67,26 @@ const templateColumns = [
   t.accessor("lastUsedAt", { header: "Last used", cell: (x) => when(x.getValue()) }),
   t.accessor("retainUntil", { header: "Kept until", cell: (x) => when(x.getValue()) }),
 ];
+const templateColumnsWithDelete = (remove: (id: string) => void) => [
+  ...templateColumns,
+  t.display({ id: "delete", header: "", cell: (x) => <button type="button" onClick={() => remove(x.row.original.id)}>Delete template</button> }),
+];
+interface Decision {
+  id: string;
+  purpose: string;
+  match: boolean;
+  scoreBand: string;
+  actor: string;
+  createdAt: string;
+}
+const d = createColumnHelper<Decision>();
+const decisionColumns = [
+  d.accessor("createdAt", { header: "When", cell: (x) => when(x.getValue()) }),
+  d.accessor("purpose", { header: "Purpose" }),
+  d.accessor("match", { header: "Outcome", cell: (x) => (x.getValue() ? "match" : "no match") }),
+  d.accessor("scoreBand", { header: "Score band" }),
+  d.accessor("actor", { header: "By", cell: (x) => <code>{x.getValue()}</code> }),
+];
 const r = createColumnHelper<Request>();
 const requestColumns = [
   r.accessor("kind", { header: "Kind" }),
@@ -78,6 +98,7 @@ const requestColumns = [
 export function SubjectPage({ id }: { id: string }) {
   const s = useLoad(() => gql(SUBJECT, { id }), [id]);
   const reqs = useLoad(() => gql(`query($id: ID!) { dataSubjectRequests(subjectId: $id) { id kind status dueAt daysLeft } }`, { id }), [id]);
+  const decisions = useLoad(() => gql(`query($id: ID!) { verificationDecisions(first: 20, filter: { subjectId: $id }) { totalCount edges { node { id purpose match scoreBand actor createdAt } } } }`, { id }), [id]);
   const [kind, setKind] = useState("EXPORT");
   const { reload: reloadSubject } = s;
   const { reload: reloadRequests } = reqs;
@@ -131,7 +152,18 @@ export function SubjectPage({ id }: { id: string }) {
       <h2>Consents and their evidence</h2>
       <DataTable caption="Consents" columns={consentColumns} data={subject.consents} empty="No consent recorded." />
       <h2>Templates (metadata only)</h2>
-      <DataTable caption="Face templates" columns={templateColumns} data={subject.templates} empty="No template." />
+      <DataTable
+        caption="Face templates"
+        columns={templateColumnsWithDelete((templateId) => window.confirm("Destroy this template? It cannot be undone.") && void act("Template destroyed", `mutation($t: ID!) { deleteTemplate(templateId: $t) { templateId } }`, { t: templateId }))}
+        data={subject.templates}
+        empty="No template."
+      />
+      <h2>Verification decisions</h2>
+      {decisions.error ? (
+        <Problem error={decisions.error} />
+      ) : (
+        <DataTable caption={`${decisions.data?.verificationDecisions.totalCount ?? 0} decision(s), newest first`} columns={decisionColumns} data={decisions.data?.verificationDecisions.edges.map((e: { node: Decision }) => e.node) ?? []} empty="No decision." />
+      )}
       <h2>Data subject requests</h2>
       {reqs.error ? <Problem error={reqs.error} /> : <DataTable caption="Requests" columns={requestColumns} data={reqs.data?.dataSubjectRequests ?? []} empty="No request." />}
     </Page>
