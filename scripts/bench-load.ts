@@ -107,7 +107,7 @@ async function enrollSet(label: string, pairs: { enroll: Buffer; probe: Buffer }
   for (const p of pairs) {
     const subject = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
     await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s: subject });
-    const r = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s: subject, g: gallery, img: b64(p.enroll) });
+    const r = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s: subject, g: gallery, img: b64(p.enroll) });
     if (!r.errors) out.pairs.push({ subject, probe: b64(p.probe) });
   }
   return out;
@@ -168,12 +168,12 @@ async function run(clients: number, secs: number, call: (i: number) => Promise<b
 }
 const verify = (s: Set_) => async (i: number) => {
   const p = s.pairs[i % s.pairs.length]!;
-  const r = await as(`mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "${P}", image: $img) { match } }`, { s: p.subject, img: p.probe });
+  const r = await as(`mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "${P}", image: $img }) { match } }`, { s: p.subject, img: p.probe });
   return !r.errors;
 };
 const identify = (s: Set_) => async (i: number) => {
   const p = s.pairs[i % s.pairs.length]!;
-  const r = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { match } }`, { g: s.gallery, img: p.probe });
+  const r = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match } }`, { g: s.gallery, img: p.probe });
   return !r.errors;
 };
 const fmt = (r: Awaited<ReturnType<typeof run>>) =>

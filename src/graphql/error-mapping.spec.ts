@@ -48,7 +48,7 @@ describe("GraphQL errors and limits, in process", () => {
   });
 
   it("refuses a costly operation before any resolver runs (the failing context is never asked)", async () => {
-    const many = `mutation($img: ImageInput!) { ${Array.from({ length: 25 }, (_, i) => `v${i}: verifyFace(subjectId: "s", purpose: "p", image: $img) { match }`).join(" ")} }`;
+    const many = `mutation($img: ImageInput!) { ${Array.from({ length: 25 }, (_, i) => `v${i}: verifyFace(input: { subjectId: "s", purpose: "p", image: $img }) { match }`).join(" ")} }`;
     const errors = await errorsOf(many, new Error("resolver ran"), { img: { base64: "AAAA" } });
     expect(errors).toHaveLength(1);
     expect(errors[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "QUERY_LIMIT", limit: "cost" });

@@ -42,7 +42,7 @@ describe("request limits", () => {
   });
 
   it("refuses 50 aliased verifyFace calls by their inference cost, running none of them", async () => {
-    const doc = `mutation($s: ID!, $img: ImageInput!) { ${Array.from({ length: 50 }, (_, i) => `v${i}: verifyFace(subjectId: $s, purpose: "access_control", image: $img) { match }`).join(" ")} }`;
+    const doc = `mutation($s: ID!, $img: ImageInput!) { ${Array.from({ length: 50 }, (_, i) => `v${i}: verifyFace(input: { subjectId: $s, purpose: "access_control", image: $img }) { match }`).join(" ")} }`;
     const before = await verifyEvents();
     const { r, ms } = await timed(() => gql(t.url, doc, { s: subjectId, img }, headers));
     expect(r.data ?? null).toBeNull();
@@ -60,7 +60,7 @@ describe("request limits", () => {
   });
 
   it("lets a request with one inference through", async () => {
-    const r = await gql(t.url, `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "access_control", image: $img) { match } }`, { s: subjectId, img }, headers);
+    const r = await gql(t.url, `mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "access_control", image: $img }) { match } }`, { s: subjectId, img }, headers);
     expect(r.errors?.[0]?.extensions?.reason).toBe("CONSENT_REQUIRED");
   });
 

@@ -52,9 +52,9 @@ const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { 
 const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE }) { consent { id } } }`;
 const CREATE_GALLERY = `mutation { createGallery(name: "capture") { id } }`;
 const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) {
-  enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId quality { score passed reasons interEyeDistance sharpness brightness yaw } } }`;
+  enrollFace(input: { subjectId: $s, galleryId: $g, purpose: $p, image: $img }) { templateId quality { score passed reasons interEyeDistance sharpness brightness yaw } } }`;
 const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!, $l: ID) {
-  verifyFace(subjectId: $s, purpose: $p, image: $img, livenessSessionId: $l) { match score livenessScore livenessSessionId quality { score passed reasons } } }`;
+  verifyFace(input: { subjectId: $s, purpose: $p, image: $img, livenessSessionId: $l }) { match score livenessScore livenessSessionId quality { score passed reasons } } }`;
 const START = `mutation($s: ID!, $p: String!) { startLivenessSession(subjectId: $s, purpose: $p) { sessionId challenges expiresAt } }`;
 const SUBMIT = `mutation($id: ID!, $f: [ImageInput!]!) { submitLivenessFrames(sessionId: $id, frames: $f) { passed reasons challenges framesChecked } }`;
 const ANALYZE = `query($s: ID!, $p: String!, $img: ImageInput!) {

@@ -15,9 +15,9 @@ const P = "access_control";
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id } }`;
 const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE }) { consent { id } } }`;
 const GALLERY = `mutation($n: String!) { createGallery(name: $n) { id } }`;
-const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId } }`;
-const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match } }`;
-const IDENTIFY = `mutation($g: ID!, $p: String!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: $p, image: $img, topK: 3) { decisionId candidates { subjectId } } }`;
+const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: $p, image: $img }) { templateId } }`;
+const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: $p, image: $img }) { decisionId match } }`;
+const IDENTIFY = `mutation($g: ID!, $p: String!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: $p, image: $img, topK: 3 }) { decisionId candidates { subjectId } } }`;
 const CHAIN = `{ verifyAuditChain { valid length problem } }`;
 
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });

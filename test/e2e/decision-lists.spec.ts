@@ -12,7 +12,7 @@ import { readFace } from "../support/images.js";
 
 const P = "access_control";
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });
-const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "${P}", image: $img) { decisionId match score } }`;
+const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "${P}", image: $img }) { decisionId match score } }`;
 const LIST = `query($after: String, $f: VerificationRecordFilter) { verificationDecisions(first: 3, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { id subjectId match scoreBand createdAt } } } }`;
 
 describe.each(DB_KINDS)("decision lists on %s", (kind) => {
@@ -30,7 +30,7 @@ describe.each(DB_KINDS)("decision lists on %s", (kind) => {
     for (const photo of ["obama/obama-2.jpg", "biden/biden-1.jpg"]) {
       const s = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
       await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s });
-      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g: galleryId, img: b64(await readFace(photo)) });
+      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s, g: galleryId, img: b64(await readFace(photo)) });
       expect(e.errors).toBeUndefined();
       subjects.push(s);
     }
@@ -71,7 +71,7 @@ describe.each(DB_KINDS)("decision lists on %s", (kind) => {
   });
 
   it("lists identifications with candidate counts only, filtered, and audits every list", async () => {
-    const identify = (probe: { base64: string }) => as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { match candidates { subjectId } } }`, { g: galleryId, img: probe });
+    const identify = (probe: { base64: string }) => as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match candidates { subjectId } } }`, { g: galleryId, img: probe });
     await identify(probes["obama"]!);
     await identify(b64(await readFace("kit_harington/kit_harington-1.jpg")));
     const all = (await as(`{ identificationDecisions(first: 10) { totalCount edges { node { galleryId purpose candidateCount } } } }`)).data!["identificationDecisions"];

@@ -18,9 +18,9 @@ import { errorOf, gql, type GqlResponse } from "../support/graphql-client.js";
 import { noFaceImage, readFace, solidImage, truncatedJpeg } from "../support/images.js";
 
 const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) {
-  enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId galleryId modelId imageWidth imageHeight face { score box { x y width height } } } }`;
+  enrollFace(input: { subjectId: $s, galleryId: $g, purpose: $p, image: $img }) { templateId galleryId modelId imageWidth imageHeight face { score box { x y width height } } } }`;
 const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) {
-  verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match score threshold modelId comparedTemplates face { score } } }`;
+  verifyFace(input: { subjectId: $s, purpose: $p, image: $img }) { decisionId match score threshold modelId comparedTemplates face { score } } }`;
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id externalRef consents { id } templates { id } } }`;
 const GRANT = `mutation($s: ID!, $p: String!) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "notice-2026-11", method: E_SIGNATURE }) { consent { id purpose active method } } }`;
 const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { consent { id active withdrawnAt } destroyedTemplates } }`;

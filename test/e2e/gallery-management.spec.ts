@@ -33,7 +33,7 @@ describe.each(DB_KINDS)("gallery and template management on %s", (kind) => {
     for (const photo of PHOTOS) {
       const s = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
       await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s });
-      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g: galleryId, img: b64(await readFace(photo)) });
+      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s, g: galleryId, img: b64(await readFace(photo)) });
       expect(e.errors).toBeUndefined();
       subjects.push(s);
       templates.push(e.data!["enrollFace"].templateId);
@@ -52,7 +52,7 @@ describe.each(DB_KINDS)("gallery and template management on %s", (kind) => {
   });
 
   it("deletes a template once, even when asked many times at once, and the index forgets it", async () => {
-    const identify = async () => (await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { match candidates { subjectId } } }`, { g: galleryId, img: b64(await readFace("obama/obama-1.jpg")) })).data!["identifyFace"];
+    const identify = async () => (await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match candidates { subjectId } } }`, { g: galleryId, img: b64(await readFace("obama/obama-1.jpg")) })).data!["identifyFace"];
     expect((await identify()).candidates[0].subjectId).toBe(subjects[0]);
     const all = await Promise.all(Array.from({ length: 10 }, () => as(`mutation($id: ID!) { deleteTemplate(templateId: $id) { templateId subjectId } }`, { id: templates[0] })));
     expect(all.filter((r) => r.errors === undefined).map((r) => r.data!["deleteTemplate"])).toEqual([{ templateId: templates[0], subjectId: subjects[0] }]);
@@ -78,7 +78,7 @@ describe.each(DB_KINDS)("gallery and template management on %s", (kind) => {
     expect(new Set(all.filter((r) => r.errors).map(reason))).toEqual(new Set(["GALLERY_NOT_FOUND"]));
     expect(await count(`SELECT count(*) AS n FROM "Template" WHERE "galleryId" = '${galleryId}'`)).toBe(0);
     expect((await as(`{ galleries { name } }`)).data!["galleries"]).toEqual([{ name: "visitors" }]);
-    expect(reason(await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { match } }`, { g: galleryId, img: b64(await readFace("biden/biden-2.jpg")) }))).toBe("GALLERY_NOT_FOUND");
+    expect(reason(await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match } }`, { g: galleryId, img: b64(await readFace("biden/biden-2.jpg")) }))).toBe("GALLERY_NOT_FOUND");
     expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "action" = 'DESTROY_TEMPLATE' AND "reason" = 'GALLERY_DELETED'`)).toBe(3);
     expect((await as(`{ verifyAuditChain { valid } }`)).data!["verifyAuditChain"]).toEqual({ valid: true });
   });
@@ -86,7 +86,7 @@ describe.each(DB_KINDS)("gallery and template management on %s", (kind) => {
   it("answers enrollments racing a gallery's deletion with a typed error, and leaves no template behind", async () => {
     const g = (await as(`mutation { createGallery(name: "burst") { id } }`)).data!["createGallery"].id as string;
     const photo = b64(await readFace("kit_harington/kit_harington-2.jpg"));
-    const enrolls = subjects.map((s) => as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g, img: photo }));
+    const enrolls = subjects.map((s) => as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s, g, img: photo }));
     const deletion = as(`mutation($g: ID!) { deleteGallery(galleryId: $g) { destroyedTemplates } }`, { g });
     const results = await Promise.all([...enrolls, deletion]);
     for (const r of results) if (r.errors) expect(["GALLERY_NOT_FOUND", "CONCURRENTLY_DELETED"]).toContain(reason(r));

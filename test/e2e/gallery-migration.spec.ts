@@ -23,9 +23,9 @@ const NEW_MODEL = "edgeface-xs+flip";
 
 const CREATE_SUBJECT = `mutation { createSubject { id } }`;
 const GRANT = `mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "access_control", noticeVersion: "n1", method: E_SIGNATURE }) { consent { id } } }`;
-const ENROLL = `mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "access_control", image: $img) { templateId galleryId modelId } }`;
-const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "access_control", image: $img) { match score threshold modelId comparedTemplates } }`;
-const IDENTIFY = `mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "access_control", image: $img, topK: 3) { match searchedTemplates modelId candidates { subjectId rank score } } }`;
+const ENROLL = `mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "access_control", image: $img }) { templateId galleryId modelId } }`;
+const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "access_control", image: $img }) { match score threshold modelId comparedTemplates } }`;
+const IDENTIFY = `mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "access_control", image: $img, topK: 3 }) { match searchedTemplates modelId candidates { subjectId rank score } } }`;
 const PLAN = `query($g: ID!) { reenrollmentPlan(galleryId: $g) { galleryModelId serverModelId modelChangeNeeded migratingFromGalleryId migratingToGalleryId subjectsToReenroll subjectsMoved } }`;
 const MIGRATE = `mutation($g: ID!) { migrateGallery(galleryId: $g) { id modelId migratedFromId name } }`;
 

@@ -18,11 +18,11 @@ import { SHARED } from "../support/paths.js";
 
 const REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const IDENTIFY = `mutation($g: ID!, $p: String!, $img: ImageInput!, $k: Int) {
-  identifyFace(galleryId: $g, purpose: $p, image: $img, topK: $k) { decisionId match threshold reviewThreshold searchedTemplates candidates { subjectId rank score humanReviewRequired } } }`;
+  identifyFace(input: { galleryId: $g, purpose: $p, image: $img, topK: $k }) { decisionId match threshold reviewThreshold searchedTemplates candidates { subjectId rank score humanReviewRequired } } }`;
 const CREATE_SUBJECT = `mutation($r: String) { createSubject(externalRef: $r) { id } }`;
 const GRANT = `mutation($s: ID!, $p: String!, $sep: Boolean) { grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "n1", method: E_SIGNATURE, separate: $sep }) { consent { id } } }`;
 const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { destroyedTemplates } }`;
-const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId } }`;
+const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: $p, image: $img }) { templateId } }`;
 
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });
 const ENROLLED: Record<string, string> = {
@@ -116,7 +116,7 @@ describe("1:N identification on ../shared/faces (PostgreSQL + Redis, two process
     expect(errorOf(await as(`mutation($g: ID!) { configureGallery(galleryId: $g, targetFpir: 0.9) { id } }`, { g: galleryId }))).toMatchObject({ code: "BAD_USER_INPUT" });
 
     // 1:1 against a gallery with a stricter target false-match rate uses a higher threshold.
-    const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "access_control", image: $img) { match threshold } }`;
+    const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "access_control", image: $img }) { match threshold } }`;
     const before = (await as(VERIFY, { s: subjectOf.get("obama"), img })).data!["verifyFace"];
     const strictGallery = (await as(`mutation { createGallery(name: "strict", targetFmr: 0.000001) { id targetFmr } }`)).data!["createGallery"];
     expect(strictGallery.targetFmr).toBe(0.000001);

@@ -278,7 +278,7 @@ describe.each(DB_KINDS)("operator API: the subject list on %s", (kind) => {
     for (const [ref, photo] of [["r-00", "obama/obama-1.jpg"], ["r-02", "biden/biden-1.jpg"]] as const) {
       advanceMs(clock, 1000); // creation order decides list order (ties fall to the random ids)
       const img = { base64: Buffer.from(await readFace(photo)).toString("base64") };
-      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s: ids.get(ref), g, img });
+      const e = await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s: ids.get(ref), g, img });
       expect(e.errors).toBeUndefined();
     }
     const TEMPLATES = `query($first: Int, $after: String, $filter: TemplateFilter) {

@@ -36,8 +36,8 @@ const GRANT = `mutation($s: ID!, $p: String!, $m: ConsentMethod!, $e: String, $s
   grantConsent(input: { subjectId: $s, purpose: $p, noticeVersion: "notice-v3", method: $m, evidenceRef: $e, separate: $sep, expiresAt: $x,
     noticeHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }) { consent { id state } } }`;
 const WITHDRAW = `mutation($s: ID!, $p: String!) { withdrawConsent(subjectId: $s, purpose: $p) { destroyedTemplates consent { state } } }`;
-const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: $p, image: $img) { templateId } }`;
-const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: $p, image: $img) { decisionId match score threshold } }`;
+const ENROLL = `mutation($s: ID!, $g: ID!, $p: String!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: $p, image: $img }) { templateId } }`;
+const VERIFY = `mutation($s: ID!, $p: String!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: $p, image: $img }) { decisionId match score threshold } }`;
 const TEMPLATES = `query($s: ID!) { subject(id: $s) { templates { id retainUntil lastUsedAt } } }`;
 
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });
@@ -199,7 +199,7 @@ describe.each<Mode>([
 
     it("restriction of processing: nothing is enrolled, matched or deleted by retention while it lasts; audited; lifted, matching resumes", async () => {
       const s = await subjectWithTemplate();
-      const IDENTIFY = `mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "access_control", image: $img, topK: 100) { candidates { subjectId } } }`;
+      const IDENTIFY = `mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "access_control", image: $img, topK: 100 }) { candidates { subjectId } } }`;
       const candidates = async () => ((await as(IDENTIFY, { g: galleryId, img: await face("obama/obama-2.jpg") })).data!["identifyFace"].candidates as { subjectId: string }[]).map((c) => c.subjectId);
       expect(await candidates()).toContain(s);
 
@@ -266,7 +266,7 @@ describe.each<Mode>([
       const s = await subjectWithTemplate({ ref: canary, evidence: `${canary}-form` });
       expect((await as(VERIFY, { s, p: "access_control", img: await face("obama/obama-2.jpg") })).data!["verifyFace"].match).toBe(true);
       // Data in every erasable store: an identification that lists the subject, a liveness session.
-      const identified = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "access_control", image: $img) { candidates { subjectId } } }`, { g: galleryId, img: await face("obama/obama-2.jpg") });
+      const identified = await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "access_control", image: $img }) { candidates { subjectId } } }`, { g: galleryId, img: await face("obama/obama-2.jpg") });
       expect(identified.data!["identifyFace"].candidates.map((c: { subjectId: string }) => c.subjectId)).toContain(s);
       expect((await as(`mutation($s: ID!) { startLivenessSession(subjectId: $s, purpose: "access_control") { sessionId } }`, { s })).errors).toBeUndefined();
       expect(findIn(await scanEverything(), Buffer.from(canary)).sort()).toEqual(["Consent", "Subject"]);

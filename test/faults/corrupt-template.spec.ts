@@ -13,7 +13,7 @@ import { readFace } from "../support/images.js";
 
 const P = "access_control";
 const b64 = (buf: Uint8Array) => ({ base64: Buffer.from(buf).toString("base64") });
-const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(subjectId: $s, purpose: "${P}", image: $img) { match } }`;
+const VERIFY = `mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "${P}", image: $img }) { match } }`;
 
 describe("a corrupted template", () => {
   let t: TestApp;
@@ -37,7 +37,7 @@ describe("a corrupted template", () => {
     for (const photo of ["obama/obama-1.jpg", "biden/biden-1.jpg"]) {
       const s = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
       await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s });
-      expect((await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g, img: b64(await readFace(photo)) })).errors).toBeUndefined();
+      expect((await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s, g, img: b64(await readFace(photo)) })).errors).toBeUndefined();
       ids.push(s);
     }
     const [obama, biden] = ids as [string, string];
@@ -55,7 +55,7 @@ describe("a corrupted template", () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", reason: "TEMPLATE_UNREADABLE", templateId: row!.id });
     const good = await as2(VERIFY, { s: biden, img: b64(await readFace("biden/biden-2.jpg")) });
     expect(good.data!["verifyFace"].match).toBe(true);
-    const found = await as2(`mutation($g: ID!, $img: ImageInput!) { identifyFace(galleryId: $g, purpose: "${P}", image: $img) { candidates { subjectId } } }`, { g, img: b64(await readFace("biden/biden-2.jpg")) });
+    const found = await as2(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { candidates { subjectId } } }`, { g, img: b64(await readFace("biden/biden-2.jpg")) });
     expect(found.data!["identifyFace"].candidates.map((c: { subjectId: string }) => c.subjectId)).toEqual([biden]);
   });
 });

@@ -68,7 +68,7 @@ describe.runIf(existsSync(MAIN))("kill -9 mid-operation (PostgreSQL, real server
     const s = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
     await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s });
     const g = (await as(`mutation { createGallery(name: "g") { id } }`)).data!["createGallery"].id;
-    expect((await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g, img: b64(await readFace("obama/obama-1.jpg")) })).errors).toBeUndefined();
+    expect((await as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s, g, img: b64(await readFace("obama/obama-1.jpg")) })).errors).toBeUndefined();
     const dsr = (await as(`mutation($s: ID!) { openDataSubjectRequest(subjectId: $s, kind: ERASURE) { id } }`, { s })).data!["openDataSubjectRequest"].id;
     await as(`mutation($r: ID!) { verifyRequesterIdentity(requestId: $r, method: "id card", evidenceRef: "t-1") { status } }`, { r: dsr });
 

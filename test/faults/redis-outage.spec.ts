@@ -25,7 +25,7 @@ describe("Redis outage", () => {
   const subject = async () => (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
   const grant = (s: string, expiresAt: string | null = null) =>
     as(`mutation($s: ID!, $e: DateTimeISO) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: E_SIGNATURE, expiresAt: $e }) { consent { id } } }`, { s, e: expiresAt });
-  const enroll = (s: string) => as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(subjectId: $s, galleryId: $g, purpose: "${P}", image: $img) { templateId } }`, { s, g: galleryId, img: photo });
+  const enroll = (s: string) => as(`mutation($s: ID!, $g: ID!, $img: ImageInput!) { enrollFace(input: { subjectId: $s, galleryId: $g, purpose: "${P}", image: $img }) { templateId } }`, { s, g: galleryId, img: photo });
   const templatesOf = async (s: string) => Number((await t.sql<{ n: bigint }>(`SELECT count(*) AS n FROM "Template" WHERE "subjectId" = '${s}'`))[0]!.n);
   const ready = async () => (await (await fetch(t.url.replace("/graphql", "/health/ready"))).json()) as { status: string; dependencies: Record<string, string>; outboxPending: number };
   const timed = async <T>(call: () => Promise<T>) => {

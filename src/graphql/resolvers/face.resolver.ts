@@ -2,7 +2,7 @@ import { Arg, Ctx, Extensions, Float, ID, Int, Mutation, Query, Resolver } from 
 import type { GraphQLContext } from "../context.js";
 import { runsInference } from "../limits.js";
 import { readImageInput } from "../image-bytes.js";
-import { EnrollmentType, GalleryIndexType, IdentificationType, VerificationType } from "../types/face.type.js";
+import { EnrollFaceInput, EnrollmentType, GalleryIndexType, IdentificationType, IdentifyFaceInput, VerificationType, VerifyFaceInput } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
 import { GalleryDeletionType, GalleryType, ReenrollmentPlanType, TemplateDeletionType } from "../types/subject.type.js";
 import { TenantActor } from "../actor.decorator.js";
@@ -72,27 +72,20 @@ export class FaceResolver {
   @Mutation(() => EnrollmentType, { description: "Enrolls the one face in the photo as an encrypted template. Needs the subject's active consent for the purpose." })
   @Extensions(runsInference())
   async enrollFace(
+    @TenantActor() actor: Actor,
     @Ctx() ctx: GraphQLContext,
-    @Arg("subjectId", () => ID) subjectId: string,
-    @Arg("galleryId", () => ID) galleryId: string,
-    @Arg("purpose", () => String) purpose: string,
-    @Arg("image", () => ImageInput) image: ImageInput,
+    @Arg("input", () => EnrollFaceInput) { subjectId, galleryId, purpose, image }: EnrollFaceInput,
   ): Promise<EnrollmentType> {
-    const actor = await ctx.tenantActor();
     return ctx.services.enrollment.enroll(actor, { subjectId, galleryId, purpose, image: () => readImageInput(image, ctx.services.maxImageBytes) });
   }
 
   @Mutation(() => VerificationType, { description: "1:1: does the (largest) face in the photo belong to the subject? Needs active consent for the purpose." })
   @Extensions(runsInference())
   async verifyFace(
+    @TenantActor() actor: Actor,
     @Ctx() ctx: GraphQLContext,
-    @Arg("subjectId", () => ID) subjectId: string,
-    @Arg("purpose", () => String) purpose: string,
-    @Arg("image", () => ImageInput) image: ImageInput,
-    @Arg("livenessSessionId", () => ID, { nullable: true, description: "A passed active-liveness session of this subject and purpose; used up by this call." })
-    livenessSessionId?: string | null,
+    @Arg("input", () => VerifyFaceInput) { subjectId, purpose, image, livenessSessionId }: VerifyFaceInput,
   ): Promise<VerificationType> {
-    const actor = await ctx.tenantActor();
     return ctx.services.verification.verify(actor, {
       subjectId,
       purpose,
@@ -106,13 +99,10 @@ export class FaceResolver {
   })
   @Extensions(runsInference())
   async identifyFace(
+    @TenantActor() actor: Actor,
     @Ctx() ctx: GraphQLContext,
-    @Arg("galleryId", () => ID) galleryId: string,
-    @Arg("purpose", () => String) purpose: string,
-    @Arg("image", () => ImageInput) image: ImageInput,
-    @Arg("topK", () => Int, { defaultValue: 5, description: "At most this many candidates (1 to 100)." }) topK: number,
+    @Arg("input", () => IdentifyFaceInput) { galleryId, purpose, image, topK }: IdentifyFaceInput,
   ): Promise<IdentificationType> {
-    const actor = await ctx.tenantActor();
     return ctx.services.identification.identify(actor, { galleryId, purpose, topK, image: () => readImageInput(image, ctx.services.maxImageBytes) });
   }
 

@@ -1,4 +1,5 @@
-import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
+import { ImageInput } from "./image.input.js";
 
 @ObjectType("FaceBox", { description: "Face bounding box in image pixels (after EXIF rotation)." })
 export class FaceBoxType {
@@ -143,4 +144,28 @@ export class GalleryIndexType {
   @Field(() => Int) templates!: number;
   @Field(() => Int, { description: "Templates of this gallery and purpose that failed authentication when decrypted (corrupted or tampered with): kept out of matching; the server log names them by id." })
   quarantined!: number;
+}
+
+@InputType("EnrollFaceInput")
+export class EnrollFaceInput {
+  @Field(() => ID) subjectId!: string;
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => ImageInput) image!: ImageInput;
+}
+
+@InputType("VerifyFaceInput")
+export class VerifyFaceInput {
+  @Field(() => ID) subjectId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => ImageInput) image!: ImageInput;
+  @Field(() => ID, { nullable: true, description: "A passed active-liveness session of this subject and purpose; used up by this call." }) livenessSessionId?: string | null;
+}
+
+@InputType("IdentifyFaceInput")
+export class IdentifyFaceInput {
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => ImageInput) image!: ImageInput;
+  @Field(() => Int, { defaultValue: 5, description: "At most this many candidates (1 to 100)." }) topK!: number;
 }
