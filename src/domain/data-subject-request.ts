@@ -1,12 +1,12 @@
 /**
- * Data subject requests (GDPR Art. 15 access, Art. 17 erasure, Art. 20 portability;
- * PIPL Art. 45 and 47): opened, the requester's identity verified, then fulfilled within
+ * Data subject requests (GDPR Art. 15 access, Art. 16 rectification, Art. 17 erasure,
+ * Art. 20 portability; PIPL Art. 45, 46 and 47): opened, the requester's identity verified, then fulfilled within
  * one month, extendable once by two further months with a recorded reason (Art. 12(3)).
  * Pure rules; the service in src/services/data-subject-request.service.ts applies them.
  */
 import { DomainError } from "./errors.js";
 
-export const REQUEST_KINDS = ["ACCESS", "EXPORT", "ERASURE"] as const;
+export const REQUEST_KINDS = ["ACCESS", "EXPORT", "ERASURE", "RECTIFICATION"] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export const REQUEST_STATUSES = ["AWAITING_IDENTITY", "IN_PROGRESS", "COMPLETED", "FAILED", "REJECTED"] as const;
@@ -38,7 +38,7 @@ export interface DataSubjectRequest {
   identityMethod: string | null;
   identityEvidence: string | null;
   completedAt: Date | null;
-  /** Erasure: the per-store report as JSON; access/export: sha256 of the document given out. */
+  /** Erasure: the per-store report as JSON; access/export: sha256 of the document given out; rectification: the fields corrected (never their values). */
   result: string | null;
   /** When fulfilment began; an erasure with this set that is not COMPLETED was interrupted. */
   fulfilmentStartedAt: Date | null;

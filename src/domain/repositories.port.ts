@@ -45,6 +45,8 @@ export interface SubjectRepository {
   create(subject: Subject): Promise<void>;
   find(tenantId: string, id: string): Promise<Subject | null>;
   findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null>;
+  /** Writes corrected identifying fields (GDPR Art. 16); fields not given stay. */
+  rectify(tenantId: string, id: string, fields: { externalRef?: string; dateOfBirth?: Date }): Promise<void>;
   /** One page of the tenant's subjects in (createdAt, id) order; consent states as of `now`. */
   list(tenantId: string, filter: SubjectFilter, page: PageRequest, now: Date): Promise<Page<Subject>>;
   setLegalHold(tenantId: string, id: string, since: Date | null, reason: string | null): Promise<void>;
@@ -147,6 +149,8 @@ export interface LivenessSessionRepository {
 export interface RequestRepository {
   create(request: DataSubjectRequest): Promise<void>;
   find(tenantId: string, id: string): Promise<DataSubjectRequest | null>;
+  /** The request, its row locked until the transaction ends (concurrent fulfilments wait, then see its new state). */
+  findForUpdate(tenantId: string, id: string): Promise<DataSubjectRequest | null>;
   listForSubject(tenantId: string, subjectId: string): Promise<DataSubjectRequest[]>;
   /** One page of the tenant's requests, soonest due first ((dueAt, id) order); overdue as of `now`. */
   listQueue(tenantId: string, filter: RequestFilter, page: PageRequest, now: Date): Promise<Page<DataSubjectRequest>>;

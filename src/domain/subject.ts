@@ -19,6 +19,16 @@ export interface Subject {
   createdAt: Date;
 }
 
+/** The problems with a subject's identifying fields (empty when none): creation and rectification check the same. */
+export function subjectFieldProblems(fields: { externalRef?: string | null; dateOfBirth?: Date | null }, now: Date): string[] {
+  const problems: string[] = [];
+  const ref = fields.externalRef;
+  if (ref !== null && ref !== undefined && (ref.length < 1 || ref.length > 200)) problems.push("externalRef must be 1 to 200 characters");
+  const dob = fields.dateOfBirth;
+  if (dob !== null && dob !== undefined && (dob.getTime() > now.getTime() || dob.getUTCFullYear() < 1900)) problems.push("dateOfBirth must be a past date after 1900");
+  return problems;
+}
+
 /** What an operator list of subjects may be narrowed to (all given conditions hold). */
 export interface SubjectFilter {
   externalRef?: string;

@@ -28,6 +28,7 @@ import { requireScope, type TenantCaller } from "./access.js";
 import type { OperationRunner } from "./operation.js";
 import type { ErasureReport, ErasureService } from "./erasure.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
+import { subjectFieldProblems } from "../domain/subject.js";
 
 export const SUBJECT_EXPORT_FORMAT = "face-id/subject-export/v1";
 
@@ -136,6 +137,7 @@ export class DataSubjectRequestService {
       if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
         throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
       }
+      if (request.kind === "RECTIFICATION") throw new DomainError("REQUEST_STATE", "a rectification is fulfilled by rectifySubject, with the corrected values");
       if (request.kind === "ERASURE") {
         // A subject under legal hold is refused before anything is marked or touched.
         const subject = await this.store.subjects.find(caller.tenantId, request.subjectId);
@@ -157,6 +159,41 @@ export class DataSubjectRequestService {
         audit.record({ ...ctx, subjectId: request.subjectId, outcome: "SUCCESS", reason: request.kind });
       });
       return { request: done, document, erasure: null };
+    });
+  }
+
+  /**
+   * Fulfils a rectification request (GDPR Art. 16): the subject's external reference and/or
+   * date of birth corrected, in one transaction with the request's completion. Needs a
+   * verified identity; refused while the subject is under legal hold (its records are kept
+   * as they are). The audit trail and the request record name the fields, never the values.
+   */
+  async rectify(actor: Actor, requestId: string, fields: { externalRef?: string; dateOfBirth?: Date }): Promise<DataSubjectRequest> {
+    return this.ops.use(actor, { action: "RECTIFY_SUBJECT", targetId: requestId, scope: "compliance:write" }, async ({ caller, ctx }) => {
+      const changed = Object.keys(fields).filter((k) => fields[k as keyof typeof fields] !== undefined);
+      if (changed.length === 0) throw new DomainError("INVALID_INPUT", "give the corrected externalRef, dateOfBirth or both");
+      const problems = subjectFieldProblems(fields, this.clock.now());
+      if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
+      return this.ops.transaction(async (tx, audit) => {
+        const request = await tx.requests.findForUpdate(caller.tenantId, requestId);
+        if (!request) throw new DomainError("REQUEST_NOT_FOUND", "no such data subject request");
+        if (request.kind !== "RECTIFICATION") throw new DomainError("REQUEST_STATE", `this is an ${request.kind.toLowerCase()} request, not a rectification`);
+        if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
+          throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
+        }
+        const subject = await findSubjectOrThrow(tx, caller.tenantId, request.subjectId);
+        if (subject.legalHoldSince) throw new DomainError("LEGAL_HOLD", "the subject is under legal hold; its records are kept as they are until it is released");
+        if (fields.externalRef !== undefined) {
+          const other = await tx.subjects.findByExternalRef(caller.tenantId, fields.externalRef);
+          if (other && other.id !== subject.id) throw new DomainError("ALREADY_EXISTS", "another subject has this externalRef");
+        }
+        await tx.subjects.rectify(caller.tenantId, subject.id, fields);
+        const done: DataSubjectRequest = { ...request, status: "COMPLETED", completedAt: this.clock.now(), result: `rectified: ${changed.join(", ")}` };
+        await tx.requests.update(done);
+        audit.record({ ...ctx, subjectId: subject.id, outcome: "SUCCESS", reason: changed.join(",") });
+        audit.record({ ...ctx, action: "FULFIL_DSR", subjectId: subject.id, outcome: "SUCCESS", reason: "RECTIFICATION" });
+        return done;
+      });
     });
   }
 

@@ -9,7 +9,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
 import { validatePurpose } from "../domain/consent.js";
-import type { Subject, SubjectFilter } from "../domain/subject.js";
+import { subjectFieldProblems, type Subject, type SubjectFilter } from "../domain/subject.js";
 import type { TemplateFilter, TemplateMetadata } from "../domain/template.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -42,12 +42,8 @@ export class SubjectService {
   async create(actor: Actor, externalRef: string | null, dateOfBirth: Date | null = null): Promise<Subject> {
     const subjectId = this.ids.next("sub");
     return this.ops.use(actor, { action: "CREATE_SUBJECT", scope: "subjects:write", subjectId }, async ({ caller }) => {
-      if (externalRef !== null && (externalRef.length < 1 || externalRef.length > 200)) {
-        throw new DomainError("INVALID_INPUT", "externalRef must be 1 to 200 characters");
-      }
-      if (dateOfBirth !== null && (dateOfBirth.getTime() > this.clock.now().getTime() || dateOfBirth.getUTCFullYear() < 1900)) {
-        throw new DomainError("INVALID_INPUT", "dateOfBirth must be a past date after 1900");
-      }
+      const problems = subjectFieldProblems({ externalRef, dateOfBirth }, this.clock.now());
+      if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
       // The key goes to the vault first (outside the transaction, which may be re-run); if
       // the subject's row then fails, the orphan key is removed.
       const tenant = await this.store.tenants.findById(caller.tenantId);

@@ -15,6 +15,11 @@ export class PrismaRequestRepository implements RequestRepository {
     await this.db.dataSubjectRequest.create({ data: r });
   }
 
+  async findForUpdate(tenantId: string, id: string): Promise<DataSubjectRequest | null> {
+    const locked = await this.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "DataSubjectRequest" WHERE "id" = ${id} AND "tenantId" = ${tenantId} FOR UPDATE`;
+    return locked.length > 0 ? this.find(tenantId, id) : null;
+  }
+
   async find(tenantId: string, id: string): Promise<DataSubjectRequest | null> {
     const row = await this.db.dataSubjectRequest.findFirst({ where: { tenantId, id } });
     return row ? toRequest(row) : null;

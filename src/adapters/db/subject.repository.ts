@@ -16,6 +16,10 @@ export class PrismaSubjectRepository implements SubjectRepository {
     return this.db.subject.findFirst({ where: { id, tenantId } });
   }
 
+  async rectify(tenantId: string, id: string, fields: { externalRef?: string; dateOfBirth?: Date }): Promise<void> {
+    await this.db.subject.updateMany({ where: { tenantId, id }, data: fields });
+  }
+
   async findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null> {
     return this.db.subject.findFirst({ where: { tenantId, externalRef } });
   }

@@ -12,9 +12,13 @@ import {
   DataSubjectRequestType,
   FulfilmentType,
   KeyRotationStatusType,
+  RectificationInput,
   RequestKindGql,
   SigningKeyType,
 } from "../types/compliance.type.js";
+import { TenantActor } from "../actor.decorator.js";
+import type { Actor } from "../../domain/tenant.js";
+import { parseDay } from "./subject.resolver.js";
 import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
 
 const toRequestType = (v: RequestView): DataSubjectRequestType => ({ ...v.request, kind: v.request.kind as RequestKindGql, daysLeft: v.daysLeft });
@@ -67,6 +71,23 @@ export class ComplianceResolver {
       document: r.document,
       erasure: r.erasure,
     };
+  }
+
+  @Mutation(() => DataSubjectRequestType, {
+    description: "Fulfils a RECTIFICATION request (GDPR Art. 16): corrects the subject's external reference and/or date of birth and completes the request. Needs a verified identity; refused under legal hold. Scope compliance:write; audited (fields named, values never).",
+  })
+  async rectifySubject(
+    @TenantActor() actor: Actor,
+    @Ctx() ctx: GraphQLContext,
+    @Arg("requestId", () => ID) requestId: string,
+    @Arg("input", () => RectificationInput) input: RectificationInput,
+  ): Promise<DataSubjectRequestType> {
+    const fields = {
+      ...(input.externalRef != null ? { externalRef: input.externalRef } : {}),
+      ...(input.dateOfBirth != null ? { dateOfBirth: parseDay(input.dateOfBirth, "dateOfBirth") } : {}),
+    };
+    const request = await ctx.services.requests.rectify(actor, requestId, fields);
+    return toRequestType({ request, daysLeft: Math.ceil((request.dueAt.getTime() - ctx.services.clock.now().getTime()) / 86_400_000) });
   }
 
   @Query(() => DataSubjectRequestType)

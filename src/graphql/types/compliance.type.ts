@@ -6,8 +6,12 @@ export enum RequestKindGql {
   ACCESS = "ACCESS",
   EXPORT = "EXPORT",
   ERASURE = "ERASURE",
+  RECTIFICATION = "RECTIFICATION",
 }
-registerEnumType(RequestKindGql, { name: "DataSubjectRequestKind", description: "ACCESS (Art. 15), EXPORT (Art. 20 portability) or ERASURE (Art. 17)." });
+registerEnumType(RequestKindGql, {
+  name: "DataSubjectRequestKind",
+  description: "ACCESS (Art. 15), EXPORT (Art. 20 portability), ERASURE (Art. 17) or RECTIFICATION (Art. 16: the subject's external reference or date of birth corrected by rectifySubject).",
+});
 if (Object.values(RequestKindGql).join() !== REQUEST_KINDS.join()) throw new Error("DataSubjectRequestKind enum out of step with the domain");
 
 @ObjectType("DataSubjectRequest")
@@ -88,4 +92,10 @@ export class KeyRotationStatusType {
   @Field(() => Int) currentVersion!: number;
   @Field(() => Int, { description: "Data keys still wrapped under an older version (the rotation job is working on them)." }) pending!: number;
   @Field(() => [KeyVersionCountType]) keysByVersion!: KeyVersionCountType[];
+}
+
+@InputType("RectificationInput", { description: "The corrected values; a field left out (null) stays as it is. At least one is needed." })
+export class RectificationInput {
+  @Field(() => String, { nullable: true, description: "The corrected external reference (unique in the tenant)." }) externalRef?: string | null;
+  @Field(() => String, { nullable: true, description: "The corrected date of birth, YYYY-MM-DD." }) dateOfBirth?: string | null;
 }

@@ -7,7 +7,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { useCallback, useState, type FormEvent } from "react";
 import { download, gql } from "../api";
 import { navigate } from "../router";
-import { askReason, DataTable, Page, Problem, useAction, useLoad, when } from "../ui";
+import { askReason, DataTable, filledFields, Page, Problem, useAction, useLoad, when } from "../ui";
 
 interface Req {
   id: string;
@@ -66,6 +66,11 @@ function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
     const f = new FormData(e.currentTarget);
     await run("Identity verified", `mutation($id: ID!, $m: String!, $e: String!) { verifyRequesterIdentity(requestId: $id, method: $m, evidenceRef: $e) { id } }`, { m: f.get("method"), e: f.get("evidenceRef") });
   };
+  const rectify = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = filledFields(e.currentTarget, ["externalRef", "dateOfBirth"]);
+    await run("Rectified", `mutation($id: ID!, $i: RectificationInput!) { rectifySubject(requestId: $id, input: $i) { id } }`, { i: f });
+  };
   const fulfil = async () => {
     const data = await run("Fulfilled", `mutation($id: ID!) { fulfilDataSubjectRequest(requestId: $id) { document erasure { status stores { store status items } } } }`);
     const f = data?.fulfilDataSubjectRequest;
@@ -116,8 +121,21 @@ function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
           <button type="submit">Record identity verification</button>
         </form>
       )}
+      {q.kind === "RECTIFICATION" && (q.status === "IN_PROGRESS" || q.status === "FAILED") && (
+        <form className="inline" onSubmit={rectify} aria-label="Corrections">
+          <label>
+            Corrected external reference
+            <input name="externalRef" />
+          </label>
+          <label>
+            Corrected date of birth
+            <input name="dateOfBirth" type="date" />
+          </label>
+          <button type="submit">Apply the corrections</button>
+        </form>
+      )}
       <div className="actions" role="group" aria-label="Request actions">
-        {(q.status === "IN_PROGRESS" || q.status === "FAILED") && (
+        {q.kind !== "RECTIFICATION" && (q.status === "IN_PROGRESS" || q.status === "FAILED") && (
           <button type="button" onClick={fulfil}>
             Fulfil {q.kind.toLowerCase()}
           </button>

@@ -142,6 +142,7 @@ export function SubjectPage({ id }: { id: string }) {
             <option value="ACCESS">Access</option>
             <option value="EXPORT">Export (portability)</option>
             <option value="ERASURE">Erasure</option>
+            <option value="RECTIFICATION">Rectification</option>
           </select>
         </label>
         <button type="button" onClick={() => act("Request opened", `mutation($id: ID!, $k: DataSubjectRequestKind!) { openDataSubjectRequest(subjectId: $id, kind: $k) { id } }`, { k: kind })}>
