@@ -15,6 +15,7 @@ import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
 import { ApiKeyService } from "../services/api-key.service.js";
 import { PortalUserService } from "../services/portal-user.service.js";
+import { PrivacyNoticeService } from "../services/privacy-notice.service.js";
 import type { PasswordHasher } from "../domain/password-hasher.port.js";
 import { AuditService } from "../services/audit.service.js";
 import { OperationRunner, type RetryPolicy } from "../services/operation.js";
@@ -126,6 +127,7 @@ export function createServices(d: ServiceDeps) {
     tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken),
     apiKeys: new ApiKeyService(d.store, ops, d.clock, d.ids),
     portalUsers: new PortalUserService(d.store, ops, d.passwords, d.clock, d.ids),
+    notices: new PrivacyNoticeService(d.store, ops, d.clock, d.ids),
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
     consents,
     galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId, index),

@@ -16,6 +16,7 @@ import type { ApiKeyRecord, Tenant } from "./tenant.js";
 import type { Page, PageRequest, SeqPageRequest } from "./pagination.js";
 import type { Subject, SubjectFilter } from "./subject.js";
 import type { PortalSession, PortalUser } from "./portal-user.js";
+import type { PrivacyNotice } from "./privacy-notice.js";
 import type { VerificationDecision, VerificationFilter } from "./verification.js";
 
 export interface TenantRepository {
@@ -208,6 +209,14 @@ export interface PortalSessionRepository {
   deleteForUser(tenantId: string, userId: string): Promise<number>;
 }
 
+export interface PrivacyNoticeRepository {
+  create(notice: PrivacyNotice): Promise<void>;
+  /** The tenant's notices, newest version first (then by language). */
+  listForTenant(tenantId: string): Promise<PrivacyNotice[]>;
+  /** Every language of one version. */
+  listForVersion(tenantId: string, version: string): Promise<PrivacyNotice[]>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
@@ -223,6 +232,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   portalUsers: PortalUserRepository;
   portalSessions: PortalSessionRepository;
+  privacyNotices: PrivacyNoticeRepository;
 }
 
 /** The repositories, plus transactions: everything written in `transaction` commits or none of it does. */

@@ -10,12 +10,13 @@ import { ConsentResolver } from "./resolvers/consent.resolver.js";
 import { CaptureResolver } from "./resolvers/capture.resolver.js";
 import { FaceResolver } from "./resolvers/face.resolver.js";
 import { DecisionResolver } from "./resolvers/decision.resolver.js";
+import { PrivacyNoticeResolver } from "./resolvers/privacy-notice.resolver.js";
 import { PortalUserResolver } from "./resolvers/portal-user.resolver.js";
 import { SubjectResolver } from "./resolvers/subject.resolver.js";
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AdminResolver, ApiKeyResolver, SubjectResolver, ConsentResolver, FaceResolver, CaptureResolver, AuditResolver, ComplianceResolver, PortalUserResolver, DecisionResolver],
+    resolvers: [AdminResolver, ApiKeyResolver, SubjectResolver, ConsentResolver, FaceResolver, CaptureResolver, AuditResolver, ComplianceResolver, PortalUserResolver, DecisionResolver, PrivacyNoticeResolver],
     validate: false,
   });
 }

@@ -13,6 +13,7 @@ import { SubjectsPage } from "./pages/subjects.page";
 import { SubjectPage } from "./pages/subject.page";
 import { RequestsPage } from "./pages/requests.page";
 import { ConsentsPage } from "./pages/consents.page";
+import { NoticesPage } from "./pages/notices.page";
 import { AuditPage } from "./pages/audit.page";
 import { DecisionsPage } from "./pages/decisions.page";
 import { PoliciesPage } from "./pages/policies.page";
@@ -23,6 +24,7 @@ const NAV: { to: string; label: string; scope: string | null }[] = [
   { to: "/subjects", label: "Subjects", scope: "subjects:read" },
   { to: "/requests", label: "Requests", scope: "compliance:read" },
   { to: "/consents", label: "Consents", scope: "subjects:read" },
+  { to: "/notices", label: "Privacy notices", scope: "compliance:read" },
   { to: "/decisions", label: "Decisions", scope: "audit:read" },
   { to: "/audit", label: "Audit", scope: "audit:read" },
   { to: "/policies", label: "Policies", scope: "compliance:read" },
@@ -52,6 +54,7 @@ export function App() {
     subject ? <SubjectPage id={decodeURIComponent(subject[1]!)} /> :
     path === "/requests" ? <RequestsPage /> :
     path === "/consents" ? <ConsentsPage /> :
+    path === "/notices" ? <NoticesPage /> :
     path === "/decisions" ? <DecisionsPage /> :
     path === "/audit" ? <AuditPage /> :
     path === "/policies" ? <PoliciesPage /> :

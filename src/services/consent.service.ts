@@ -18,6 +18,7 @@ import type { PolicyService } from "./policy.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 import { destroyTemplates } from "./template-disposal.js";
 import type { TemplateEvents } from "./matching-index.service.js";
+import { consentNoticeHash } from "../domain/privacy-notice.js";
 import type { TemplateRef } from "../domain/template.js";
 
 export interface GrantConsentInput {
@@ -84,7 +85,8 @@ export class ConsentService {
           subjectId: input.subjectId,
           purpose,
           noticeVersion,
-          noticeHash,
+          // A version the tenant published: the hash of the text shown (src/domain/privacy-notice.ts).
+          noticeHash: consentNoticeHash(await tx.privacyNotices.listForVersion(caller.tenantId, noticeVersion), noticeVersion, noticeHash, now),
           method: input.method as ConsentMethod,
           evidenceRef,
           separate: input.separate ?? false,

@@ -140,6 +140,15 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
     await page.getByRole("link", { name: "Policies" }).click();
     await page.locator("article.ropa").waitFor();
     await shot(page, "policies");
+    // A privacy notice published from the portal.
+    await page.getByRole("link", { name: "Privacy notices" }).click();
+    await page.getByLabel("Version").fill("2026-12");
+    await page.getByLabel("Language").fill("en");
+    await page.getByLabel("In effect from").fill("2026-12-01");
+    await page.getByLabel("Text", { exact: true }).fill("We keep a face template to open the doors.");
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByRole("cell", { name: "2026-12", exact: true }).waitFor();
+    await shot(page, "notices");
     await page.getByRole("link", { name: "Decisions" }).click();
     await page.getByRole("table").getByText("0 decision(s), newest first").waitFor();
     await shot(page, "decisions");

@@ -10,6 +10,7 @@ import { PrismaIdentificationRepository } from "./identification.repository.js";
 import { PrismaLivenessSessionRepository } from "./liveness-session.repository.js";
 import { PrismaOutboxRepository } from "./outbox.repository.js";
 import { PrismaPortalSessionRepository, PrismaPortalUserRepository } from "./portal-user.repository.js";
+import { PrismaPrivacyNoticeRepository } from "./privacy-notice.repository.js";
 import { PrismaRequestRepository } from "./request.repository.js";
 import { PrismaSubjectRepository } from "./subject.repository.js";
 import { PrismaTemplateRepository } from "./template.repository.js";
@@ -33,6 +34,7 @@ function repositories(db: Db): Repositories {
     outbox: new PrismaOutboxRepository(db),
     portalUsers: new PrismaPortalUserRepository(db),
     portalSessions: new PrismaPortalSessionRepository(db),
+    privacyNotices: new PrismaPrivacyNoticeRepository(db),
   };
   // Driver failures (conflicts, lost connections) surface as the domain's retryable errors.
   for (const k of Object.keys(repos) as (keyof Repositories)[]) (repos as unknown as Record<string, object>)[k] = mappingErrors(repos[k]);

@@ -13,7 +13,7 @@ export class GrantConsentInput {
   @Field(() => String, { description: "e.g. access_control" }) purpose!: string;
   @Field(() => String, { description: "Version of the notice text shown to the subject." }) noticeVersion!: string;
   @Field(() => ConsentMethodGql) method!: ConsentMethodGql;
-  @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the notice text shown." }) noticeHash?: string | null;
+  @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the notice text shown. Where the tenant published the version (publishPrivacyNotice) it must be one of its texts, and is filled in when the version has one language." }) noticeHash?: string | null;
   @Field(() => String, { nullable: true, description: "Where the signed form or e-signature is kept (needed for written releases)." }) evidenceRef?: string | null;
   @Field(() => Boolean, { nullable: true, description: "Given on its own, not bundled with other terms (PIPL separate consent)." }) separate?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: "Given by a parent or guardian." }) byGuardian?: boolean | null;
