@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Ed25519Signer, publicKeyId, verifyEd25519 } from "../adapters/crypto/document-signer.js";
 import { chainEvent, GENESIS_HASH, type AuditEvent } from "./audit.js";
-import { buildAuditExport, verifyAuditExport } from "./audit-export.js";
-import { signDocument, verifySignedDocument } from "./signed-document.js";
+import { buildAuditExport, streamAuditExport, verifyAuditExport } from "./audit-export.js";
+import { signatureBlock, signDocument, verifySignedDocument } from "./signed-document.js";
 
 const signer = new Ed25519Signer(Buffer.alloc(32, 7));
 const other = new Ed25519Signer(Buffer.alloc(32, 8));
@@ -24,38 +24,66 @@ const verify = (text: string, key?: string) => verifyAuditExport(text, verifyEd2
 
 describe("audit export", () => {
   const events = chain(8);
-  const exportOf = (list: AuditEvent[], before: AuditEvent | null = null) =>
-    buildAuditExport({ tenantId: "ten_1", from: new Date(0), to: new Date(Date.UTC(2027, 0)), exportedAt: new Date(Date.UTC(2026, 5)), events: list, before }, signer);
+  const meta = { tenantId: "ten_1", from: new Date(0), to: new Date(Date.UTC(2027, 0)), exportedAt: new Date(Date.UTC(2026, 5)) };
+  const exportOf = (list: AuditEvent[], by = signer) => buildAuditExport(meta, list, by);
 
-  it("verifies an untouched export, whole or from the middle of the chain", () => {
-    expect(verify(exportOf(events), signer.publicKey)).toMatchObject({ valid: true, events: 8, tenantId: "ten_1", keyId: signer.keyId });
-    expect(verify(exportOf(events.slice(3), events[2]!))).toMatchObject({ valid: true, events: 5 });
-    expect(verify(exportOf([]))).toMatchObject({ valid: true, events: 0 });
+  it("verifies an untouched export, whole or from the middle of the chain", async () => {
+    expect(verify(await exportOf(events), signer.publicKey)).toMatchObject({ valid: true, events: 8, tenantId: "ten_1", keyId: signer.keyId });
+    expect(verify(await exportOf(events.slice(3)))).toMatchObject({ valid: true, events: 5 });
+    expect(verify(await exportOf([]))).toMatchObject({ valid: true, events: 0 });
   });
 
-  it("fails when an event is edited, even with its hash recomputed", () => {
-    const lines = exportOf(events).split("\n");
+  it("streams the same bytes a batch at a time", async () => {
+    const batches = async function* () {
+      for (let i = 0; i < events.length; i += 3) yield events.slice(i, i + 3);
+      yield [];
+    };
+    let streamed = "";
+    let parts = 0;
+    for await (const part of streamAuditExport(meta, batches(), signer)) {
+      streamed += part;
+      parts++;
+    }
+    expect(parts).toBe(5); // header, three batches, trailer
+    expect(streamed).toBe(await exportOf(events));
+  });
+
+  it("fails when an event is edited, even with its hash recomputed", async () => {
+    const lines = (await exportOf(events)).split("\n");
     const edited = lines.map((l, i) => (i === 3 ? l.replace('"outcome":"SUCCESS"', '"outcome":"DENIED"') : l)).join("\n");
     expect(verify(edited)).toMatchObject({ valid: false, line: 4, problem: expect.stringContaining("altered") });
   });
 
-  it("fails when an event is removed, from the middle or the end", () => {
-    const lines = exportOf(events).split("\n");
+  it("fails when the header is changed (the trailer's digest covers it)", async () => {
+    const text = (await exportOf(events)).replace(`"exportedAt":"2026-06-01T00:00:00.000Z"`, `"exportedAt":"2026-07-01T00:00:00.000Z"`);
+    expect(verify(text)).toMatchObject({ valid: false, problem: expect.stringContaining("digest") });
+  });
+
+  it("fails when an event is removed, from the middle or the end", async () => {
+    const lines = (await exportOf(events)).split("\n");
     expect(verify([...lines.slice(0, 4), ...lines.slice(5)].join("\n"))).toMatchObject({ valid: false, problem: expect.stringContaining("expected event") });
     expect(verify([...lines.slice(0, 8), ...lines.slice(9)].join("\n"))).toMatchObject({ valid: false, problem: expect.stringContaining("trailer") });
     expect(verify(lines.slice(0, 9).join("\n"))).toMatchObject({ valid: false, problem: expect.stringContaining("no trailer") });
   });
 
-  it("fails when events are reordered", () => {
-    const lines = exportOf(events).split("\n");
+  it("fails when events are reordered", async () => {
+    const lines = (await exportOf(events)).split("\n");
     [lines[2], lines[3]] = [lines[3]!, lines[2]!];
     expect(verify(lines.join("\n"))).toMatchObject({ valid: false });
   });
 
-  it("fails with another key than the pinned one, or a trailer re-signed by another key", () => {
-    expect(verify(exportOf(events), other.publicKey)).toMatchObject({ valid: false, problem: expect.stringContaining("another key") });
-    const forged = buildAuditExport({ tenantId: "ten_1", from: new Date(0), to: new Date(1), exportedAt: new Date(2), events, before: null }, other);
-    expect(verify(forged, signer.publicKey)).toMatchObject({ valid: false });
+  it("fails with another key than the pinned one, or a trailer re-signed by another key", async () => {
+    expect(verify(await exportOf(events), other.publicKey)).toMatchObject({ valid: false, problem: expect.stringContaining("another key") });
+    expect(verify(await exportOf(events, other), signer.publicKey)).toMatchObject({ valid: false });
+  });
+
+  it("still verifies a file in the first format (v1: the signature over the lines themselves)", async () => {
+    const lines = (await exportOf(events)).trimEnd().split("\n").slice(0, -1).map((l, i) => (i === 0 ? l.replace("audit-export/v2", "audit-export/v1") : l));
+    const trailerBody = { type: "trailer", count: 8, lastSeq: 8, lastHash: events[7]!.hash };
+    const signature = signatureBlock(signer, new TextEncoder().encode(lines.join("\n") + "\n" + JSON.stringify(trailerBody)));
+    const v1 = [...lines, JSON.stringify({ ...trailerBody, signature })].join("\n") + "\n";
+    expect(verify(v1, signer.publicKey)).toMatchObject({ valid: true, events: 8 });
+    expect(verify(v1.replace('"action":"VERIFY_FACE"', '"action":"ENROLL_FACE"'))).toMatchObject({ valid: false });
   });
 });
 

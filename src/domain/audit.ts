@@ -95,31 +95,57 @@ export interface ChainReport {
 }
 
 /**
+ * Verifies a chain from the genesis link a batch of events at a time (memory bounded by a
+ * batch): `add` each batch in sequence order, then `finish` with the recorded head, which
+ * also catches events cut off the end. The first problem found is kept.
+ */
+export class ChainVerifier {
+  private prevHash = GENESIS_HASH;
+  private prevSeq = 0;
+  private length = 0;
+  private problem: { seq: number; text: string } | null = null;
+
+  /** False once a problem is found (later batches need not be read). */
+  add(events: readonly AuditEvent[]): boolean {
+    for (const e of events) {
+      if (this.problem) return false;
+      this.length++;
+      if (e.seq !== this.prevSeq + 1) this.problem = { seq: e.seq, text: `expected event #${this.prevSeq + 1}, found #${e.seq}` };
+      else if (e.prevHash !== this.prevHash) this.problem = { seq: e.seq, text: `event #${e.seq} does not link to the previous event` };
+      else {
+        const { hash, ...rest } = e;
+        if (eventHash(rest) !== hash) this.problem = { seq: e.seq, text: `event #${e.seq} was altered` };
+        else {
+          this.prevHash = hash;
+          this.prevSeq = e.seq;
+        }
+      }
+    }
+    return this.problem === null;
+  }
+
+  /** The last sequence number verified so far (where to read on from). */
+  get verifiedSeq(): number {
+    return this.prevSeq;
+  }
+
+  finish(expectedHead?: { seq: number; hash: string }): ChainReport {
+    if (!this.problem && expectedHead && (expectedHead.seq !== this.prevSeq || expectedHead.hash !== this.prevHash)) {
+      this.problem = { seq: this.prevSeq + 1, text: `the chain ends at #${this.prevSeq} but the recorded head is #${expectedHead.seq}` };
+    }
+    if (this.problem) return { valid: false, length: this.length, brokenAtSeq: this.problem.seq, problem: this.problem.text, headHash: this.prevHash };
+    return { valid: true, length: this.length, brokenAtSeq: null, problem: null, headHash: this.prevHash };
+  }
+}
+
+/**
  * Verifies a tenant's events in sequence order from the genesis link. When the stored
  * chain head is given, also checks that no events were cut off the end.
  */
 export function verifyChain(events: readonly AuditEvent[], expectedHead?: { seq: number; hash: string }): ChainReport {
-  let prevHash = GENESIS_HASH;
-  let prevSeq = 0;
-  const broken = (e: AuditEvent | undefined, problem: string): ChainReport => ({
-    valid: false,
-    length: events.length,
-    brokenAtSeq: e?.seq ?? prevSeq + 1,
-    problem,
-    headHash: prevHash,
-  });
-  for (const e of events) {
-    if (e.seq !== prevSeq + 1) return broken(e, `expected event #${prevSeq + 1}, found #${e.seq}`);
-    if (e.prevHash !== prevHash) return broken(e, `event #${e.seq} does not link to the previous event`);
-    const { hash, ...rest } = e;
-    if (eventHash(rest) !== hash) return broken(e, `event #${e.seq} was altered`);
-    prevHash = hash;
-    prevSeq = e.seq;
-  }
-  if (expectedHead && (expectedHead.seq !== prevSeq || expectedHead.hash !== prevHash)) {
-    return broken(undefined, `the chain ends at #${prevSeq} but the recorded head is #${expectedHead.seq}`);
-  }
-  return { valid: true, length: events.length, brokenAtSeq: null, problem: null, headHash: prevHash };
+  const v = new ChainVerifier();
+  v.add(events);
+  return v.finish(expectedHead);
 }
 
 /** What an audit search may be narrowed to (all given conditions hold); times as [from, to). */

@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import { isDomainError } from "../domain/errors.js";
+import { sendDomainError, sendJson } from "./http-errors.js";
 import { cookieOf, CSRF_COOKIE, SESSION_COOKIE } from "../graphql/context.js";
 import type { PortalUserService } from "../services/portal-user.service.js";
 import type { Throttle } from "./throttle.js";
@@ -45,18 +46,8 @@ export function portalRoutes(o: PortalRoutesOptions) {
   const cookie = (name: string, value: string, maxAgeSeconds: number, httpOnly: boolean) =>
     `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAgeSeconds}; SameSite=Strict${httpOnly ? "; HttpOnly" : ""}${o.secureCookies ? "; Secure" : ""}`;
 
-  const send = (res: http.ServerResponse, status: number, value: unknown, cookies: string[] = []) => {
-    res.statusCode = status;
-    res.setHeader("content-type", "application/json; charset=utf-8");
-    res.setHeader("cache-control", "no-store");
-    if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-    res.end(JSON.stringify(value));
-  };
-  const failure = (res: http.ServerResponse, e: unknown) => {
-    if (!isDomainError(e)) throw e;
-    const status = e.kind === "UNAUTHENTICATED" ? 401 : e.kind === "FORBIDDEN" ? 403 : e.kind === "INVALID_INPUT" ? 400 : e.kind === "UNAVAILABLE" ? 503 : 400;
-    send(res, status, { error: { reason: e.reason, message: e.message, ...e.details } });
-  };
+  const send = (res: http.ServerResponse, status: number, value: unknown, cookies: string[] = []) => sendJson(res, status, value, cookies.length > 0 ? { "set-cookie": cookies } : {});
+  const failure = sendDomainError;
 
   async function json(req: http.IncomingMessage): Promise<Record<string, unknown> | null> {
     const chunks: Buffer[] = [];

@@ -7,6 +7,7 @@
  *   GET  /health/live   the process answers (for restarts by an orchestrator)
  *   GET  /health/ready  every dependency's state; 503 until all are up (for load balancers)
  *   /portal             the admin consent portal and its sign-in endpoints (portal.routes.ts)
+ *   GET  /exports/audit  the signed audit export, streamed as JSON lines (exports.routes.ts)
  * Every GraphQL request passes the rate limits first (src/http/throttle.ts): THROTTLED
  * with HTTP 429 and Retry-After when over them.
  */
@@ -19,6 +20,8 @@ import { apiKeyIdOf, cookieOf, createContext, presentedApiKey, SESSION_COOKIE, t
 import { GRAPHQL_CODES } from "../graphql/error-mapping.js";
 import type { Throttle } from "./throttle.js";
 import { portalRoutes } from "./portal.routes.js";
+import { exportRoutes } from "./exports.routes.js";
+import { sendJson } from "./http-errors.js";
 import type { Logger } from "../observability/logger.js";
 
 export interface HttpOptions {
@@ -40,6 +43,7 @@ export interface RunningServer {
 export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, services: Services, log: Logger, opts: HttpOptions): Promise<RunningServer> {
   const maxBody = Math.ceil(opts.maxImageBytes * 1.4) + 1024 * 1024;
   const portal = portalRoutes({ users: services.portalUsers, throttle: opts.throttle, ...opts.portal });
+  const exports = exportRoutes({ services, throttle: opts.throttle, log });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e) => {
@@ -61,6 +65,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
       return;
     }
     if (await portal(req, res, url)) return;
+    if (await exports(req, res, url)) return;
     if (url.pathname !== "/graphql") {
       sendJson(res, 404, { error: "not found; GraphQL is at /graphql, the portal at /portal" });
       return;
@@ -148,12 +153,6 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
 
 function badRequest(message: string, reason: string = "INVALID_INPUT") {
   return { errors: [{ message, extensions: { code: reason === "INVALID_INPUT" || reason === "IMAGE_TOO_LARGE" ? "BAD_USER_INPUT" : "BAD_REQUEST", reason } }] };
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.end(JSON.stringify(value));
 }
 
 /** The body as text, or null when it exceeds `limit` bytes. */

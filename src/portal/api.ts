@@ -67,7 +67,11 @@ export const currentSession = () => portalApi<{ user: PortalUser | null }>("sess
 
 /** Saves text as a file the browser downloads. */
 export function download(filename: string, text: string, type = "application/json"): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  saveBlob(new Blob([text], { type }), filename);
+}
+
+function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;
@@ -75,4 +79,16 @@ export function download(filename: string, text: string, type = "application/jso
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Downloads a file the server streams (e.g. /exports/audit) with the session and its CSRF token. */
+export async function downloadFrom(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { credentials: "same-origin", headers: { "x-csrf-token": csrfToken() } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { reason?: string; message?: string } };
+    const err = new ApiError(body.error?.message ?? res.statusText, res.status === 403 ? "FORBIDDEN" : String(res.status), body.error?.reason ?? "ERROR");
+    if (err.reason === "SESSION_INVALID") onSignedOut();
+    throw err;
+  }
+  saveBlob(await res.blob(), filename);
 }

@@ -5,12 +5,15 @@
  * runner chains them as the transaction's last step, so the chain head's lock is the last
  * lock any transaction takes and is held only for two statements and the commit.
  */
-import { chainEvent, verifyChain, type AuditEvent, type AuditEventInput, type AuditFilter, type ChainReport } from "../domain/audit.js";
+import { chainEvent, ChainVerifier, type AuditEvent, type AuditEventInput, type AuditFilter, type ChainReport } from "../domain/audit.js";
 import type { Page, SeqPageRequest } from "../domain/pagination.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { requireScope } from "./access.js";
+
+/** Audit events read at a time when a chain is verified. */
+export const VERIFY_BATCH = 1000;
 
 export type AuditContext = Omit<AuditEventInput, "outcome" | "reason">;
 
@@ -24,6 +27,7 @@ export class AuditService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly verifyBatch = VERIFY_BATCH,
   ) {}
 
   /**
@@ -71,7 +75,12 @@ export class AuditService {
    */
   async verifyTenant(tenantId: string): Promise<ChainReport> {
     const head = await this.store.tenants.readAuditHead(tenantId);
-    const events = await this.store.audit.list(tenantId, { upToSeq: head.seq });
-    return verifyChain(events, head);
+    // A batch at a time: memory stays bounded however long the chain.
+    const verifier = new ChainVerifier();
+    for (;;) {
+      const batch = await this.store.audit.list(tenantId, { afterSeq: verifier.verifiedSeq, upToSeq: head.seq, limit: this.verifyBatch });
+      if (!verifier.add(batch) || batch.length < this.verifyBatch) break;
+    }
+    return verifier.finish(head);
   }
 }

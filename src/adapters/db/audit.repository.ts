@@ -34,13 +34,13 @@ export class PrismaAuditRepository implements AuditRepository {
     return rows.map(toEvent);
   }
 
-  async listBetween(tenantId: string, from: Date, to: Date): Promise<AuditEvent[]> {
-    return (await this.db.auditEvent.findMany({ where: { tenantId, at: { gte: from, lt: to } }, orderBy: { seq: "asc" } })).map(toEvent);
-  }
-
-  async findBySeq(tenantId: string, seq: number): Promise<AuditEvent | null> {
-    const row = await this.db.auditEvent.findUnique({ where: { tenantId_seq: { tenantId, seq } } });
-    return row ? toEvent(row) : null;
+  async listBetween(tenantId: string, from: Date, to: Date, page?: { afterSeq: number; limit: number }): Promise<AuditEvent[]> {
+    const rows = await this.db.auditEvent.findMany({
+      where: { tenantId, at: { gte: from, lt: to }, ...(page ? { seq: { gt: page.afterSeq } } : {}) },
+      orderBy: { seq: "asc" },
+      ...(page ? { take: page.limit } : {}),
+    });
+    return rows.map(toEvent);
   }
 
   async search(tenantId: string, filter: AuditFilter, page: SeqPageRequest): Promise<Page<AuditEvent>> {

@@ -4,7 +4,7 @@
  */
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
-import { download, gql } from "../api";
+import { downloadFrom, gql } from "../api";
 import { Choice, DataTable, filledFields, Page, Problem, useLoad, when } from "../ui";
 
 interface Event {
@@ -49,8 +49,7 @@ export function AuditPage() {
     try {
       const from = new Date(`${String(f.get("exportFrom"))}T00:00:00Z`).toISOString();
       const to = new Date(`${String(f.get("exportTo"))}T00:00:00Z`).toISOString();
-      const d = await gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { exportAuditTrail(from: $from, to: $to) }`, { from, to });
-      download(`audit-${from.slice(0, 10)}-${to.slice(0, 10)}.json`, d.exportAuditTrail);
+      await downloadFrom(`/exports/audit?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, `audit-${from.slice(0, 10)}-${to.slice(0, 10)}.ndjson`);
     } catch (err) {
       setExportError(err as Error);
     }
