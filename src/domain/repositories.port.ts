@@ -112,6 +112,8 @@ export interface TemplateRepository {
    * past their retention date, or held for a purpose the subject no longer consents to.
    */
   listDue(now: Date, limit: number): Promise<(TemplateRef & { why: "RETENTION_EXPIRED" | "CONSENT_ENDED" })[]>;
+  /** Templates of the tenant (of subjects not held) whose retention ends before `until`. */
+  countRetentionEndingBefore(tenantId: string, until: Date): Promise<number>;
   /** Deletes templates by id (within the tenant); returns how many were deleted. */
   delete(tenantId: string, ids: readonly string[]): Promise<number>;
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;

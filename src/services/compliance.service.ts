@@ -68,6 +68,18 @@ export class ComplianceService {
     return text;
   }
 
+  /**
+   * Templates the retention sweep will delete within 7 and 30 days as things stand (their
+   * retention date passes; a use before then extends it; held subjects' are kept).
+   */
+  async retentionForecast(actor: Actor): Promise<{ within7Days: number; within30Days: number }> {
+    const { tenantId } = requireScope(actor, "compliance:read");
+    const day = 86_400_000;
+    const now = this.clock.now().getTime();
+    const [within7Days, within30Days] = await Promise.all([7, 30].map((d) => this.store.templates.countRetentionEndingBefore(tenantId, new Date(now + d * day))));
+    return { within7Days: within7Days!, within30Days: within30Days! };
+  }
+
   async subjectCount(actor: Actor): Promise<BiometricSubjectCount> {
     const { tenantId } = requireScope(actor, "compliance:read");
     const subjects = await this.store.subjects.countWithTemplates(tenantId);

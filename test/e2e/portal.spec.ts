@@ -67,6 +67,7 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
   it("takes a privacy officer from sign-in through a subject's consents, an export request and a refused erasure", async () => {
     const { context, page } = await signedIn("pia@acme.test");
     await page.locator(".figure", { hasText: "Audit chain" }).getByText(/intact/).waitFor();
+    await page.locator(".figure", { hasText: "Deletions due by retention" }).getByText("0 in 7 days · 0 in 30 days").waitFor();
     await shot(page, "dashboard");
 
     // Find the subject by external reference; its consent evidence is shown.

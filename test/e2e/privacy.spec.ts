@@ -182,8 +182,13 @@ describe.each<Mode>([
 
       clock.advanceDays(179);
       await sweep();
+      const forecast = async () => (await as(`{ retentionForecast { within7Days within30Days } }`)).data!["retentionForecast"] as { within7Days: number; within30Days: number };
+      const due = await forecast();
       const before = await as(VERIFY, { s, p: "access_control", img: await face("obama/obama-2.jpg") });
       expect(before.data!["verifyFace"].match).toBe(true);
+      // The match extended its retention: one deletion fewer is due within 7 (and 30) days.
+      const afterUse = await forecast();
+      expect([due.within7Days - afterUse.within7Days, due.within30Days - afterUse.within30Days]).toEqual([1, 1]);
       const used = (await as(TEMPLATES, { s })).data!["subject"].templates[0];
       expect(Date.parse(used.lastUsedAt)).toBe(T0.getTime() + 179 * DAY);
       expect(Date.parse(used.retainUntil)).toBe(T0.getTime() + 359 * DAY);

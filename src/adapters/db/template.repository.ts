@@ -100,6 +100,10 @@ export class PrismaTemplateRepository implements TemplateRepository {
       LIMIT ${limit}`;
   }
 
+  async countRetentionEndingBefore(tenantId: string, until: Date): Promise<number> {
+    return this.db.template.count({ where: { tenantId, retainUntil: { lt: until }, subject: { legalHoldSince: null, restrictedSince: null } } });
+  }
+
   async delete(tenantId: string, ids: readonly string[]): Promise<number> {
     return (await this.db.template.deleteMany({ where: { tenantId, id: { in: [...ids] } } })).count;
   }

@@ -14,6 +14,7 @@ import {
   KeyRotationStatusType,
   RectificationInput,
   RequestKindGql,
+  RetentionForecastType,
   SigningKeyType,
 } from "../types/compliance.type.js";
 import { TenantActor } from "../actor.decorator.js";
@@ -88,6 +89,11 @@ export class ComplianceResolver {
     };
     const request = await ctx.services.requests.rectify(actor, requestId, fields);
     return toRequestType({ request, daysLeft: Math.ceil((request.dueAt.getTime() - ctx.services.clock.now().getTime()) / 86_400_000) });
+  }
+
+  @Query(() => RetentionForecastType, { description: "Deletions due by retention in the next 7 and 30 days. Scope compliance:read." })
+  async retentionForecast(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext): Promise<RetentionForecastType> {
+    return ctx.services.compliance.retentionForecast(actor);
   }
 
   @Query(() => DataSubjectRequestType)

@@ -99,3 +99,9 @@ export class RectificationInput {
   @Field(() => String, { nullable: true, description: "The corrected external reference (unique in the tenant)." }) externalRef?: string | null;
   @Field(() => String, { nullable: true, description: "The corrected date of birth, YYYY-MM-DD." }) dateOfBirth?: string | null;
 }
+
+@ObjectType("RetentionForecast", { description: "Templates the retention sweep will delete as things stand (a use before then extends a template's retention; held subjects' are kept)." })
+export class RetentionForecastType {
+  @Field(() => Int) within7Days!: number;
+  @Field(() => Int) within30Days!: number;
+}

@@ -56,6 +56,11 @@ export function DashboardPage({ user }: { user: PortalUser }) {
           }
           render={(d) => `${d.a.totalCount} active · ${d.w.totalCount} withdrawn · ${d.e.totalCount} expired`}
         />
+        <Figure
+          label="Deletions due by retention"
+          load={() => gql(`{ retentionForecast { within7Days within30Days } }`)}
+          render={(d) => `${d.retentionForecast.within7Days} in 7 days · ${d.retentionForecast.within30Days} in 30 days`}
+        />
         <Figure label="Legal holds" to="/subjects" load={() => gql(`{ subjects(first: 1, filter: { legalHold: true }) { totalCount } }`)} render={(d) => d.subjects.totalCount} />
         <Figure
           label="Audit chain"
