@@ -176,4 +176,34 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
     await context.close();
     expect(cspViolations).toEqual([]);
   });
+
+  it("is usable by keyboard alone: signs in, moves through the navigation and searches", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(base());
+    await page.getByLabel("Organisation (tenant)").waitFor();
+    // The first field has the focus; Tab moves on, Enter submits.
+    await page.keyboard.type(tenantName);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("pia@acme.test");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    // (Expressions evaluated in the page, where the DOM is.)
+    const focusedText = () => page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ""`);
+    // The first Tab reaches the skip link.
+    await page.keyboard.press("Tab");
+    expect(await focusedText()).toBe("Skip to content");
+    let steps = 0;
+    while ((await focusedText()) !== "Subjects" && steps++ < 20) await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Subjects" }).waitFor();
+    while ((await page.evaluate<string>(`document.activeElement?.name ?? ""`)) !== "externalRef" && steps++ < 40) await page.keyboard.press("Tab");
+    await page.keyboard.type("contractor-7");
+    await page.keyboard.press("Enter");
+    await page.getByRole("table").getByText("1 subject").waitFor();
+    await page.getByRole("link", { name: "contractor-7" }).waitFor();
+    await context.close();
+  });
 });
