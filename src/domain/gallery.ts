@@ -14,3 +14,9 @@ export interface Gallery {
   /** The gallery this one replaces: it was made by migrateGallery to move that one to a new model. */
   migratedFromId: string | null;
 }
+
+/** What the operator list of galleries may be narrowed to (all given conditions hold). */
+export interface GalleryFilter {
+  name?: string;
+  modelId?: string;
+}

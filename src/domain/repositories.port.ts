@@ -9,7 +9,7 @@ import type { OutboxEntry, OutboxMessage } from "./outbox.js";
 import type { AuditEvent, AuditFilter } from "./audit.js";
 import type { Consent, ConsentFilter } from "./consent.js";
 import type { DataSubjectRequest, RequestFilter } from "./data-subject-request.js";
-import type { Gallery } from "./gallery.js";
+import type { Gallery, GalleryFilter } from "./gallery.js";
 import type { IdentificationDecision, IdentificationFilter, IdentificationInvolvement, IdentificationSummary } from "./identification.js";
 import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
@@ -73,6 +73,8 @@ export interface GalleryRepository {
   find(tenantId: string, id: string): Promise<Gallery | null>;
   findByName(tenantId: string, name: string): Promise<Gallery | null>;
   list(tenantId: string): Promise<Gallery[]>;
+  /** One page of the tenant's galleries in (createdAt, id) order. */
+  listPage(tenantId: string, filter: GalleryFilter, page: PageRequest): Promise<Page<Gallery>>;
   setRates(tenantId: string, id: string, targetFmr: number | null, targetFpir: number | null): Promise<void>;
   /** The gallery made to replace this one (migrateGallery), if any. */
   findSuccessor(tenantId: string, id: string): Promise<Gallery | null>;

@@ -5,7 +5,8 @@
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
-import type { Gallery } from "../domain/gallery.js";
+import type { Gallery, GalleryFilter } from "../domain/gallery.js";
+import type { Page, PageRequest } from "../domain/pagination.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import { requireScope } from "./access.js";
@@ -62,9 +63,10 @@ export class GalleryService {
     });
   }
 
-  async list(actor: Actor): Promise<Gallery[]> {
+  /** A page of the tenant's galleries, oldest first (no personal data: not audited). */
+  async list(actor: Actor, filter: GalleryFilter, page: PageRequest): Promise<Page<Gallery>> {
     const { tenantId } = requireScope(actor, "subjects:read");
-    return this.store.galleries.list(tenantId);
+    return this.store.galleries.listPage(tenantId, filter, page);
   }
 
   async get(actor: Actor, galleryId: string): Promise<Gallery> {

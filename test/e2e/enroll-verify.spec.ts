@@ -317,7 +317,7 @@ describe.each(DB_KINDS)("GraphQL walking skeleton on %s", (kind) => {
     });
 
     it("another tenant's gallery → NOT_FOUND", async () => {
-      const gB = (await asB(`{ galleries { id } }`)).data!["galleries"][0].id;
+      const gB = (await asB(`{ galleries { edges { node { id } } } }`)).data!["galleries"].edges[0].node.id;
       await expectRefused(async () => enrollA(b64(await readFace("biden/biden-2.jpg")), { g: gB }), { code: "NOT_FOUND", reason: "GALLERY_NOT_FOUND" }, failed());
     });
 

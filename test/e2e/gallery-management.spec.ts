@@ -51,6 +51,36 @@ describe.each(DB_KINDS)("gallery and template management on %s", (kind) => {
     expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "action" = 'RENAME_GALLERY' AND "outcome" = 'SUCCESS'`)).toBe(1);
   });
 
+  it("pages and filters galleries while others are created; another tenant's ids are not found", async () => {
+    const created = await Promise.all(Array.from({ length: 5 }, (_, i) => as(`mutation($n: String!) { createGallery(name: $n) { id } }`, { n: `site-${i}` })));
+    expect(created.every((r) => !r.errors)).toBe(true);
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = (await as(`query($a: String) { galleries(first: 2, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }`, { a: after })).data!["galleries"];
+      seen.push(...page.edges.map((e: any) => e.node.name));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      if (seen.length === 2) await as(`mutation { createGallery(name: "late") { id } }`);
+    } while (after !== null);
+    expect(seen.slice(0, 2)).toEqual(["employees", "visitors"]);
+    expect(new Set(seen)).toEqual(new Set(["employees", "visitors", "site-0", "site-1", "site-2", "site-3", "site-4", "late"]));
+    expect(seen).toHaveLength(8);
+    const named = (await as(`{ galleries(filter: { name: "site-3" }) { totalCount edges { node { name modelId } } } }`)).data!["galleries"];
+    expect(named.totalCount).toBe(1);
+    expect((await as(`query($m: String) { galleries(filter: { modelId: $m }) { totalCount } }`, { m: named.edges[0].node.modelId })).data!["galleries"].totalCount).toBe(8);
+    for (const n of ["site-0", "site-1", "site-2", "site-3", "site-4", "late"]) {
+      const id = (await as(`query($n: String) { galleries(filter: { name: $n }) { edges { node { id } } } }`, { n })).data!["galleries"].edges[0].node.id;
+      await as(`mutation($g: ID!) { deleteGallery(galleryId: $g) { destroyedTemplates } }`, { g: id });
+    }
+
+    const other = await t.createTenant(`galleries-other-${kind}`);
+    const theirs = (q: string, v: Record<string, unknown>) => gql(t.url, q, v, other.headers);
+    expect(reason(await theirs(`mutation($g: ID!) { deleteGallery(galleryId: $g) { destroyedTemplates } }`, { g: galleryId }))).toBe("GALLERY_NOT_FOUND");
+    expect(reason(await theirs(`mutation($g: ID!) { renameGallery(galleryId: $g, name: "mine") { id } }`, { g: galleryId }))).toBe("GALLERY_NOT_FOUND");
+    expect(reason(await theirs(`mutation($id: ID!) { deleteTemplate(templateId: $id) { templateId } }`, { id: templates[1] }))).toBe("TEMPLATE_NOT_FOUND");
+    expect((await theirs(`{ galleries { totalCount } }`, {})).data!["galleries"].totalCount).toBe(0);
+  });
+
   it("deletes a template once, even when asked many times at once, and the index forgets it", async () => {
     const identify = async () => (await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match candidates { subjectId } } }`, { g: galleryId, img: b64(await readFace("obama/obama-1.jpg")) })).data!["identifyFace"];
     expect((await identify()).candidates[0].subjectId).toBe(subjects[0]);
@@ -77,7 +107,7 @@ describe.each(DB_KINDS)("gallery and template management on %s", (kind) => {
     expect(all.filter((r) => !r.errors).map((r) => r.data!["deleteGallery"].destroyedTemplates)).toEqual([3]);
     expect(new Set(all.filter((r) => r.errors).map(reason))).toEqual(new Set(["GALLERY_NOT_FOUND"]));
     expect(await count(`SELECT count(*) AS n FROM "Template" WHERE "galleryId" = '${galleryId}'`)).toBe(0);
-    expect((await as(`{ galleries { name } }`)).data!["galleries"]).toEqual([{ name: "visitors" }]);
+    expect((await as(`{ galleries { totalCount edges { node { name } } } }`)).data!["galleries"]).toEqual({ totalCount: 1, edges: [{ node: { name: "visitors" } }] });
     expect(reason(await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match } }`, { g: galleryId, img: b64(await readFace("biden/biden-2.jpg")) }))).toBe("GALLERY_NOT_FOUND");
     expect(await count(`SELECT count(*) AS n FROM "AuditEvent" WHERE "action" = 'DESTROY_TEMPLATE' AND "reason" = 'GALLERY_DELETED'`)).toBe(3);
     expect((await as(`{ verifyAuditChain { valid } }`)).data!["verifyAuditChain"]).toEqual({ valid: true });

@@ -34,7 +34,7 @@ describe("rate limits", () => {
 
   it("answers THROTTLED once a key has used its requests, with when to retry", async () => {
     const results = [];
-    for (let i = 0; i < 10; i++) results.push(await post(t.url, `{ galleries { id } }`, { authorization: `Bearer ${apiKey}` }));
+    for (let i = 0; i < 10; i++) results.push(await post(t.url, `{ galleries { totalCount } }`, { authorization: `Bearer ${apiKey}` }));
     expect(results.slice(0, 8).map((r) => r.status)).toEqual(Array(8).fill(200));
     for (const r of results.slice(8)) {
       expect(r.status).toBe(429);

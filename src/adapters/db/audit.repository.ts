@@ -2,6 +2,7 @@ import type { AuditEvent, AuditFilter, AuditOutcome } from "../../domain/audit.j
 import type { Page, SeqPageRequest } from "../../domain/pagination.js";
 import type { AuditRepository } from "../../domain/repositories.port.js";
 import { Prisma } from "../../generated/prisma/client.js";
+import { given, within } from "./keyset.js";
 import type { Db } from "./prisma-db.js";
 
 type Row = Omit<AuditEvent, "outcome"> & { outcome: string };
@@ -44,14 +45,7 @@ export class PrismaAuditRepository implements AuditRepository {
   }
 
   async search(tenantId: string, filter: AuditFilter, page: SeqPageRequest): Promise<Page<AuditEvent>> {
-    const where = {
-      tenantId,
-      ...(filter.action !== undefined ? { action: filter.action } : {}),
-      ...(filter.outcome !== undefined ? { outcome: filter.outcome } : {}),
-      ...(filter.actor !== undefined ? { actor: filter.actor } : {}),
-      ...(filter.subjectId !== undefined ? { subjectId: filter.subjectId } : {}),
-      ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
-    };
+    const where = { tenantId, ...given(filter, ["action", "outcome", "actor", "subjectId"]), ...within("at", filter.from, filter.to) };
     const [rows, totalCount] = await Promise.all([
       this.db.auditEvent.findMany({ where: page.beforeSeq === null ? where : { ...where, seq: { lt: page.beforeSeq } }, orderBy: { seq: "desc" }, take: page.first + 1 }),
       this.db.auditEvent.count({ where }),

@@ -1,4 +1,7 @@
-import type { Gallery } from "../../domain/gallery.js";
+import type { Gallery, GalleryFilter } from "../../domain/gallery.js";
+import type { Page, PageRequest } from "../../domain/pagination.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { given, keysetPage } from "./keyset.js";
 import type { GalleryRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
 
@@ -29,6 +32,11 @@ export class PrismaGalleryRepository implements GalleryRepository {
     // A gallery whose move to a new model has finished (replaced and empty) pins nothing.
     const rows = await this.db.gallery.findMany({ where: { OR: [{ migratedTo: null }, { templates: { some: {} } }] }, distinct: ["modelId"], select: { modelId: true }, orderBy: { modelId: "asc" } });
     return rows.map((g) => g.modelId);
+  }
+
+  async listPage(tenantId: string, filter: GalleryFilter, page: PageRequest): Promise<Page<Gallery>> {
+    const where = { tenantId, ...given(filter, ["name", "modelId"]) };
+    return keysetPage(page, "createdAt", where, (q) => this.db.gallery.findMany(q as Prisma.GalleryFindManyArgs), (q) => this.db.gallery.count(q as Prisma.GalleryCountArgs));
   }
 
   async list(tenantId: string): Promise<Gallery[]> {

@@ -2,7 +2,7 @@ import type { IdentificationDecision, IdentificationFilter, IdentificationInvolv
 import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { IdentificationRepository } from "../../domain/repositories.port.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { keysetPage } from "./keyset.js";
+import { given, keysetPage, within } from "./keyset.js";
 import type { Db } from "./prisma-db.js";
 
 export class PrismaIdentificationRepository implements IdentificationRepository {
@@ -21,10 +21,9 @@ export class PrismaIdentificationRepository implements IdentificationRepository 
   async list(tenantId: string, f: IdentificationFilter, page: PageRequest): Promise<Page<IdentificationSummary>> {
     const where = {
       tenantId,
-      ...(f.galleryId !== undefined ? { galleryId: f.galleryId } : {}),
-      ...(f.purpose !== undefined ? { purpose: f.purpose } : {}),
+      ...given(f, ["galleryId", "purpose"]),
       ...(f.matched !== undefined ? { candidates: f.matched ? { gt: 0 } : 0 } : {}),
-      ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+      ...within("createdAt", f.from, f.to),
     };
     const select = { id: true, galleryId: true, purpose: true, modelId: true, candidates: true, actor: true, createdAt: true };
     return keysetPage(

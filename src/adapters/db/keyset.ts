@@ -26,3 +26,13 @@ export async function keysetPage<R>(
   const [rows, totalCount] = await Promise.all([find({ where: paged, orderBy: [{ [field]: direction }, { id: direction }], take: page.first + 1 }), count({ where })]);
   return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount };
 }
+
+/** `{ key: value }` for each of `keys` the filter gives (equality conditions of a list's where). */
+export function given<F extends object>(filter: F, keys: readonly (keyof F & string)[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => filter[k] !== undefined).map((k) => [k, filter[k]]));
+}
+
+/** A [from, to) condition on a time column, or none when neither bound is given. */
+export function within(field: string, from: Date | undefined, to: Date | undefined): Record<string, unknown> {
+  return from || to ? { [field]: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {};
+}

@@ -1,6 +1,6 @@
 import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { keysetPage } from "./keyset.js";
+import { keysetPage, within } from "./keyset.js";
 import type { SubjectRepository } from "../../domain/repositories.port.js";
 import type { Subject, SubjectFilter } from "../../domain/subject.js";
 import type { Db } from "./prisma-db.js";
@@ -36,7 +36,7 @@ export class PrismaSubjectRepository implements SubjectRepository {
       ...(filter.externalRef !== undefined ? { externalRef: filter.externalRef } : {}),
       ...(filter.legalHold !== undefined ? { legalHoldSince: filter.legalHold ? { not: null } : null } : {}),
       ...(filter.restricted !== undefined ? { restrictedSince: filter.restricted ? { not: null } : null } : {}),
-      ...(filter.createdFrom || filter.createdBefore ? { createdAt: { ...(filter.createdFrom ? { gte: filter.createdFrom } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } } : {}),
+      ...within("createdAt", filter.createdFrom, filter.createdBefore),
       ...(filter.consent ? { consents: filter.consent.active ? { some: active(filter.consent.purpose) } : { none: active(filter.consent.purpose) } } : {}),
     };
     return keysetPage(page, "createdAt", where, (q) => this.db.subject.findMany(q as Prisma.SubjectFindManyArgs), (q) => this.db.subject.count(q as Prisma.SubjectCountArgs));

@@ -1,7 +1,7 @@
 import type { TemplateRepository } from "../../domain/repositories.port.js";
 import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { keysetPage } from "./keyset.js";
+import { given, keysetPage } from "./keyset.js";
 import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "../../domain/template.js";
 import { bytes, type Db } from "./prisma-db.js";
 
@@ -62,13 +62,7 @@ export class PrismaTemplateRepository implements TemplateRepository {
   }
 
   async listPage(tenantId: string, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>> {
-    const where = {
-      tenantId,
-      ...(filter.galleryId !== undefined ? { galleryId: filter.galleryId } : {}),
-      ...(filter.subjectId !== undefined ? { subjectId: filter.subjectId } : {}),
-      ...(filter.purpose !== undefined ? { purpose: filter.purpose } : {}),
-      ...(filter.modelId !== undefined ? { modelId: filter.modelId } : {}),
-    };
+    const where = { tenantId, ...given(filter, ["galleryId", "subjectId", "purpose", "modelId"]) };
     return keysetPage(page, "createdAt", where, (q) => this.db.template.findMany({ ...(q as Prisma.TemplateFindManyArgs), select: METADATA }), (q) => this.db.template.count(q as Prisma.TemplateCountArgs));
   }
 

@@ -2,7 +2,7 @@ import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { VerificationRepository } from "../../domain/repositories.port.js";
 import type { VerificationDecision, VerificationFilter } from "../../domain/verification.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { keysetPage } from "./keyset.js";
+import { given, keysetPage, within } from "./keyset.js";
 import type { Db } from "./prisma-db.js";
 
 export class PrismaVerificationRepository implements VerificationRepository {
@@ -13,13 +13,7 @@ export class PrismaVerificationRepository implements VerificationRepository {
   }
 
   async list(tenantId: string, f: VerificationFilter, page: PageRequest): Promise<Page<VerificationDecision>> {
-    const where = {
-      tenantId,
-      ...(f.subjectId !== undefined ? { subjectId: f.subjectId } : {}),
-      ...(f.purpose !== undefined ? { purpose: f.purpose } : {}),
-      ...(f.match !== undefined ? { match: f.match } : {}),
-      ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
-    };
+    const where = { tenantId, ...given(f, ["subjectId", "purpose", "match"]), ...within("createdAt", f.from, f.to) };
     return keysetPage(page, "createdAt", where, (q) => this.db.verification.findMany(q as Prisma.VerificationFindManyArgs), (q) => this.db.verification.count(q as Prisma.VerificationCountArgs), "desc");
   }
 

@@ -1,10 +1,12 @@
-import { Arg, Ctx, Extensions, Float, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, Float, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
 import { runsInference } from "../limits.js";
 import { readImageInput } from "../image-bytes.js";
 import { EnrollFaceInput, EnrollmentType, GalleryIndexType, IdentificationType, IdentifyFaceInput, VerificationType, VerifyFaceInput } from "../types/face.type.js";
 import { ImageInput } from "../types/image.input.js";
-import { GalleryDeletionType, GalleryType, ReenrollmentPlanType, TemplateDeletionType } from "../types/subject.type.js";
+import { GalleryConnectionType, GalleryDeletionType, GalleryFilterInput, GalleryType, ReenrollmentPlanType, TemplateDeletionType } from "../types/subject.type.js";
+import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
+import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import { TenantActor } from "../actor.decorator.js";
 import type { Actor } from "../../domain/tenant.js";
 
@@ -64,9 +66,15 @@ export class FaceResolver {
     return ctx.services.galleries.reenrollmentPlan(await ctx.tenantActor(), galleryId);
   }
 
-  @Query(() => [GalleryType])
-  async galleries(@Ctx() ctx: GraphQLContext): Promise<GalleryType[]> {
-    return ctx.services.galleries.list(await ctx.tenantActor());
+  @Query(() => GalleryConnectionType, { description: "The tenant's galleries, oldest first, a page at a time (Relay-style), by name or model. Scope subjects:read." })
+  async galleries(
+    @TenantActor() actor: Actor,
+    @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Arg("filter", () => GalleryFilterInput, { nullable: true }) filter?: GalleryFilterInput | null,
+  ): Promise<ConnectionShape<GalleryType>> {
+    const page = await ctx.services.galleries.list(actor, presentFields(filter), pageRequest(first, after));
+    return toConnection(page, (g) => encodeCursor(g.createdAt, g.id), (g) => g);
   }
 
   @Mutation(() => EnrollmentType, { description: "Enrolls the one face in the photo as an encrypted template. Needs the subject's active consent for the purpose." })

@@ -155,3 +155,11 @@ export class TemplateDeletionType {
   @Field(() => ID) templateId!: string;
   @Field(() => ID) subjectId!: string;
 }
+
+export const GalleryConnectionType = Connection(GalleryType, "Gallery", "A page of the tenant's galleries, oldest first.");
+
+@InputType("GalleryFilter", { description: "Every condition given must hold." })
+export class GalleryFilterInput {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true }) modelId?: string | null;
+}
