@@ -36,12 +36,12 @@ describe("GraphQL errors and limits, in process", () => {
   }
 
   it("maps a domain error to its code and reason, and a dependency failure as retryable", async () => {
-    expect((await errorsOf(`{ galleries { id } }`))[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "INVALID_API_KEY" });
-    expect((await errorsOf(`{ galleries { id } }`, new DomainError("DATABASE_UNAVAILABLE", "down")))[0]?.extensions).toEqual({ code: "SERVICE_UNAVAILABLE", reason: "DATABASE_UNAVAILABLE", retryable: true });
+    expect((await errorsOf(`{ galleries { totalCount } }`))[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "INVALID_API_KEY" });
+    expect((await errorsOf(`{ galleries { totalCount } }`, new DomainError("DATABASE_UNAVAILABLE", "down")))[0]?.extensions).toEqual({ code: "SERVICE_UNAVAILABLE", reason: "DATABASE_UNAVAILABLE", retryable: true });
   });
 
   it("hides an unexpected error behind an id, logging only a safe description", async () => {
-    const [e] = await errorsOf(`{ galleries { id } }`, new Error("secret detail 0123456789abcdef0123456789abcdef0123456789"));
+    const [e] = await errorsOf(`{ galleries { totalCount } }`, new Error("secret detail 0123456789abcdef0123456789abcdef0123456789"));
     expect(e?.extensions?.["code"]).toBe("INTERNAL_SERVER_ERROR");
     expect(e?.message).toMatch(/^internal error \(id [0-9a-f-]{36}\)$/);
     expect(JSON.stringify(logged.at(-1))).not.toContain("0123456789abcdef0123456789abcdef");

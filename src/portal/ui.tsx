@@ -78,6 +78,7 @@ export function Link({ to, children, className }: { to: string; children: ReactN
 export function DataTable<T>({ columns, data, caption, empty = "Nothing to show." }: { columns: ColumnDef<T, any>[]; data: T[]; caption: string; empty?: string }) {
   const table = useReactTable({ columns, data, getCoreRowModel: getCoreRowModel() });
   return (
+    <div className="table-wrap">
     <table className="data">
       <caption>{caption}</caption>
       <thead>
@@ -109,6 +110,7 @@ export function DataTable<T>({ columns, data, caption, empty = "Nothing to show.
         )}
       </tbody>
     </table>
+    </div>
   );
 }
 

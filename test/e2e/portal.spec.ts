@@ -31,8 +31,9 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
     t = await startTestApp(kind);
     const tenant = await t.createTenant(tenantName);
     const as = (q: string, v: Record<string, unknown> = {}) => gql(t.url, q, v, tenant.headers);
-    for (const [email, role] of [["pia@acme.test", "PRIVACY_OFFICER"], ["aud@acme.test", "AUDITOR"]] as const) {
-      const r = await gql(t.url, `mutation($i: CreatePortalUserInput!) { createPortalUser(input: $i) { id } }`, { i: { tenantId: tenant.tenantId, email, displayName: role === "AUDITOR" ? "Aude Auditor" : "Pia Privacy", role, password: PASSWORD } }, { "x-admin-token": t.app.adminToken });
+    const names = { PRIVACY_OFFICER: "Pia Privacy", AUDITOR: "Aude Auditor", ADMINISTRATOR: "Ada Admin" };
+    for (const [email, role] of [["pia@acme.test", "PRIVACY_OFFICER"], ["aud@acme.test", "AUDITOR"], ["ada@acme.test", "ADMINISTRATOR"]] as const) {
+      const r = await gql(t.url, `mutation($i: CreatePortalUserInput!) { createPortalUser(input: $i) { id } }`, { i: { tenantId: tenant.tenantId, email, displayName: names[role], role, password: PASSWORD } }, { "x-admin-token": t.app.adminToken });
       expect(r.errors).toBeUndefined();
     }
     subjectId = (await as(`mutation { createSubject(externalRef: "employee-42") { id } }`)).data!["createSubject"].id;
@@ -68,6 +69,9 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
     const { context, page } = await signedIn("pia@acme.test");
     await page.locator(".figure", { hasText: "Audit chain" }).getByText(/intact/).waitFor();
     await page.locator(".figure", { hasText: "Deletions due by retention" }).getByText("0 in 7 days · 0 in 30 days").waitFor();
+    const byPurpose = page.locator(".figure", { hasText: "Consents by purpose" }).getByRole("row", { name: /^access_control/ });
+    await byPurpose.waitFor();
+    expect(await byPurpose.getByRole("cell").allTextContents()).toEqual(["1", "0", "0"]);
     await shot(page, "dashboard");
 
     // Find the subject by external reference; its consent evidence is shown.
@@ -175,6 +179,30 @@ describe.each(DB_KINDS)("the admin consent portal on %s", (kind) => {
     await page.locator(".figure", { hasText: "Legal holds" }).getByText("not available to your role").waitFor();
     await context.close();
     expect(cspViolations).toEqual([]);
+  });
+
+  it("lets an administrator add a user and make an API key (its secret shown once)", async () => {
+    const { context, page } = await signedIn("ada@acme.test");
+    await page.getByRole("link", { name: "Users & keys" }).click();
+    await page.getByRole("table", { name: "Portal users" }).getByText("pia@acme.test").waitFor();
+    const form = page.getByRole("form", { name: "New portal user" });
+    await form.getByLabel("E-mail").fill("new@acme.test");
+    await form.getByLabel("Name").fill("New Person");
+    await form.getByLabel("Role").selectOption("AUDITOR");
+    await form.getByLabel(/First password/).fill("another long password");
+    await form.getByRole("button", { name: "Add user" }).click();
+    await page.getByRole("table", { name: "Portal users" }).getByText("new@acme.test").waitFor();
+    const keyForm = page.getByRole("form", { name: "New API key" });
+    await keyForm.getByLabel("Name").fill("kiosk-3");
+    await keyForm.getByLabel("Scopes").fill("subjects:read");
+    await keyForm.getByRole("button", { name: "Create key" }).click();
+    const secret = (await page.getByRole("status").filter({ hasText: "shown once" }).locator("code").textContent())!;
+    expect(secret).toMatch(/^key_[0-9a-f]+\./);
+    await shot(page, "admin");
+    await context.close();
+    // The key works, with the scope it was given and no more.
+    expect((await gql(t.url, `{ subjects(first: 1) { totalCount } }`, {}, { authorization: `Bearer ${secret}` })).data!["subjects"].totalCount).toBe(2);
+    expect((await gql(t.url, `{ auditSearch(first: 1) { totalCount } }`, {}, { authorization: `Bearer ${secret}` })).errors?.[0]?.extensions?.reason).toBe("SCOPE_REQUIRED");
   });
 
   it("is usable by keyboard alone: signs in, moves through the navigation and searches", async () => {

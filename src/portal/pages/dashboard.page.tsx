@@ -19,6 +19,53 @@ function Figure({ label, load, render, to }: { label: string; load: () => Promis
   );
 }
 
+interface PurposeCounts {
+  purpose: string;
+  active: number;
+  withdrawn: number;
+  expired: number;
+}
+
+/** Each purpose of the tenant's policy with its consents by state (one query a purpose). */
+async function consentsByPurpose(): Promise<PurposeCounts[]> {
+  const ropa = await gql(`{ recordOfProcessing }`);
+  const purposes = ((ropa.recordOfProcessing.activities ?? []) as { purpose: string }[]).map((a) => a.purpose);
+  return Promise.all(
+    purposes.map(async (purpose) => {
+      const d = await gql(
+        `query($p: String!) { a: consents(first: 1, filter: { purpose: $p, state: "ACTIVE" }) { totalCount } w: consents(first: 1, filter: { purpose: $p, state: "WITHDRAWN" }) { totalCount } e: consents(first: 1, filter: { purpose: $p, state: "EXPIRED" }) { totalCount } }`,
+        { p: purpose },
+      );
+      return { purpose, active: d.a.totalCount, withdrawn: d.w.totalCount, expired: d.e.totalCount };
+    }),
+  );
+}
+
+function ConsentTable({ rows }: { rows: PurposeCounts[] }) {
+  return (
+    <table className="mini">
+      <thead>
+        <tr>
+          <th scope="col">Purpose</th>
+          <th scope="col">Active</th>
+          <th scope="col">Withdrawn</th>
+          <th scope="col">Expired</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.purpose}>
+            <th scope="row">{r.purpose}</th>
+            <td>{r.active}</td>
+            <td>{r.withdrawn}</td>
+            <td>{r.expired}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function DashboardPage({ user }: { user: PortalUser }) {
   const in7 = new Date(Date.now() + 7 * DAY).toISOString();
   const open = ["AWAITING_IDENTITY", "IN_PROGRESS", "FAILED"];
@@ -48,14 +95,7 @@ export function DashboardPage({ user }: { user: PortalUser }) {
           load={() => gql(`query($due: DateTimeISO!, $s: [String!]) { due: dataSubjectRequestQueue(first: 1, filter: { dueBefore: $due, statuses: $s }) { totalCount } }`, { due: in7, s: open })}
           render={(d) => d.due.totalCount}
         />
-        <Figure
-          label="Consents by state"
-          to="/consents"
-          load={() =>
-            gql(`{ a: consents(first: 1, filter: { state: "ACTIVE" }) { totalCount } w: consents(first: 1, filter: { state: "WITHDRAWN" }) { totalCount } e: consents(first: 1, filter: { state: "EXPIRED" }) { totalCount } }`)
-          }
-          render={(d) => `${d.a.totalCount} active · ${d.w.totalCount} withdrawn · ${d.e.totalCount} expired`}
-        />
+        <Figure label="Consents by purpose" to="/consents" load={consentsByPurpose} render={(rows: PurposeCounts[]) => <ConsentTable rows={rows} />} />
         <Figure
           label="Deletions due by retention"
           load={() => gql(`{ retentionForecast { within7Days within30Days } }`)}
