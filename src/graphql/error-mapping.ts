@@ -11,6 +11,7 @@ import { ArgumentValidationError } from "type-graphql";
 import { isDomainError, type ErrorKind } from "../domain/errors.js";
 import { describeError, type Logger } from "../observability/logger.js";
 import { LIMIT_MESSAGE } from "./limits.js";
+import { currentRequestId } from "../observability/request-context.js";
 
 export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   INVALID_INPUT: "BAD_USER_INPUT",
@@ -25,7 +26,17 @@ export const GRAPHQL_CODES: Record<ErrorKind, string> = {
 /** Apollo codes for errors raised before resolvers run (parsing, validation, bad requests). */
 const PASS_THROUGH = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
 
+/** Every error answered carries the request's id (also in the x-request-id header), to find it in the logs. */
 export function createErrorFormatter(log: Logger) {
+  const format = formatError(log);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = format(formatted, error);
+    const requestId = currentRequestId();
+    return requestId ? { ...out, extensions: { ...out.extensions, requestId } } : out;
+  };
+}
+
+function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // Plugins (request limits) throw domain errors too; Apollo wraps those in a GraphQLError.

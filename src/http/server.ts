@@ -22,6 +22,7 @@ import type { Throttle } from "./throttle.js";
 import { portalRoutes } from "./portal.routes.js";
 import { exportRoutes } from "./exports.routes.js";
 import { sendJson } from "./http-errors.js";
+import { requestIdFor, withRequest } from "../observability/request-context.js";
 import type { Logger } from "../observability/logger.js";
 
 export interface HttpOptions {
@@ -46,7 +47,10 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
   const exports = exportRoutes({ services, throttle: opts.throttle, log });
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((e) => {
+    const header = req.headers["x-request-id"];
+    const requestId = requestIdFor(Array.isArray(header) ? header[0] : header);
+    res.setHeader("x-request-id", requestId);
+    withRequest(requestId, () => handle(req, res)).catch((e) => {
       log.error("request failed", { error: e });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       else res.end();

@@ -1,8 +1,12 @@
 /**
  * A small structured logger: one JSON line per entry on stderr. Fields whose names look
  * like secrets or biometrics are replaced by "[redacted]" before anything is written, so
- * a careless `log.info(..., { embedding })` cannot leak.
+ * a careless `log.info(..., { embedding })` cannot leak. Each line carries the request id
+ * and the trace and span ids of the work it was written in, when there are any.
  */
+
+import { isSpanContextValid, trace } from "@opentelemetry/api";
+import { currentRequestId } from "./request-context.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 type Fields = Record<string, unknown>;
@@ -45,7 +49,11 @@ export function describeError(e: unknown): { name: string; message: string; fram
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l + "\n")): Logger {
   const at = (lvl: Exclude<LogLevel, "silent">) => (msg: string, fields?: Fields) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...(fields ? (redact(fields) as Fields) : {}) }));
+    // The request and the trace the line belongs to, when there are any (request-context.ts, telemetry.ts).
+    const requestId = currentRequestId();
+    const span = trace.getActiveSpan()?.spanContext();
+    const where = { ...(requestId ? { requestId } : {}), ...(span && isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {}) };
+    write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...where, ...(fields ? (redact(fields) as Fields) : {}) }));
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
