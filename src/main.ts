@@ -1,6 +1,7 @@
 /** Server entry point: `npm start`. Reads the environment, starts, prints where to go next. */
 import { startApp } from "./app/app.js";
 import { ConfigError, loadConfig } from "./config/config.js";
+import { startTelemetry, stopTelemetry } from "./observability/telemetry.js";
 
 async function main(): Promise<void> {
   let config;
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Started already when run with --import ./dist/src/observability/register.js (npm start); else now.
+  startTelemetry();
   const app = await startApp(config);
   const tokenHint = app.adminTokenFile ? `the admin token is in ${app.adminTokenFile}` : "use your ADMIN_TOKEN";
   process.stdout.write(
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
   );
   const stop = async () => {
     await app.close();
+    await stopTelemetry();
     process.exit(0);
   };
   process.once("SIGINT", stop);

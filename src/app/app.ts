@@ -18,6 +18,9 @@ import { HnswIndex } from "../adapters/index/hnsw.index.js";
 import { localIndexSync } from "../domain/index-sync.port.js";
 import { openKeyVault } from "../adapters/keys/sql-key-vault.js";
 import { scryptHasher } from "../adapters/crypto/scrypt-password.js";
+import { telemetryPlugin } from "../graphql/telemetry.plugin.js";
+import { observe, otelTelemetry } from "../observability/telemetry.js";
+import { tracedEngine } from "../observability/traced-engine.js";
 import { loadPolicies } from "../adapters/policy/policy-files.js";
 import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
@@ -147,7 +150,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     await database.close();
     throw e;
   }
-  const { engine, pool, thresholds } = models;
+  const { pool, thresholds } = models;
+  // Every capture traced and timed by stage (a no-op while telemetry is off).
+  const engine = tracedEngine(models.engine);
+  if (pool) observe("faceid_inference_queue", "Captures waiting for an inference worker", () => [{ value: pool.queued }]);
   const threshold = thresholds.verify(engine.modelId, null);
   if (engine.modelIds.length > 1) log.info("embedding models loaded", { current: engine.modelId, pinnedByGalleries: engine.modelIds.slice(1) });
   const jobs = config.redis ? new BullMqQueue(config.redis.url, config.redis.prefix, log) : new InProcessQueue(log);
@@ -169,6 +175,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     random: overrides.random ?? cryptoRandom,
     log,
     adminToken: admin.token,
+    telemetry: otelTelemetry,
     passwords: scryptHasher(),
     thresholds,
     maxImageBytes: config.inference.decode.maxBytes,
@@ -198,7 +205,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), telemetryPlugin(), ...limits.plugins],
   });
   await apollo.start();
   const throttle = createThrottle(config.rateLimit, config.redis);

@@ -9,6 +9,7 @@ import type { IndexSync } from "../domain/index-sync.port.js";
 import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { PolicySet } from "../domain/policy/policy-set.js";
+import type { Telemetry } from "../domain/telemetry.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -68,6 +69,8 @@ export interface ServiceDeps {
   /** Retries of conflicting transactions (default: operation.ts). */
   retry?: RetryPolicy;
   relay?: RelayOptions;
+  /** Spans and counts for the operator (src/observability/telemetry.ts); none by default. */
+  telemetry?: Telemetry;
 }
 
 export type DependencyState = "up" | "down";
@@ -87,7 +90,7 @@ export interface Health {
 export function createServices(d: ServiceDeps) {
   const audit = new AuditService(d.store, d.clock, d.ids);
   const relay = new OutboxRelay(d.store, d.jobs, d.indexSync, d.clock, d.log, d.relay ?? DEFAULT_RELAY);
-  const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}) });
+  const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}) });
   const keys = new SubjectKeys(d.vault, d.crypto);
   const policy = new PolicyService(d.policies, d.clock, d.log);
   const index = new MatchingIndexService(d.store, keys, d.crypto, d.indexSync, d.log, d.indexOptions);

@@ -118,6 +118,13 @@ export function wipeCapture(capture: Pick<FaceCapture, "embedding" | "embeddings
   for (const e of Object.values(capture.embeddings)) e.fill(0);
 }
 
+/** One stage of a capture: its name, when it started after the capture began, and how long it ran (ms). */
+export interface StageTiming {
+  stage: "decode" | "detect" | "landmarks" | "embed" | "checks";
+  startMs: number;
+  ms: number;
+}
+
 export interface FaceCapture {
   /** Id of the embedding model (the models/manifest.json id of the recognizer): the first one asked for. */
   modelId: string;
@@ -137,6 +144,8 @@ export interface FaceCapture {
   measures?: FaceMeasures;
   /** Present when checks.liveness was asked for. */
   liveness?: LivenessScore;
+  /** How long each stage took, in order (for traces and metrics: no image or face data). */
+  stageTimings?: readonly StageTiming[];
   /** Present when checks.attributes was asked for. Never stored unless policy says so. */
   attributes?: FaceAttributes;
 }

@@ -5,6 +5,7 @@
  *   Cookie: fid_session=… + x-csrf-token: …  (a person signed in to the portal)
  *   x-admin-token: <platform admin token>    (tenant administration only)
  */
+import { trace } from "@opentelemetry/api";
 import { DomainError } from "../domain/errors.js";
 import type { Actor } from "../domain/tenant.js";
 import type { Services } from "../app/services.js";
@@ -32,8 +33,9 @@ export function createContext(services: Services, header: HeaderGetter): GraphQL
         const session = key ? undefined : cookieOf(header("cookie"), SESSION_COOKIE);
         if (!key && !session) throw new DomainError("INVALID_API_KEY", "an API key is required (Authorization: Bearer <key>)");
         try {
-          if (session) return await services.portalUsers.authenticate(session, header("x-csrf-token") ?? null);
-          return await services.tenants.authenticateApiKey(key!);
+          const actor = session ? await services.portalUsers.authenticate(session, header("x-csrf-token") ?? null) : await services.tenants.authenticateApiKey(key!);
+          if (actor.kind !== "admin") trace.getActiveSpan()?.setAttribute("face_id.tenant", actor.tenantId);
+          return actor;
         } catch (e) {
           failed = true;
           throw e;

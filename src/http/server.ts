@@ -8,6 +8,7 @@
  *   GET  /health/ready  every dependency's state; 503 until all are up (for load balancers)
  *   /portal             the admin consent portal and its sign-in endpoints (portal.routes.ts)
  *   GET  /exports/audit  the signed audit export, streamed as JSON lines (exports.routes.ts)
+ *   GET  /metrics       Prometheus metrics (src/observability/telemetry.ts); no key, like /health
  * Every GraphQL request passes the rate limits first (src/http/throttle.ts): THROTTLED
  * with HTTP 429 and Retry-After when over them.
  */
@@ -23,6 +24,7 @@ import { portalRoutes } from "./portal.routes.js";
 import { exportRoutes } from "./exports.routes.js";
 import { sendJson } from "./http-errors.js";
 import { requestIdFor, withRequest } from "../observability/request-context.js";
+import { inSpan, serveMetrics } from "../observability/telemetry.js";
 import type { Logger } from "../observability/logger.js";
 
 export interface HttpOptions {
@@ -66,6 +68,10 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
     if ((url.pathname === "/health" || url.pathname === "/health/ready") && req.method === "GET") {
       const h = await services.health();
       sendJson(res, h.status === "ok" ? 200 : 503, h);
+      return;
+    }
+    if (url.pathname === "/metrics" && req.method === "GET") {
+      if (!serveMetrics(req, res)) sendJson(res, 404, { error: "metrics are off (OTEL_METRICS_EXPORTER has no prometheus, or OTEL_SDK_DISABLED)" });
       return;
     }
     if (await portal(req, res, url)) return;
@@ -124,10 +130,13 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
     }
 
     let context: GraphQLContext | undefined;
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => (context = createContext(services, (name) => headers.get(name))),
-    });
+    // One span for the operation (named by the telemetry plugin); everything it runs is a child of it.
+    const result = await inSpan("graphql", {}, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => (context = createContext(services, (name) => headers.get(name))),
+      }),
+    );
     if (context?.authenticationFailed) await opts.throttle.authFailed(address);
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) res.setHeader(k, v);

@@ -5,7 +5,7 @@
  * instance per process; its stages hold the ONNX sessions.
  */
 import { DomainError } from "../domain/errors.js";
-import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspection, FacePick } from "../domain/face-engine.port.js";
+import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspection, FacePick, StageTiming } from "../domain/face-engine.port.js";
 import type { Point3 } from "../math/head-pose.js";
 import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
@@ -174,8 +174,18 @@ export class FacePipeline implements FaceEngine {
 
   /** decode → detect → choose → landmarks/mesh → (embed with each recognizer) → checks. */
   private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, recognizers: readonly RecognizerStage[]): Promise<{ inspection: FaceInspection; embeddings: Record<string, Float32Array> }> {
-    const img = await this.decode.run(image);
-    const faces = await this.detector.run(img);
+    const began = performance.now();
+    const stageTimings: StageTiming[] = [];
+    const stage = async <T>(name: StageTiming["stage"], work: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await work();
+      } finally {
+        stageTimings.push({ stage: name, startMs: t0 - began, ms: performance.now() - t0 });
+      }
+    };
+    const img = await stage("decode", () => this.decode.run(image));
+    const faces = await stage("detect", () => this.detector.run(img));
     if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
     if (pick === "single" && faces.length > 1) {
       throw new DomainError("MULTIPLE_FACES", `${faces.length} faces were found; enrollment needs exactly one`, { faceCount: faces.length });
@@ -183,18 +193,18 @@ export class FacePipeline implements FaceEngine {
     const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
     const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
     const passes = checks.liveness || checks.attributes || checks.challenges ? this.mesher.passes : this.qualityPasses;
-    const mesh = wantsChecks ? { points: await this.mesher.mesh3d(img, chosen, passes), passes } : undefined;
+    const mesh = wantsChecks ? { points: await stage("landmarks", () => this.mesher.mesh3d(img, chosen, passes)), passes } : undefined;
     // Each recognizer aligns with its own landmark source (one run per source).
     const points = new Map<string, Point[]>();
     const embeddings: Record<string, Float32Array> = {};
     for (const r of recognizers) {
       const source = this.landmarkIdOf(r);
-      if (!points.has(source)) points.set(source, await this.fivePointsFrom(source, img, chosen, mesh));
-      embeddings[r.embeddingId] = await r.run(r.align(img, points.get(source)!));
+      if (!points.has(source)) points.set(source, await stage("landmarks", () => this.fivePointsFrom(source, img, chosen, mesh)));
+      embeddings[r.embeddingId] = await stage("embed", () => r.run(r.align(img, points.get(source)!)));
     }
-    const extra = mesh ? await this.checks.run(img, chosen, mesh.points, checks) : {};
+    const extra = mesh ? await stage("checks", () => this.checks.run(img, chosen, mesh.points, checks)) : {};
     return {
-      inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra },
+      inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra, stageTimings },
       embeddings,
     };
   }

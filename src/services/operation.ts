@@ -28,6 +28,7 @@ import type { Actor, Scope } from "../domain/tenant.js";
 import { callerOf, requireScope, type TenantCaller } from "./access.js";
 import type { Logger } from "../observability/logger.js";
 import type { AuditContext, AuditRecorder, AuditService } from "./audit.service.js";
+import { noTelemetry, type Telemetry } from "../domain/telemetry.port.js";
 
 export interface RetryPolicy {
   /** Tries of a transaction in all (1 = no retry). */
@@ -57,6 +58,8 @@ export interface RunnerDeps {
   afterOutbox?: () => Promise<void>;
   retry?: RetryPolicy;
   sleep?: Sleep;
+  /** Spans around transactions, counts of audit events (default: none). */
+  telemetry?: Telemetry;
 }
 
 /** What a use case is, for its audit events and its scope check. */
@@ -73,6 +76,7 @@ export class OperationRunner {
   private readonly log: Logger;
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
+  private readonly telemetry: Telemetry;
 
   constructor(private readonly d: RunnerDeps) {
     this.store = d.store;
@@ -80,6 +84,7 @@ export class OperationRunner {
     this.log = d.log;
     this.retry = d.retry ?? DEFAULT_RETRY;
     this.sleep = d.sleep ?? realSleep;
+    this.telemetry = d.telemetry ?? noTelemetry;
   }
 
   /**
@@ -123,6 +128,10 @@ export class OperationRunner {
   }
 
   async transaction<T>(work: (tx: Repositories, audit: AuditRecorder, outbox: OutboxWriter) => Promise<T>): Promise<T> {
+    return this.telemetry.span("db.transaction", {}, () => this.transactionWithRetries(work));
+  }
+
+  private async transactionWithRetries<T>(work: (tx: Repositories, audit: AuditRecorder, outbox: OutboxWriter) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let messages: OutboxMessage[] = [];
       try {
@@ -138,6 +147,9 @@ export class OperationRunner {
           const now = this.d.clock.now();
           for (const m of messages) await tx.outbox.add(this.d.ids.next("obx"), m, now);
           if (events.length > 0) await this.audit.chain(tx, events);
+          return { result, events };
+        }).then(({ result, events }) => {
+          for (const outcome of new Set(events.map((e) => e.outcome))) this.telemetry.auditEvents(outcome, events.filter((e) => e.outcome === outcome).length);
           return result;
         });
         if (messages.length > 0) await this.d.afterOutbox?.();
@@ -168,6 +180,7 @@ export class OperationRunner {
       }
     }
     this.log.error("could not record a refused or failed operation in the audit trail", { action: ctx.action, reason: event.reason, error: lastError });
+    this.telemetry.auditEvents("UNWRITTEN", 1);
     // The caller must not take an unrecorded refusal as final: a dependency error already
     // says "retry"; anything else is replaced by one that does.
     if (isRetryable(e)) return;

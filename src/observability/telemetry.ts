@@ -1,0 +1,141 @@
+/**
+ * OpenTelemetry for the whole process: traces and metrics through @opentelemetry/sdk-node,
+ * started once before the application loads (`node --import ./dist/src/observability/register.js`,
+ * what `npm start` runs), configured by the standard OTEL_* variables:
+ *   - metrics: Prometheus text on GET /metrics (OTEL_METRICS_EXPORTER=prometheus, the default),
+ *     and OTLP when it lists `otlp` (OTEL_EXPORTER_OTLP_ENDPOINT …); `none` turns them off;
+ *   - traces: exported only when OTEL_TRACES_EXPORTER or an OTLP endpoint is set (sampling by
+ *     OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG); otherwise no span is recorded at all;
+ *   - OTEL_SDK_DISABLED=true: nothing (every call below is then OpenTelemetry's no-op).
+ * The application only uses the API (`span`, `instruments`); nothing sensitive goes into a
+ * span or a label (see DEVELOPERS.md and test/e2e/telemetry.spec.ts).
+ */
+import type http from "node:http";
+import { metrics, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Span } from "@opentelemetry/api";
+import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import type { MetricReader } from "@opentelemetry/sdk-metrics";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { isDomainError } from "../domain/errors.js";
+
+export const SERVICE_NAME = "face-id-platform";
+
+interface Running {
+  sdk: NodeSDK;
+  prometheus: PrometheusExporter | null;
+}
+let running: Running | null = null;
+
+export interface TelemetryOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Instead of what the environment says (tests: an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
+  /** Extra metric readers (tests: an in-memory reader). */
+  metricReaders?: MetricReader[];
+}
+
+/** Starts the SDK once for the process; later calls return what the first one started. */
+export function startTelemetry(opts: TelemetryOptions = {}): { prometheus: PrometheusExporter | null } {
+  if (running) return running;
+  const env = opts.env ?? process.env;
+  if (env["OTEL_SDK_DISABLED"] === "true") return { prometheus: null };
+  const wanted = (env["OTEL_METRICS_EXPORTER"] ?? "prometheus").split(",").map((s) => s.trim());
+  const prometheus = wanted.includes("prometheus") ? new PrometheusExporter({ preventServerStart: true }) : null;
+  const tracesConfigured = Boolean(env["OTEL_TRACES_EXPORTER"] || env["OTEL_EXPORTER_OTLP_ENDPOINT"] || env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ "service.name": env["OTEL_SERVICE_NAME"] ?? SERVICE_NAME }),
+    autoDetectResources: false,
+    // Traces from the environment only when asked for; none recorded otherwise.
+    ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : tracesConfigured ? {} : { spanProcessors: [] }),
+    metricReaders: [...(prometheus ? [prometheus] : []), ...(opts.metricReaders ?? [])],
+    // Logs stay JSON lines on stderr (with trace ids): no log exporter.
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  made = null;
+  running = { sdk, prometheus };
+  return running;
+}
+
+export async function stopTelemetry(): Promise<void> {
+  const r = running;
+  running = null;
+  await r?.sdk.shutdown();
+}
+
+/** Answers GET /metrics in Prometheus text format; false when metrics are off. */
+export function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (!running?.prometheus) return false;
+  running.prometheus.getMetricsRequestHandler(req, res);
+  return true;
+}
+
+const tracer = () => trace.getTracer(SERVICE_NAME);
+
+/**
+ * Runs `work` in a new span (a child of the active one). A failure ends the span as an
+ * error with the domain reason only (never a message, which may hold input).
+ */
+export async function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work(span);
+    } catch (e) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: isDomainError(e) ? e.reason : "INTERNAL" });
+      if (isDomainError(e)) span.setAttribute("face_id.error.reason", e.reason);
+      throw e;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** A finished piece of work as a span (stage timings measured in a worker thread). */
+export function recordSpan(name: string, start: number, end: number, attributes: Attributes = {}): void {
+  tracer().startSpan(name, { startTime: start, attributes }).end(end);
+}
+
+export interface Instruments {
+  /** GraphQL operations by root field and outcome (OK or the error code). */
+  operations: Counter;
+  operationDuration: Histogram;
+  /** Face stages (decode, detect, landmarks, embed, checks) and the whole capture, seconds. */
+  stageDuration: Histogram;
+  /** 1:1 and 1:N decisions by kind and outcome. */
+  decisions: Counter;
+  /** Audit events written, and refusals or failures that could not be written. */
+  auditEvents: Counter;
+}
+
+let made: Instruments | null = null;
+
+/** The instruments, made on first use (after the SDK started: a meter taken earlier would stay a no-op). */
+export function instruments(): Instruments {
+  if (made) return made;
+  const meter = metrics.getMeter(SERVICE_NAME);
+  made = {
+    operations: meter.createCounter("faceid_graphql_operations", { description: "GraphQL operations by root field and outcome" }),
+    operationDuration: meter.createHistogram("faceid_graphql_operation_duration_seconds", { description: "GraphQL operation latency", unit: "s" }),
+    stageDuration: meter.createHistogram("faceid_inference_stage_duration_seconds", { description: "Face inference latency per stage (capture: queue and all stages)", unit: "s" }),
+    decisions: meter.createCounter("faceid_decisions", { description: "Verification and identification decisions by outcome" }),
+    auditEvents: meter.createCounter("faceid_audit_events", { description: "Audit events written, by outcome; result=unwritten for events that could not be written" }),
+  };
+  return made;
+}
+
+/** Observable gauges read at each scrape (worker-pool queue, index size). */
+export function observe(name: string, description: string, read: () => { value: number; attributes?: Attributes }[]): void {
+  metrics
+    .getMeter(SERVICE_NAME)
+    .createObservableGauge(name, { description })
+    .addCallback((result) => {
+      for (const r of read()) result.observe(r.value, r.attributes);
+    });
+}
+
+/** The services' telemetry port (src/domain/telemetry.port.ts) over the API above. */
+export const otelTelemetry = {
+  span: <T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> => inSpan(name, attributes, () => work()),
+  auditEvents: (outcome: string, n: number): void => instruments().auditEvents.add(n, { outcome }),
+};
