@@ -7,11 +7,15 @@
  *   - audited writes per second in one tenant (createSubject + grantConsent) at 32 clients;
  *   - optionally a soak (`--soak-seconds N`) at a fraction of the measured verify maximum
  *     (`--soak-rate 0.8`): errors, and the server's RSS in the first and last minute.
- * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify]
+ *   - `--telemetry off|metrics|traces`: the server with OpenTelemetry off (OTEL_SDK_DISABLED),
+ *     with metrics only (the default), or with every span exported over OTLP/HTTP (100 %
+ *     sampling) to a sink on the loopback that accepts and drops them.
+ * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify] [--telemetry traces]
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
+import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -51,8 +55,16 @@ const vaultUrl = new URL(serverUrl);
 vaultUrl.pathname = `/${name}_vault`;
 const port = await freePort();
 const adminToken = randomBytes(24).toString("base64url");
+// An OTLP/HTTP sink for --telemetry traces: accepts every export, keeps nothing.
+const telemetry = args.get("telemetry") ?? "metrics";
+let spansReceived = 0;
+const sink = telemetry === "traces" ? http.createServer((req, res) => req.on("data", () => undefined).on("end", () => { spansReceived++; res.writeHead(200, { "content-type": "application/json" }).end("{}"); })) : null;
+const sinkPort = sink ? await new Promise<number>((resolve) => sink.listen(0, "127.0.0.1", () => resolve((sink.address() as net.AddressInfo).port))) : 0;
+const telemetryEnv: Record<string, string> =
+  telemetry === "off" ? { OTEL_SDK_DISABLED: "true" } : telemetry === "traces" ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, OTEL_TRACES_SAMPLER: "always_on" } : {};
 const env = {
   ...process.env,
+  ...telemetryEnv,
   DATABASE_URL: dbUrl.toString(),
   KEY_VAULT_URL: vaultUrl.toString(),
   KEK_MASTER_KEY: randomBytes(32).toString("base64"),
@@ -75,6 +87,10 @@ server.once("exit", (code) => {
 const cleanup = async () => {
   server.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 500));
+  if (sink) {
+    console.log(`OTLP trace exports received by the sink: ${spansReceived}`);
+    sink.close();
+  }
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`DROP DATABASE IF EXISTS ${name}_vault WITH (FORCE)`);
   await admin.end();
@@ -179,7 +195,7 @@ const identify = (s: Set_) => async (i: number) => {
 const fmt = (r: Awaited<ReturnType<typeof run>>) =>
   `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}  cpu/call: server ${r.serverCpuMs.toFixed(1)} ms (main thread ${r.mainCpuMs.toFixed(1)}), postgres ${r.postgresCpuMs.toFixed(1)} ms`;
 
-console.log(`bench:load — server pid ${server.pid} on PostgreSQL, ${seconds} s per row, ${new Date().toISOString()}`);
+console.log(`bench:load — server pid ${server.pid} on PostgreSQL, telemetry ${telemetry}, ${seconds} s per row, ${new Date().toISOString()}`);
 const best: Record<string, number> = {};
 // --only audit: just the audited-writes row (it varies run to run; repeat it cheaply);
 // --only verify: just verify on the 250×250 set (for profiling the server).

@@ -14,7 +14,8 @@ import type http from "node:http";
 import { metrics, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Span } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import type { MetricReader } from "@opentelemetry/sdk-metrics";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { PeriodicExportingMetricReader, type MetricReader } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { isDomainError } from "../domain/errors.js";
@@ -48,7 +49,12 @@ export function startTelemetry(opts: TelemetryOptions = {}): { prometheus: Prome
     autoDetectResources: false,
     // Traces from the environment only when asked for; none recorded otherwise.
     ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : tracesConfigured ? {} : { spanProcessors: [] }),
-    metricReaders: [...(prometheus ? [prometheus] : []), ...(opts.metricReaders ?? [])],
+    metricReaders: [
+      ...(prometheus ? [prometheus] : []),
+      // OTLP/HTTP to OTEL_EXPORTER_OTLP_(METRICS_)ENDPOINT, every OTEL_METRIC_EXPORT_INTERVAL ms (60 s).
+      ...(wanted.includes("otlp") ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: Number(env["OTEL_METRIC_EXPORT_INTERVAL"] ?? 60_000) })] : []),
+      ...(opts.metricReaders ?? []),
+    ],
     // Logs stay JSON lines on stderr (with trace ids): no log exporter.
     logRecordProcessors: [],
   });
