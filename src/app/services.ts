@@ -6,10 +6,10 @@
 import { cryptoRandom, type Clock, type IdGenerator, type RandomSource } from "../domain/clock.port.js";
 import type { FaceEngine } from "../domain/face-engine.port.js";
 import type { IndexSync } from "../domain/index-sync.port.js";
-import type { JobQueue } from "../domain/jobs.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { PolicySet } from "../domain/policy/policy-set.js";
-import type { Telemetry } from "../domain/telemetry.port.js";
+import { noTelemetry, type Telemetry } from "../domain/telemetry.port.js";
+import type { JobCatalogue, JobName, JobQueue } from "../domain/jobs.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -111,13 +111,16 @@ export function createServices(d: ServiceDeps) {
     return { erasures, rewrappedKeys: keys };
   };
 
-  d.jobs.handle("retention.sweep", async () => {
+  // Each job runs as a span continuing the trace of the request that enqueued it.
+  const telemetry = d.telemetry ?? noTelemetry;
+  const handle = <N extends JobName>(name: N, run: (payload: JobCatalogue[N]) => Promise<void>) => d.jobs.handle(name, (payload, meta) => telemetry.job(name, meta.trace, () => run(payload)));
+  handle("retention.sweep", async () => {
     const r = await retention.sweep();
     if (r.retentionExpired + r.consentEnded > 0) d.log.info("retention sweep", { ...r });
     await resumeInterrupted();
   });
-  d.jobs.handle("consent.lapse", async ({ tenantId, consentId }) => void (await consents.lapse(tenantId, consentId)));
-  d.jobs.handle("keys.rotate", async ({ tenantId }) => void (await keyRotation.run(tenantId)));
+  handle("consent.lapse", async ({ tenantId, consentId }) => void (await consents.lapse(tenantId, consentId)));
+  handle("keys.rotate", async ({ tenantId }) => void (await keyRotation.run(tenantId)));
 
   return {
     clock: d.clock,

@@ -14,9 +14,15 @@ export interface JobCatalogue {
 }
 
 export type JobName = keyof JobCatalogue;
-export type JobHandler<N extends JobName> = (payload: JobCatalogue[N]) => Promise<void>;
+
+/** W3C trace context (traceparent, tracestate) of the work that enqueued a job: its trace goes on in the job. */
+export type TraceCarrier = Record<string, string>;
+
+export type JobHandler<N extends JobName> = (payload: JobCatalogue[N], meta: { trace?: TraceCarrier }) => Promise<void>;
 
 export interface EnqueueOptions {
+  /** The trace the job continues (src/domain/telemetry.port.ts). */
+  trace?: TraceCarrier;
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
   /** A job with the same id is not queued twice; also the handle to cancel it. */

@@ -7,10 +7,10 @@
  * index changes that check what they hold). Messages carry ids only.
  */
 import type { IndexChange } from "./index-sync.port.js";
-import type { JobCatalogue, JobName } from "./jobs.port.js";
+import type { JobCatalogue, JobName, TraceCarrier } from "./jobs.port.js";
 
 export type OutboxMessage =
-  | { kind: "enqueue"; name: JobName; payload: JobCatalogue[JobName]; jobId: string; runAt: string | null }
+  | { kind: "enqueue"; name: JobName; payload: JobCatalogue[JobName]; jobId: string; runAt: string | null; trace?: TraceCarrier }
   | { kind: "cancel"; jobId: string }
   | { kind: "index"; change: IndexChange };
 
@@ -22,6 +22,6 @@ export interface OutboxEntry {
 }
 
 /** A job for the outbox: `runAt` (absolute) instead of a delay, so a late delivery does not run it late. */
-export function enqueueMessage<N extends JobName>(name: N, payload: JobCatalogue[N], jobId: string, runAt: Date | null = null): OutboxMessage {
-  return { kind: "enqueue", name, payload, jobId, runAt: runAt?.toISOString() ?? null };
+export function enqueueMessage<N extends JobName>(name: N, payload: JobCatalogue[N], jobId: string, runAt: Date | null = null, trace?: TraceCarrier): OutboxMessage {
+  return { kind: "enqueue", name, payload, jobId, runAt: runAt?.toISOString() ?? null, ...(trace ? { trace } : {}) };
 }

@@ -11,7 +11,7 @@
  * span or a label (see DEVELOPERS.md and test/e2e/telemetry.spec.ts).
  */
 import type http from "node:http";
-import { metrics, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Span } from "@opentelemetry/api";
+import { context, metrics, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Span } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
@@ -19,6 +19,8 @@ import { PeriodicExportingMetricReader, type MetricReader } from "@opentelemetry
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { isDomainError } from "../domain/errors.js";
+import type { TraceCarrier } from "../domain/jobs.port.js";
+import type { Telemetry } from "../domain/telemetry.port.js";
 
 export const SERVICE_NAME = "face-id-platform";
 
@@ -141,7 +143,16 @@ export function observe(name: string, description: string, read: () => { value: 
 }
 
 /** The services' telemetry port (src/domain/telemetry.port.ts) over the API above. */
-export const otelTelemetry = {
-  span: <T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> => inSpan(name, attributes, () => work()),
-  auditEvents: (outcome: string, n: number): void => instruments().auditEvents.add(n, { outcome }),
+export const otelTelemetry: Telemetry = {
+  span: (name, attributes, work) => inSpan(name, attributes, () => work()),
+  auditEvents: (outcome, n) => instruments().auditEvents.add(n, { outcome }),
+  carrier() {
+    const carrier: TraceCarrier = {};
+    propagation.inject(context.active(), carrier);
+    return Object.keys(carrier).length > 0 ? carrier : undefined;
+  },
+  job(name, carrier, work) {
+    const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
+    return context.with(parent, () => inSpan(`job ${name}`, { "face_id.job": name }, () => work()));
+  },
 };

@@ -139,7 +139,7 @@ export class OperationRunner {
           const events: AuditEventInput[] = [];
           messages = [];
           const outbox: OutboxWriter = {
-            enqueue: (name, payload, jobId, runAt = null) => void messages.push(enqueueMessage(name, payload, jobId, runAt)),
+            enqueue: (name, payload, jobId, runAt = null) => void messages.push(enqueueMessage(name, payload, jobId, runAt, this.telemetry.carrier())),
             cancel: (jobId) => void messages.push({ kind: "cancel", jobId }),
             index: (change) => void messages.push({ kind: "index", change }),
           };

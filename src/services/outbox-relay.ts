@@ -102,7 +102,7 @@ export class OutboxRelay {
     switch (message.kind) {
       case "enqueue": {
         const delayMs = message.runAt === null ? 0 : Math.max(0, new Date(message.runAt).getTime() - this.clock.now().getTime());
-        await this.jobs.enqueue(message.name, message.payload as never, { jobId: message.jobId, ...(delayMs > 0 ? { delayMs } : {}) });
+        await this.jobs.enqueue(message.name, message.payload as never, { jobId: message.jobId, ...(delayMs > 0 ? { delayMs } : {}), ...(message.trace ? { trace: message.trace } : {}) });
         return;
       }
       case "cancel":

@@ -88,6 +88,21 @@ describe("telemetry", () => {
     expect(refused.attributes).toMatchObject({ "face_id.outcome": "FORBIDDEN", "face_id.error.reason": "CONSENT_REQUIRED" });
   });
 
+  it("continues the trace of a request in the job it enqueued", async () => {
+    spans.reset();
+    expect((await as(`mutation { rotateTenantKey { currentVersion } }`)).errors).toBeUndefined();
+    const request = (spans.getFinishedSpans() as ReadableSpan[]).find((s) => s.name === "graphql rotateTenantKey")!;
+    expect(request).toBeDefined();
+    let job: ReadableSpan | undefined;
+    for (let i = 0; i < 200 && !job; i++) {
+      job = (spans.getFinishedSpans() as ReadableSpan[]).find((s) => s.name === "job keys.rotate");
+      if (!job) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(job, "the job's span").toBeDefined();
+    expect(job!.spanContext().traceId).toBe(request.spanContext().traceId);
+    expect(job!.attributes).toMatchObject({ "face_id.job": "keys.rotate" });
+  });
+
   it("serves /metrics as Prometheus text whose counters move as operations run", async () => {
     const before = await metrics();
     const img = { base64: photo.toString("base64") };

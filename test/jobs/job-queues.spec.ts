@@ -48,6 +48,19 @@ describe.each(makers)("%s job queue", (_name, make) => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(400);
   });
 
+  it("hands the enqueuing trace to the handler, and only the payload as the payload", async () => {
+    q = make();
+    const seen: { payload: unknown; trace: unknown }[] = [];
+    q.handle("keys.rotate", async (payload, meta) => void seen.push({ payload, trace: meta.trace }));
+    if (q instanceof BullMqQueue) q.start();
+    const trace = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+    await q.enqueue("keys.rotate", { tenantId: "ten_1" }, { jobId: "rotate-1", trace });
+    await q.enqueue("keys.rotate", { tenantId: "ten_2" }, { jobId: "rotate-2" });
+    for (const start = Date.now(); seen.length < 2 && Date.now() - start < 10_000; ) await sleep(20);
+    expect(seen).toEqual(expect.arrayContaining([{ payload: { tenantId: "ten_1" }, trace }, { payload: { tenantId: "ten_2" }, trace: undefined }]));
+    expect(seen).toHaveLength(2);
+  });
+
   it("repeats a job on its schedule", async () => {
     q = make();
     let runs = 0;

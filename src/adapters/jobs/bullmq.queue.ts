@@ -5,8 +5,11 @@
  */
 import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import type { EnqueueOptions, JobCatalogue, JobHandler, JobName, JobQueue } from "../../domain/jobs.port.js";
+import type { EnqueueOptions, JobCatalogue, JobHandler, JobName, JobQueue, TraceCarrier } from "../../domain/jobs.port.js";
 import type { Logger } from "../../observability/logger.js";
+
+/** The field of a job's data that carries the enqueuing trace (never a payload field). */
+const TRACE_FIELD = "__trace";
 
 const QUEUE = "jobs";
 
@@ -59,7 +62,9 @@ export class BullMqQueue implements JobQueue {
       async (job: Job) => {
         const handler = this.handlers.get(job.name as JobName);
         if (!handler) throw new Error(`no handler for job ${job.name}`);
-        await handler(job.data as never);
+        // The trace of the work that enqueued it rides along in the job's data (TRACE_FIELD).
+        const { [TRACE_FIELD]: trace, ...payload } = job.data as Record<string, unknown>;
+        await handler(payload as never, trace ? { trace: trace as TraceCarrier } : {});
       },
       { connection: this.workerConnection, prefix: this.prefix, concurrency: 1 },
     );
@@ -67,7 +72,7 @@ export class BullMqQueue implements JobQueue {
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobCatalogue[N], opts: EnqueueOptions = {}): Promise<void> {
-    await this.queue.add(name, payload, {
+    await this.queue.add(name, opts.trace ? { ...payload, [TRACE_FIELD]: opts.trace } : payload, {
       ...(opts.jobId ? { jobId: opts.jobId } : {}),
       ...(opts.delayMs ? { delay: Math.max(0, Math.round(opts.delayMs)) } : {}),
       attempts: 5,

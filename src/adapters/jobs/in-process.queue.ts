@@ -3,7 +3,7 @@
  * the BullMQ queue. Jobs do not survive a restart, which the handlers tolerate: the
  * retention sweep runs at start and then on its schedule, and catches anything missed.
  */
-import type { EnqueueOptions, JobCatalogue, JobHandler, JobName, JobQueue } from "../../domain/jobs.port.js";
+import type { EnqueueOptions, JobCatalogue, JobHandler, JobName, JobQueue, TraceCarrier } from "../../domain/jobs.port.js";
 import type { Logger } from "../../observability/logger.js";
 
 export class InProcessQueue implements JobQueue {
@@ -36,7 +36,7 @@ export class InProcessQueue implements JobQueue {
       const timer = setTimeout(() => {
         if (remaining > step) return arm(remaining - step);
         this.pending.delete(id);
-        this.run(name, payload);
+        this.run(name, payload, opts.trace);
       }, step);
       timer.unref();
       this.pending.set(id, { timer, dueAt: Date.now() + remaining });
@@ -74,14 +74,14 @@ export class InProcessQueue implements JobQueue {
     await Promise.allSettled([...this.running]);
   }
 
-  private run(name: JobName, payload: unknown): void {
+  private run(name: JobName, payload: unknown, trace?: TraceCarrier): void {
     if (this.closed) return;
     const handler = this.handlers.get(name);
     if (!handler) {
       this.log.warn("no handler for job", { job: name });
       return;
     }
-    const p = handler(payload as never)
+    const p = handler(payload as never, trace ? { trace } : {})
       .catch((e: unknown) => this.log.error("job failed", { job: name, error: e }))
       .finally(() => this.running.delete(p));
     this.running.add(p);
