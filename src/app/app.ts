@@ -153,7 +153,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const { pool, thresholds } = models;
   // Every capture traced and timed by stage (a no-op while telemetry is off).
   const engine = tracedEngine(models.engine);
-  if (pool) observe("faceid_inference_queue", "Captures waiting for an inference worker", () => [{ value: pool.queued }]);
+  const gauges = pool ? [observe("faceid_inference_queue", "Captures waiting for an inference worker", () => [{ value: pool.queued }])] : [];
   const threshold = thresholds.verify(engine.modelId, null);
   if (engine.modelIds.length > 1) log.info("embedding models loaded", { current: engine.modelId, pinnedByGalleries: engine.modelIds.slice(1) });
   const jobs = config.redis ? new BullMqQueue(config.redis.url, config.redis.prefix, log) : new InProcessQueue(log);
@@ -184,6 +184,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     version,
   });
 
+  gauges.push(
+    observe("faceid_index_templates", "Templates held by the 1:N matching index, per gallery", () => services.index.sizes().map((s) => ({ value: s.templates, attributes: { gallery: s.galleryId } }))),
+    observe("faceid_dsr_requests", "Data subject requests open, and open past their due date (state=overdue)", async () => {
+      const c = await store.requests.countOpen(services.clock.now()).catch(() => null);
+      return c ? [{ value: c.open, attributes: { state: "open" } }, { value: c.overdue, attributes: { state: "overdue" } }] : [];
+    }),
+  );
   const loaded = await services.index.start();
   log.info("matching indexes loaded", { galleries: loaded.galleries, indexedFaces: loaded.templates });
   // Work a crash left half-done (erasures, key rotations) is finished before serving.
@@ -239,6 +246,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     adminToken: admin.token,
     adminTokenFile: admin.file,
     async close() {
+      for (const remove of gauges) remove();
       await http.close();
       services.relay.stop();
       await throttle.close();

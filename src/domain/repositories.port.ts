@@ -160,6 +160,8 @@ export interface RequestRepository {
   /** One page of the tenant's requests, soonest due first ((dueAt, id) order); overdue as of `now`. */
   listQueue(tenantId: string, filter: RequestFilter, page: PageRequest, now: Date): Promise<Page<DataSubjectRequest>>;
   update(request: DataSubjectRequest): Promise<void>;
+  /** Requests of every tenant still open, and those of them past their due date (the operator's metrics). */
+  countOpen(now: Date): Promise<{ open: number; overdue: number }>;
   /** Erasures, of every tenant, whose fulfilment began and did not complete (IN_PROGRESS or FAILED). */
   listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]>;
 }

@@ -8,10 +8,21 @@ import type { TraceCarrier } from "./jobs.port.js";
 
 export type TelemetryAttributes = Record<string, string | number | boolean>;
 
+/**
+ * The counters services add to: audit events written (outcome) or lost (outcome UNWRITTEN);
+ * consents granted and withdrawn (change); templates destroyed by the retention sweep
+ * (reason); data keys re-wrapped by key rotations.
+ */
+export type CounterName = "auditEvents" | "consentChanges" | "retentionDeletions" | "keysRewrapped";
+
+/** The latencies services record (seconds): 1:N index searches, by gallery. */
+export type HistogramName = "indexSearchDuration";
+
 export interface Telemetry {
   span<T>(name: string, attributes: TelemetryAttributes, work: () => Promise<T>): Promise<T>;
-  /** Counts audit events written (outcome) or lost (outcome "UNWRITTEN"). */
-  auditEvents(outcome: string, n: number): void;
+  /** Adds to one of the counters named in COUNTERS. */
+  count(counter: CounterName, n: number, labels?: Record<string, string>): void;
+  record(histogram: HistogramName, value: number, labels?: Record<string, string>): void;
   /** The current trace as a carrier for a job to continue (undefined when nothing is traced). */
   carrier(): TraceCarrier | undefined;
   /** Runs a job as a span continuing the trace that enqueued it (a new trace without one). */
@@ -20,7 +31,8 @@ export interface Telemetry {
 
 export const noTelemetry: Telemetry = {
   span: (_name, _attributes, work) => work(),
-  auditEvents: () => undefined,
+  count: () => undefined,
+  record: () => undefined,
   carrier: () => undefined,
   job: (_name, _carrier, work) => work(),
 };

@@ -11,7 +11,7 @@
  * span or a label (see DEVELOPERS.md and test/e2e/telemetry.spec.ts).
  */
 import type http from "node:http";
-import { context, metrics, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Span } from "@opentelemetry/api";
+import { context, metrics, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type ObservableResult, type Span } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
@@ -114,6 +114,10 @@ export interface Instruments {
   decisions: Counter;
   /** Audit events written, and refusals or failures that could not be written. */
   auditEvents: Counter;
+  consentChanges: Counter;
+  retentionDeletions: Counter;
+  keysRewrapped: Counter;
+  indexSearchDuration: Histogram;
 }
 
 let made: Instruments | null = null;
@@ -127,25 +131,35 @@ export function instruments(): Instruments {
     operationDuration: meter.createHistogram("faceid_graphql_operation_duration_seconds", { description: "GraphQL operation latency", unit: "s" }),
     stageDuration: meter.createHistogram("faceid_inference_stage_duration_seconds", { description: "Face inference latency per stage (capture: queue and all stages)", unit: "s" }),
     decisions: meter.createCounter("faceid_decisions", { description: "Verification and identification decisions by outcome" }),
-    auditEvents: meter.createCounter("faceid_audit_events", { description: "Audit events written, by outcome; result=unwritten for events that could not be written" }),
+    auditEvents: meter.createCounter("faceid_audit_events", { description: "Audit events written by outcome (UNWRITTEN: a refusal or failure that could not be written)" }),
+    consentChanges: meter.createCounter("faceid_consent_changes", { description: "Consents granted and withdrawn" }),
+    retentionDeletions: meter.createCounter("faceid_retention_deletions", { description: "Templates destroyed by the retention sweep, by reason" }),
+    keysRewrapped: meter.createCounter("faceid_keys_rewrapped", { description: "Subject data keys re-wrapped under a tenant's new key version" }),
+    indexSearchDuration: meter.createHistogram("faceid_index_search_duration_seconds", { description: "1:N matching index search latency", unit: "s" }),
   };
   return made;
 }
 
-/** Observable gauges read at each scrape (worker-pool queue, index size). */
-export function observe(name: string, description: string, read: () => { value: number; attributes?: Attributes }[]): void {
-  metrics
-    .getMeter(SERVICE_NAME)
-    .createObservableGauge(name, { description })
-    .addCallback((result) => {
-      for (const r of read()) result.observe(r.value, r.attributes);
-    });
+/** An observable gauge read at each scrape (worker-pool queue, index size, open requests); returns its removal. */
+export function observe(name: string, description: string, read: () => Observation[] | Promise<Observation[]>): () => void {
+  const gauge = metrics.getMeter(SERVICE_NAME).createObservableGauge(name, { description });
+  const callback = async (result: ObservableResult) => {
+    for (const r of await read()) result.observe(r.value, r.attributes);
+  };
+  gauge.addCallback(callback);
+  return () => gauge.removeCallback(callback);
+}
+
+export interface Observation {
+  value: number;
+  attributes?: Attributes;
 }
 
 /** The services' telemetry port (src/domain/telemetry.port.ts) over the API above. */
 export const otelTelemetry: Telemetry = {
   span: (name, attributes, work) => inSpan(name, attributes, () => work()),
-  auditEvents: (outcome, n) => instruments().auditEvents.add(n, { outcome }),
+  count: (counter, n, labels = {}) => instruments()[counter].add(n, labels),
+  record: (histogram, value, labels = {}) => instruments()[histogram].record(value, labels),
   carrier() {
     const carrier: TraceCarrier = {};
     propagation.inject(context.active(), carrier);

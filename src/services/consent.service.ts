@@ -100,6 +100,7 @@ export class ConsentService {
         audit.record({ ...ctx, outcome: "SUCCESS", targetId: consent.id });
         return consent;
       });
+      this.ops.telemetry.count("consentChanges", 1, { change: "grant" });
       return consent;
     });
   }
@@ -124,6 +125,7 @@ export class ConsentService {
       });
     });
     await this.events.removed(result.destroyed);
+    this.ops.telemetry.count("consentChanges", 1, { change: "withdraw" });
     return { consent: result.consent, destroyedTemplates: result.destroyed.length };
   }
 

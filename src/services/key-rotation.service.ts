@@ -69,7 +69,10 @@ export class KeyRotationService {
       if (stale.length === 0) break;
       for (const key of stale) {
         const rewrapped = this.crypto.rewrapDataKey(tenantId, key.subjectId, key, tenant.kekVersion);
-        if (await this.vault.rewrap(tenantId, key.subjectId, key.kekVersion, rewrapped)) done++;
+        if (await this.vault.rewrap(tenantId, key.subjectId, key.kekVersion, rewrapped)) {
+          done++;
+          this.ops.telemetry.count("keysRewrapped", 1);
+        }
       }
     }
     return done;

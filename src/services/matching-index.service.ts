@@ -81,6 +81,11 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
   }
 
   /** Which kind of index serves each purpose of the gallery. */
+  /** Templates held per gallery (every purpose), for the operator's metrics. */
+  sizes(): { galleryId: string; templates: number }[] {
+    return [...this.galleries].map(([galleryId, g]) => ({ galleryId, templates: [...g.byPurpose.values()].reduce((n, ix) => n + ix.size, 0) }));
+  }
+
   info(galleryId: string): IndexInfo[] {
     const g = this.galleries.get(galleryId);
     const bad = [...(this.quarantine.get(galleryId)?.values() ?? [])].map((q) => q.purpose);

@@ -76,7 +76,8 @@ export class OperationRunner {
   private readonly log: Logger;
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
-  private readonly telemetry: Telemetry;
+  /** Spans and counts for the operator: the services' one way to them. */
+  readonly telemetry: Telemetry;
 
   constructor(private readonly d: RunnerDeps) {
     this.store = d.store;
@@ -149,7 +150,7 @@ export class OperationRunner {
           if (events.length > 0) await this.audit.chain(tx, events);
           return { result, events };
         }).then(({ result, events }) => {
-          for (const outcome of new Set(events.map((e) => e.outcome))) this.telemetry.auditEvents(outcome, events.filter((e) => e.outcome === outcome).length);
+          for (const outcome of new Set(events.map((e) => e.outcome))) this.telemetry.count("auditEvents", events.filter((e) => e.outcome === outcome).length, { outcome });
           return result;
         });
         if (messages.length > 0) await this.d.afterOutbox?.();
@@ -180,7 +181,7 @@ export class OperationRunner {
       }
     }
     this.log.error("could not record a refused or failed operation in the audit trail", { action: ctx.action, reason: event.reason, error: lastError });
-    this.telemetry.auditEvents("UNWRITTEN", 1);
+    this.telemetry.count("auditEvents", 1, { outcome: "UNWRITTEN" });
     // The caller must not take an unrecorded refusal as final: a dependency error already
     // says "retry"; anything else is replaced by one that does.
     if (isRetryable(e)) return;

@@ -28,14 +28,17 @@ export class RetentionService {
   async sweep(): Promise<SweepResult> {
     const result: SweepResult = { retentionExpired: 0, consentEnded: 0 };
     for (;;) {
-      const due = await this.ops.transaction(async (tx, audit, outbox) => {
+      // Counted once committed (a transaction that conflicts runs again).
+      const { due, expired, ended } = await this.ops.transaction(async (tx, audit, outbox) => {
         const due = await tx.templates.listDue(this.clock.now(), this.batchSize);
-        const expired = due.filter((d) => d.why === "RETENTION_EXPIRED");
-        const ended = due.filter((d) => d.why === "CONSENT_ENDED");
-        result.retentionExpired += await destroyTemplates(tx, audit, outbox, expired, RETENTION_ACTOR, "RETENTION_EXPIRED");
-        result.consentEnded += await destroyTemplates(tx, audit, outbox, ended, RETENTION_ACTOR, "CONSENT_ENDED");
-        return due;
+        const expired = await destroyTemplates(tx, audit, outbox, due.filter((d) => d.why === "RETENTION_EXPIRED"), RETENTION_ACTOR, "RETENTION_EXPIRED");
+        const ended = await destroyTemplates(tx, audit, outbox, due.filter((d) => d.why === "CONSENT_ENDED"), RETENTION_ACTOR, "CONSENT_ENDED");
+        return { due, expired, ended };
       });
+      result.retentionExpired += expired;
+      result.consentEnded += ended;
+      if (expired > 0) this.ops.telemetry.count("retentionDeletions", expired, { reason: "RETENTION_EXPIRED" });
+      if (ended > 0) this.ops.telemetry.count("retentionDeletions", ended, { reason: "CONSENT_ENDED" });
       await this.events.removed(due);
       if (due.length < this.batchSize) return result;
     }

@@ -40,6 +40,12 @@ export class PrismaRequestRepository implements RequestRepository {
     return { ...result, items: result.items.map(toRequest) };
   }
 
+  async countOpen(now: Date): Promise<{ open: number; overdue: number }> {
+    const open = { status: { in: [...OPEN_STATUSES] } };
+    const [all, overdue] = await Promise.all([this.db.dataSubjectRequest.count({ where: open }), this.db.dataSubjectRequest.count({ where: { ...open, dueAt: { lt: now } } })]);
+    return { open: all, overdue };
+  }
+
   async listInterruptedErasures(limit: number): Promise<DataSubjectRequest[]> {
     const rows = await this.db.dataSubjectRequest.findMany({
       where: { kind: "ERASURE", fulfilmentStartedAt: { not: null }, status: { in: ["IN_PROGRESS", "FAILED"] } },
