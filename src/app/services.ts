@@ -88,11 +88,12 @@ export interface Health {
 }
 
 export function createServices(d: ServiceDeps) {
+  const telemetry = d.telemetry ?? noTelemetry;
   const audit = new AuditService(d.store, d.clock, d.ids);
   const relay = new OutboxRelay(d.store, d.jobs, d.indexSync, d.clock, d.log, d.relay ?? DEFAULT_RELAY);
   const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}) });
-  const keys = new SubjectKeys(d.vault, d.crypto);
-  const policy = new PolicyService(d.policies, d.clock, d.log);
+  const keys = new SubjectKeys(d.vault, d.crypto, telemetry);
+  const policy = new PolicyService(d.policies, d.clock, d.log, telemetry);
   const index = new MatchingIndexService(d.store, keys, d.crypto, d.indexSync, d.log, d.indexOptions);
   const erasure = new ErasureService(d.store, ops, d.vault, [index, ...(d.erasureParticipants ?? [])], d.clock);
   const consents = new ConsentService(d.store, ops, policy, index, d.clock, d.ids);
@@ -112,7 +113,6 @@ export function createServices(d: ServiceDeps) {
   };
 
   // Each job runs as a span continuing the trace of the request that enqueued it.
-  const telemetry = d.telemetry ?? noTelemetry;
   const handle = <N extends JobName>(name: N, run: (payload: JobCatalogue[N]) => Promise<void>) => d.jobs.handle(name, (payload, meta) => telemetry.job(name, meta.trace, () => run(payload)));
   handle("retention.sweep", async () => {
     const r = await retention.sweep();

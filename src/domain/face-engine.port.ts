@@ -120,7 +120,7 @@ export function wipeCapture(capture: Pick<FaceCapture, "embedding" | "embeddings
 
 /** One stage of a capture: its name, when it started after the capture began, and how long it ran (ms). */
 export interface StageTiming {
-  stage: "decode" | "detect" | "landmarks" | "embed" | "checks";
+  stage: "decode" | "detect" | "landmarks" | "align" | "embed" | "quality" | "liveness" | "attributes";
   startMs: number;
   ms: number;
 }

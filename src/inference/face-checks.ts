@@ -68,13 +68,20 @@ export class FaceChecks {
   }
 
   /** Runs the asked-for checks on one face: `mesh` its 468 points, in image pixels. */
-  async run(img: RgbImage, face: Detection, mesh: readonly Point3[], wanted: CaptureChecks): Promise<{ measures?: FaceMeasures; liveness?: LivenessScore; attributes?: FaceAttributes }> {
+  /** The checks asked for, each through `stage` (the pipeline times them). */
+  async run(
+    img: RgbImage,
+    face: Detection,
+    mesh: readonly Point3[],
+    wanted: CaptureChecks,
+    stage: <T>(name: "quality" | "liveness" | "attributes", work: () => Promise<T>) => Promise<T> = (_name, work) => work(),
+  ): Promise<{ measures?: FaceMeasures; liveness?: LivenessScore; attributes?: FaceAttributes }> {
     const mesh2d: Point[] = mesh.map(([x, y]) => [x, y]);
     const pose = poseOf(mesh);
     const out: { measures?: FaceMeasures; liveness?: LivenessScore; attributes?: FaceAttributes } = {};
-    if (wanted.quality) out.measures = await this.measure(img, face, mesh, mesh2d, pose);
-    if (wanted.liveness) out.liveness = await this.live(img, face, mesh2d);
-    if (wanted.attributes) out.attributes = await this.attributesOf(img, face, mesh2d, pose);
+    if (wanted.quality) out.measures = await stage("quality", () => this.measure(img, face, mesh, mesh2d, pose));
+    if (wanted.liveness) out.liveness = await stage("liveness", () => this.live(img, face, mesh2d));
+    if (wanted.attributes) out.attributes = await stage("attributes", () => this.attributesOf(img, face, mesh2d, pose));
     return out;
   }
 

@@ -200,9 +200,10 @@ export class FacePipeline implements FaceEngine {
     for (const r of recognizers) {
       const source = this.landmarkIdOf(r);
       if (!points.has(source)) points.set(source, await stage("landmarks", () => this.fivePointsFrom(source, img, chosen, mesh)));
-      embeddings[r.embeddingId] = await stage("embed", () => r.run(r.align(img, points.get(source)!)));
+      const aligned = await stage("align", async () => r.align(img, points.get(source)!));
+      embeddings[r.embeddingId] = await stage("embed", () => r.run(aligned));
     }
-    const extra = mesh ? await stage("checks", () => this.checks.run(img, chosen, mesh.points, checks)) : {};
+    const extra = mesh ? await this.checks.run(img, chosen, mesh.points, checks, stage) : {};
     return {
       inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra, stageTimings },
       embeddings,

@@ -1,7 +1,7 @@
 /**
  * The face engine as the operator sees it: every capture a span (`inference.capture`, its
  * time waiting for a worker included) with a child span per stage the worker ran (decode,
- * detect, landmarks, embed, checks: placed from the timings it reports), and the latency of
+ * detect, landmarks, align, embed, quality, liveness, attributes: placed from the timings it reports), and the latency of
  * each in the `faceid_inference_stage_duration_seconds` histogram. Only stage names, the
  * face count and the outcome are recorded: no image, box, score or vector.
  */

@@ -101,7 +101,7 @@ export class IdentificationService {
             // Ask the index for more subjects than wanted (some may lack consent), and again for more while it had more to give.
             for (let want = Math.max(4 * input.topK, 50); ; want *= 4) {
               const began = performance.now();
-              const hits = this.index.search(search.gallery.id, purpose, probe, want, search.threshold);
+              const hits = await this.ops.telemetry.span("index.search", { "face_id.gallery": search.gallery.id }, async () => this.index.search(search.gallery.id, purpose, probe, want, search.threshold));
               this.ops.telemetry.record("indexSearchDuration", (performance.now() - began) / 1000, { gallery: search.gallery.id });
               for (const hit of hits) {
                 if (taken === input.topK) break;

@@ -15,6 +15,7 @@ import type { Subject } from "../domain/subject.js";
 import type { Logger } from "../observability/logger.js";
 import type { TenantCaller } from "./access.js";
 import { findSubjectOrThrow } from "./subject.service.js";
+import { noTelemetry, type Telemetry } from "../domain/telemetry.port.js";
 
 /** A stable, non-reversible stand-in for a subject id in logs. */
 export function maskSubject(subjectId: string): string {
@@ -37,6 +38,7 @@ export class PolicyService {
     readonly policies: PolicySet,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   /** The policy in force for a tenant (an empty one, denying everything, when none is declared). */
@@ -79,10 +81,12 @@ export class PolicyService {
 
   /** Permit → the purpose's rules; deny → throws with the first reason (all of them in `reasons`). */
   async authorize(repos: Repositories, caller: TenantCaller, subjectId: string, operation: Operation, purpose: string): Promise<PurposePolicy> {
-    const policy = await this.policyOf(repos, caller.tenantId);
-    const subject = await findSubjectOrThrow(repos, caller.tenantId, subjectId);
-    const decision = await this.decideFor(repos, caller.tenantId, caller.label, policy, subject, operation, purpose);
-    return this.enforce(decision, caller, subjectId, operation, purpose);
+    return this.telemetry.span("policy.decide", { "face_id.policy.operation": operation, "face_id.policy.purpose": purpose }, async () => {
+      const policy = await this.policyOf(repos, caller.tenantId);
+      const subject = await findSubjectOrThrow(repos, caller.tenantId, subjectId);
+      const decision = await this.decideFor(repos, caller.tenantId, caller.label, policy, subject, operation, purpose);
+      return this.enforce(decision, caller, subjectId, operation, purpose);
+    });
   }
 
   private async decideFor(repos: Repositories, tenantId: string, actorLabel: string, policy: EffectivePolicy, subject: Subject, operation: Operation, purpose: string): Promise<PolicyDecision> {

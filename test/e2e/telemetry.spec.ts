@@ -75,12 +75,17 @@ describe("telemetry", () => {
       const capture = children(all, root!).find((s) => s.name === "inference.capture");
       expect(capture, `${op} capture`).toBeDefined();
       const stages = children(all, capture!).map((s) => s.name);
-      expect(stages).toEqual(expect.arrayContaining(["stage.decode", "stage.detect", "stage.landmarks", "stage.embed"]));
+      expect(stages).toEqual(expect.arrayContaining(["stage.decode", "stage.detect", "stage.landmarks", "stage.align", "stage.embed"]));
       for (const s of children(all, capture!)) {
         expect(s.startTime[0] * 1e3 + s.startTime[1] / 1e6).toBeGreaterThanOrEqual(capture!.startTime[0] * 1e3 + capture!.startTime[1] / 1e6 - 5);
       }
       expect(children(all, root!).some((s) => s.name === "db.transaction")).toBe(true);
+      expect(children(all, root!).some((s) => s.name === "policy.decide")).toBe(true);
     }
+    // Verification unwraps the subject's key from the vault, in a span of its own.
+    const verify = all.find((s) => s.name === "graphql verifyFace")!;
+    const below = (parent: ReadableSpan): ReadableSpan[] => children(all, parent).flatMap((c) => [c, ...below(c)]);
+    expect(below(verify).map((s) => s.name)).toContain("keys.fetch");
     // A refusal is an error span with its reason.
     spans.reset();
     await as(`mutation($s: ID!, $img: ImageInput!) { verifyFace(input: { subjectId: $s, purpose: "payment_verification", image: $img }) { match } }`, { s: subject, img });
@@ -112,7 +117,9 @@ describe("telemetry", () => {
     await as(`mutation($s: ID!) { withdrawConsent(subjectId: $s, purpose: "${P}") { destroyedTemplates } }`, { s: other });
     await as(`mutation($s: ID!) { openDataSubjectRequest(subjectId: $s, kind: ACCESS) { id } }`, { s: other });
     const gallery = (await as(`{ galleries(filter: { name: "staff" }) { edges { node { id } } } }`)).data!["galleries"].edges[0].node.id as string;
+    spans.reset();
     await as(`mutation($g: ID!, $img: ImageInput!) { identifyFace(input: { galleryId: $g, purpose: "${P}", image: $img }) { match } }`, { g: gallery, img });
+    expect((spans.getFinishedSpans() as ReadableSpan[]).some((s) => s.name === "index.search" && s.attributes["face_id.gallery"] === gallery)).toBe(true);
     const after = await metrics();
     const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
     expect(delta("faceid_consent_changes_total", { change: "grant" })).toBe(1);
