@@ -186,6 +186,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   gauges.push(
     observe("faceid_index_templates", "Templates held by the 1:N matching index, per gallery", () => services.index.sizes().map((s) => ({ value: s.templates, attributes: { gallery: s.galleryId } }))),
+    observe("faceid_retention_sweep_age_seconds", "Seconds since the last retention sweep of this process finished (grows when sweeps stop)", () =>
+      services.retention.lastSweepAt ? [{ value: (services.clock.now().getTime() - services.retention.lastSweepAt.getTime()) / 1000 }] : [],
+    ),
     observe("faceid_dsr_requests", "Data subject requests open, and open past their due date (state=overdue)", async () => {
       const c = await store.requests.countOpen(services.clock.now()).catch(() => null);
       return c ? [{ value: c.open, attributes: { state: "open" } }, { value: c.overdue, attributes: { state: "overdue" } }] : [];

@@ -10,10 +10,10 @@ export type TelemetryAttributes = Record<string, string | number | boolean>;
 
 /**
  * The counters services add to: audit events written (outcome) or lost (outcome UNWRITTEN);
- * consents granted and withdrawn (change); templates destroyed by the retention sweep
- * (reason); data keys re-wrapped by key rotations.
+ * consents granted and withdrawn (change); retention sweeps completed, and templates they
+ * destroyed (reason); data keys re-wrapped by key rotations.
  */
-export type CounterName = "auditEvents" | "consentChanges" | "retentionDeletions" | "keysRewrapped";
+export type CounterName = "auditEvents" | "consentChanges" | "retentionSweeps" | "retentionDeletions" | "keysRewrapped";
 
 /** The latencies services record (seconds): 1:N index searches, by gallery. */
 export type HistogramName = "indexSearchDuration";

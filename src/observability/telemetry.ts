@@ -115,6 +115,7 @@ export interface Instruments {
   /** Audit events written, and refusals or failures that could not be written. */
   auditEvents: Counter;
   consentChanges: Counter;
+  retentionSweeps: Counter;
   retentionDeletions: Counter;
   keysRewrapped: Counter;
   indexSearchDuration: Histogram;
@@ -133,6 +134,7 @@ export function instruments(): Instruments {
     decisions: meter.createCounter("faceid_decisions", { description: "Verification and identification decisions by outcome" }),
     auditEvents: meter.createCounter("faceid_audit_events", { description: "Audit events written by outcome (UNWRITTEN: a refusal or failure that could not be written)" }),
     consentChanges: meter.createCounter("faceid_consent_changes", { description: "Consents granted and withdrawn" }),
+    retentionSweeps: meter.createCounter("faceid_retention_sweeps", { description: "Retention sweeps completed" }),
     retentionDeletions: meter.createCounter("faceid_retention_deletions", { description: "Templates destroyed by the retention sweep, by reason" }),
     keysRewrapped: meter.createCounter("faceid_keys_rewrapped", { description: "Subject data keys re-wrapped under a tenant's new key version" }),
     indexSearchDuration: meter.createHistogram("faceid_index_search_duration_seconds", { description: "1:N matching index search latency", unit: "s" }),

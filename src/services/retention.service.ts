@@ -17,6 +17,9 @@ export interface SweepResult {
 export const RETENTION_ACTOR = "system:retention";
 
 export class RetentionService {
+  /** When the last sweep finished (null: none yet in this process); the operator's lag gauge reads it. */
+  lastSweepAt: Date | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly ops: OperationRunner,
@@ -40,7 +43,11 @@ export class RetentionService {
       if (expired > 0) this.ops.telemetry.count("retentionDeletions", expired, { reason: "RETENTION_EXPIRED" });
       if (ended > 0) this.ops.telemetry.count("retentionDeletions", ended, { reason: "CONSENT_ENDED" });
       await this.events.removed(due);
-      if (due.length < this.batchSize) return result;
+      if (due.length < this.batchSize) {
+        this.lastSweepAt = this.clock.now();
+        this.ops.telemetry.count("retentionSweeps", 1);
+        return result;
+      }
     }
   }
 }

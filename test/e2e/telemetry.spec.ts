@@ -128,6 +128,9 @@ describe("telemetry", () => {
     expect(delta("faceid_decisions_total", { kind: "identify", outcome: "match" })).toBe(1);
     expect(delta("faceid_index_search_duration_seconds_count", { gallery })).toBeGreaterThanOrEqual(1);
     expect(sample(after, "faceid_index_templates", { gallery })).toBe(1);
+    // The app's start ran a sweep: it is counted, and its age is known.
+    expect(sample(after, "faceid_retention_sweeps_total", {})).toBeGreaterThanOrEqual(1);
+    expect(after.some((s) => s.name === "faceid_retention_sweep_age_seconds" && s.value >= 0)).toBe(true);
     const ops = (m: typeof before, operation: string) => sample(m, "faceid_graphql_operations_total", { operation, outcome: "OK" });
     expect(ops(after, "verifyFace") - ops(before, "verifyFace")).toBe(1);
     expect(ops(after, "createSubject") - ops(before, "createSubject")).toBe(1);
