@@ -91,7 +91,7 @@ export function createServices(d: ServiceDeps) {
   const telemetry = d.telemetry ?? noTelemetry;
   const audit = new AuditService(d.store, d.clock, d.ids);
   const relay = new OutboxRelay(d.store, d.jobs, d.indexSync, d.clock, d.log, d.relay ?? DEFAULT_RELAY);
-  const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}) });
+  const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}), telemetry });
   const keys = new SubjectKeys(d.vault, d.crypto, telemetry);
   const policy = new PolicyService(d.policies, d.clock, d.log, telemetry);
   const index = new MatchingIndexService(d.store, keys, d.crypto, d.indexSync, d.log, d.indexOptions);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Ed25519Signer, publicKeyId, verifyEd25519 } from "../adapters/crypto/document-signer.js";
 import { chainEvent, GENESIS_HASH, type AuditEvent } from "./audit.js";
-import { buildAuditExport, streamAuditExport, verifyAuditExport } from "./audit-export.js";
+import { collectText, streamAuditExport, verifyAuditExport } from "./audit-export.js";
 import { signatureBlock, signDocument, verifySignedDocument } from "./signed-document.js";
 
 const signer = new Ed25519Signer(Buffer.alloc(32, 7));
@@ -25,7 +25,10 @@ const verify = (text: string, key?: string) => verifyAuditExport(text, verifyEd2
 describe("audit export", () => {
   const events = chain(8);
   const meta = { tenantId: "ten_1", from: new Date(0), to: new Date(Date.UTC(2027, 0)), exportedAt: new Date(Date.UTC(2026, 5)) };
-  const exportOf = (list: AuditEvent[], by = signer) => buildAuditExport(meta, list, by);
+  const once = async function* (list: AuditEvent[]) {
+    yield list;
+  };
+  const exportOf = (list: AuditEvent[], by = signer) => collectText(streamAuditExport(meta, once(list), by));
 
   it("verifies an untouched export, whole or from the middle of the chain", async () => {
     expect(verify(await exportOf(events), signer.publicKey)).toMatchObject({ valid: true, events: 8, tenantId: "ten_1", keyId: signer.keyId });

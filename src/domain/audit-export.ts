@@ -76,12 +76,10 @@ export async function* streamAuditExport(meta: AuditExportMeta, batches: AsyncIt
   yield JSON.stringify({ ...trailerBody, signature: signatureBlock(signer, new TextEncoder().encode(JSON.stringify(trailerBody))) }) + "\n";
 }
 
-/** The whole export as one string (small exports; the HTTP download streams instead). */
-export async function buildAuditExport(meta: AuditExportMeta, events: readonly AuditEvent[], signer: DocumentSigner): Promise<string> {
+/** A streamed export as one string (GraphQL's exportAuditTrail: short ranges; the HTTP download streams). */
+export async function collectText(parts: AsyncIterable<string>): Promise<string> {
   let text = "";
-  for await (const part of streamAuditExport(meta, (async function* () {
-    yield events;
-  })(), signer)) text += part;
+  for await (const part of parts) text += part;
   return text;
 }
 

@@ -40,6 +40,11 @@ export function validatePurpose(purpose: string): string {
   return purpose;
 }
 
+/** A list's check of its optional purpose filter (INVALID_INPUT for a malformed purpose), run by OperationRunner.listPage. */
+export function checkPurposeFilter(filter: { purpose?: string }): () => void {
+  return () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+}
+
 export const CONSENT_STATES = ["ACTIVE", "WITHDRAWN", "EXPIRED", "PENDING"] as const;
 export type ConsentState = (typeof CONSENT_STATES)[number];
 

@@ -64,6 +64,12 @@ export function daysLeft(request: DataSubjectRequest, now: Date): number {
   return Math.ceil((request.dueAt.getTime() - now.getTime()) / 86_400_000);
 }
 
+/** REQUEST_STATE unless the request may be carried out now (identity verified; not yet answered, or failed). */
+export function requireFulfillable(request: DataSubjectRequest): void {
+  if (request.status === "IN_PROGRESS" || request.status === "FAILED") return;
+  throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
+}
+
 export function extendDueDate(request: DataSubjectRequest, reason: string): Date {
   if (request.extendedAt !== null) throw new DomainError("REQUEST_STATE", "the request was already extended once (at most two further months in all)");
   if (request.status === "COMPLETED" || request.status === "REJECTED") throw new DomainError("REQUEST_STATE", `the request is ${request.status.toLowerCase()}`);

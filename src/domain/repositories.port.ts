@@ -175,8 +175,8 @@ export interface AuditRepository {
   /** Events in sequence order, after `afterSeq` and up to `upToSeq`, at most `limit` (all when undefined). */
   list(tenantId: string, opts?: { afterSeq?: number; upToSeq?: number; limit?: number }): Promise<AuditEvent[]>;
   /** Events with from <= at < to, in sequence order. */
-  /** Events at times [from, to), in sequence order; a page of them after `afterSeq` when given. */
-  listBetween(tenantId: string, from: Date, to: Date, page?: { afterSeq: number; limit: number }): Promise<AuditEvent[]>;
+  /** Up to `limit` events at times [from, to) after `afterSeq`, in sequence order. */
+  listBetween(tenantId: string, from: Date, to: Date, page: { afterSeq: number; limit: number }): Promise<AuditEvent[]>;
   /** The event just before sequence number `seq` (null for the first). */
   listForSubject(tenantId: string, subjectId: string): Promise<AuditEvent[]>;
   /** One page of the tenant's events matching the filter, newest first (seq descending). */

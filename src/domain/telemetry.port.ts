@@ -9,11 +9,11 @@ import type { TraceCarrier } from "./jobs.port.js";
 export type TelemetryAttributes = Record<string, string | number | boolean>;
 
 /**
- * The counters services add to: audit events written (outcome) or lost (outcome UNWRITTEN);
+ * The counters services add to: 1:1 and 1:N decisions (kind, outcome); audit events written (outcome) or lost (outcome UNWRITTEN);
  * consents granted and withdrawn (change); retention sweeps completed, and templates they
  * destroyed (reason); data keys re-wrapped by key rotations.
  */
-export type CounterName = "auditEvents" | "consentChanges" | "retentionSweeps" | "retentionDeletions" | "keysRewrapped";
+export type CounterName = "decisions" | "auditEvents" | "consentChanges" | "retentionSweeps" | "retentionDeletions" | "keysRewrapped";
 
 /** The latencies services record (seconds): 1:N index searches, by gallery. */
 export type HistogramName = "indexSearchDuration";

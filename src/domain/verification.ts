@@ -19,7 +19,8 @@ export interface VerificationDecision {
  * itself is not shown there): well above (by BAND_MARGIN or more), above, just below (within
  * BAND_MARGIN), or below.
  */
-export type ScoreBand = "CLEAR_MATCH" | "MATCH" | "NEAR_MISS" | "NO_MATCH";
+export const SCORE_BANDS = ["CLEAR_MATCH", "MATCH", "NEAR_MISS", "NO_MATCH"] as const;
+export type ScoreBand = (typeof SCORE_BANDS)[number];
 export const BAND_MARGIN = 0.1;
 
 export function scoreBand(score: number, threshold: number): ScoreBand {

@@ -74,11 +74,17 @@ export function apiKeyIdOf(key: string | undefined): string | undefined {
 export const SESSION_COOKIE = "fid_session";
 export const CSRF_COOKIE = "fid_csrf";
 
-/** The value of one cookie of the request, or undefined. */
+/** The value of one cookie of the request, or undefined (also when it is not validly encoded). */
 export function cookieOf(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ import type { Services } from "../app/services.js";
 import { DomainError } from "../domain/errors.js";
 import { apiKeyIdOf, createContext, presentedApiKey } from "../graphql/context.js";
 import type { Logger } from "../observability/logger.js";
-import { sendDomainError, sendJson } from "./http-errors.js";
+import { sendDomainError, sendJson, sendThrottled } from "./http-errors.js";
 import type { Throttle } from "./throttle.js";
 
 function instant(value: string | null, name: string): Date {
@@ -36,7 +36,7 @@ export function exportRoutes(o: { services: Services; throttle: Throttle; log: L
     const address = req.socket.remoteAddress ?? "unknown";
     const wait = await o.throttle.admit(apiKeyIdOf(presentedApiKey(header)), address);
     if (wait !== null) {
-      sendJson(res, 429, { error: { reason: "THROTTLED", message: `too many requests; retry in ${wait} s`, retryAfter: wait, retryable: true } }, { "retry-after": String(wait) });
+      sendThrottled(res, wait, "too many requests");
       return true;
     }
     let lines: AsyncIterable<string>;

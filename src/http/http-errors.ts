@@ -29,6 +29,11 @@ export function sendJson(res: http.ServerResponse, status: number, value: unknow
   res.end(JSON.stringify(value));
 }
 
+/** Answers "too many requests" (429, Retry-After) in the plain `{error}` form. */
+export function sendThrottled(res: http.ServerResponse, wait: number, message: string): void {
+  sendJson(res, 429, { error: { reason: "THROTTLED", message: `${message}; retry in ${wait} s`, retryAfter: wait, retryable: true } }, { "retry-after": String(wait) });
+}
+
 /** Answers a domain error as `{error: {reason, message, …details}}`; anything else is rethrown (an internal error). */
 export function sendDomainError(res: http.ServerResponse, e: unknown): void {
   if (!isDomainError(e)) throw e;

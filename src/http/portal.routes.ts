@@ -14,12 +14,11 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
-import { isDomainError } from "../domain/errors.js";
-import { sendDomainError, sendJson } from "./http-errors.js";
+import { DomainError, isDomainError } from "../domain/errors.js";
+import { sendDomainError, sendJson, sendThrottled } from "./http-errors.js";
 import { cookieOf, CSRF_COOKIE, SESSION_COOKIE } from "../graphql/context.js";
 import type { PortalUserService } from "../services/portal-user.service.js";
 import type { Throttle } from "./throttle.js";
-
 
 /** Strict: only the portal's own script, styles and API; no inline code, no framing. */
 export const PORTAL_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -47,7 +46,6 @@ export function portalRoutes(o: PortalRoutesOptions) {
     `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAgeSeconds}; SameSite=Strict${httpOnly ? "; HttpOnly" : ""}${o.secureCookies ? "; Secure" : ""}`;
 
   const send = (res: http.ServerResponse, status: number, value: unknown, cookies: string[] = []) => sendJson(res, status, value, cookies.length > 0 ? { "set-cookie": cookies } : {});
-  const failure = sendDomainError;
 
   async function json(req: http.IncomingMessage): Promise<Record<string, unknown> | null> {
     const chunks: Buffer[] = [];
@@ -66,7 +64,12 @@ export function portalRoutes(o: PortalRoutesOptions) {
   }
 
   async function serveStatic(res: http.ServerResponse, pathname: string): Promise<void> {
-    const rel = decodeURIComponent(pathname.replace(/^\/portal\/?/, ""));
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname.replace(/^\/portal\/?/, ""));
+    } catch {
+      throw new DomainError("INVALID_INPUT", "the address is not valid");
+    }
     const file = path.resolve(o.staticDir, rel);
     const inside = file.startsWith(path.resolve(o.staticDir) + path.sep);
     const target = inside && path.extname(file) !== "" && existsSync(file) ? file : path.join(o.staticDir, "index.html");
@@ -94,8 +97,7 @@ export function portalRoutes(o: PortalRoutesOptions) {
       if (url.pathname === "/portal/api/sign-in" && req.method === "POST") {
         const wait = await o.throttle.authBlocked(address);
         if (wait !== null) {
-          res.setHeader("retry-after", String(wait));
-          send(res, 429, { error: { reason: "THROTTLED", message: `too many failed sign-ins; retry in ${wait} s`, retryAfter: wait } });
+          sendThrottled(res, wait, "too many failed sign-ins");
           return true;
         }
         const body = await json(req);
@@ -110,7 +112,7 @@ export function portalRoutes(o: PortalRoutesOptions) {
           send(res, 200, { user: s.user, expiresAt: s.expiresAt }, [cookie(SESSION_COOKIE, s.sessionToken, age, true), cookie(CSRF_COOKIE, s.csrfToken, age, false)]);
         } catch (e) {
           if (isDomainError(e) && e.kind === "UNAUTHENTICATED") await o.throttle.authFailed(address);
-          failure(res, e);
+          sendDomainError(res, e);
         }
         return true;
       }
@@ -138,7 +140,7 @@ export function portalRoutes(o: PortalRoutesOptions) {
       await serveStatic(res, url.pathname);
       return true;
     } catch (e) {
-      failure(res, e);
+      sendDomainError(res, e);
       return true;
     }
   };

@@ -15,7 +15,7 @@ import { context, metrics, propagation, ROOT_CONTEXT, SpanStatusCode, trace, typ
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { PeriodicExportingMetricReader, type MetricReader } from "@opentelemetry/sdk-metrics";
+import { PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { isDomainError } from "../domain/errors.js";
@@ -34,8 +34,6 @@ export interface TelemetryOptions {
   env?: NodeJS.ProcessEnv;
   /** Instead of what the environment says (tests: an in-memory exporter). */
   spanProcessors?: SpanProcessor[];
-  /** Extra metric readers (tests: an in-memory reader). */
-  metricReaders?: MetricReader[];
 }
 
 /** Starts the SDK once for the process; later calls return what the first one started. */
@@ -55,7 +53,6 @@ export function startTelemetry(opts: TelemetryOptions = {}): { prometheus: Prome
       ...(prometheus ? [prometheus] : []),
       // OTLP/HTTP to OTEL_EXPORTER_OTLP_(METRICS_)ENDPOINT, every OTEL_METRIC_EXPORT_INTERVAL ms (60 s).
       ...(wanted.includes("otlp") ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: Number(env["OTEL_METRIC_EXPORT_INTERVAL"] ?? 60_000) })] : []),
-      ...(opts.metricReaders ?? []),
     ],
     // Logs stay JSON lines on stderr (with trace ids): no log exporter.
     logRecordProcessors: [],
@@ -100,15 +97,15 @@ export async function inSpan<T>(name: string, attributes: Attributes, work: (spa
 }
 
 /** A finished piece of work as a span (stage timings measured in a worker thread). */
-export function recordSpan(name: string, start: number, end: number, attributes: Attributes = {}): void {
-  tracer().startSpan(name, { startTime: start, attributes }).end(end);
+export function recordSpan(name: string, start: number, end: number): void {
+  tracer().startSpan(name, { startTime: start }).end(end);
 }
 
 export interface Instruments {
   /** GraphQL operations by root field and outcome (OK or the error code). */
   operations: Counter;
   operationDuration: Histogram;
-  /** Face stages (decode, detect, landmarks, embed, checks) and the whole capture, seconds. */
+  /** Face stages (StageTiming's names) and the whole capture or inspection, seconds. */
   stageDuration: Histogram;
   /** 1:1 and 1:N decisions by kind and outcome. */
   decisions: Counter;

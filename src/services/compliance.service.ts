@@ -5,7 +5,7 @@
  * public key that checks every signed document.
  */
 import type { Clock } from "../domain/clock.port.js";
-import { streamAuditExport } from "../domain/audit-export.js";
+import { collectText, streamAuditExport } from "../domain/audit-export.js";
 import { DomainError } from "../domain/errors.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { DocumentSigner } from "../domain/signer.port.js";
@@ -63,9 +63,7 @@ export class ComplianceService {
 
   /** The same export as one string (GraphQL's exportAuditTrail; long ranges are better downloaded from /exports/audit). */
   async exportAudit(actor: Actor, from: Date, to: Date): Promise<string> {
-    let text = "";
-    for await (const part of await this.streamAudit(actor, from, to)) text += part;
-    return text;
+    return collectText(await this.streamAudit(actor, from, to));
   }
 
   /**

@@ -7,7 +7,7 @@
  * the expiry time destroys the templates.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
-import { CONSENT_METHODS, activeConsentFor, validatePurpose, type Consent, type ConsentFilter, type ConsentMethod } from "../domain/consent.js";
+import { CONSENT_METHODS, activeConsentFor, checkPurposeFilter, validatePurpose, type Consent, type ConsentFilter, type ConsentMethod } from "../domain/consent.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
 import { DomainError } from "../domain/errors.js";
 import { lapseJobId } from "../domain/jobs.port.js";
@@ -54,7 +54,7 @@ export class ConsentService {
 
   /** The tenant's consents (the consents report), a page at a time; audited as one LIST_CONSENTS event. */
   async list(actor: Actor, filter: ConsentFilter, page: PageRequest): Promise<Page<Consent>> {
-    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    const check = checkPurposeFilter(filter);
     return this.ops.listPage(actor, { action: "LIST_CONSENTS", scope: "subjects:read" }, check, (tx, caller) => tx.consents.list(caller.tenantId, filter, page, this.clock.now()));
   }
 

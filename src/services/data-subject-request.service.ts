@@ -16,6 +16,7 @@ import {
   type DataSubjectRequest,
   type RequestFilter,
   type RequestKind,
+  requireFulfillable,
 } from "../domain/data-subject-request.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
 import { DomainError } from "../domain/errors.js";
@@ -134,9 +135,7 @@ export class DataSubjectRequestService {
   async fulfil(actor: Actor, requestId: string): Promise<FulfilResult> {
     return this.ops.use(actor, { action: "FULFIL_DSR", targetId: requestId, scope: "compliance:write" }, async ({ caller, ctx }) => {
       const request = await this.findOrThrow(caller.tenantId, requestId);
-      if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
-        throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
-      }
+      requireFulfillable(request);
       if (request.kind === "RECTIFICATION") throw new DomainError("REQUEST_STATE", "a rectification is fulfilled by rectifySubject, with the corrected values");
       if (request.kind === "ERASURE") {
         // A subject under legal hold is refused before anything is marked or touched.
@@ -178,9 +177,7 @@ export class DataSubjectRequestService {
         const request = await tx.requests.findForUpdate(caller.tenantId, requestId);
         if (!request) throw new DomainError("REQUEST_NOT_FOUND", "no such data subject request");
         if (request.kind !== "RECTIFICATION") throw new DomainError("REQUEST_STATE", `this is an ${request.kind.toLowerCase()} request, not a rectification`);
-        if (request.status !== "IN_PROGRESS" && request.status !== "FAILED") {
-          throw new DomainError("REQUEST_STATE", request.status === "AWAITING_IDENTITY" ? "verify the requester's identity first" : `the request is ${request.status.toLowerCase()}`);
-        }
+        requireFulfillable(request);
         const subject = await findSubjectOrThrow(tx, caller.tenantId, request.subjectId);
         if (subject.legalHoldSince) throw new DomainError("LEGAL_HOLD", "the subject is under legal hold; its records are kept as they are until it is released");
         if (fields.externalRef !== undefined) {

@@ -15,7 +15,7 @@
  */
 import { checksFor, enforceCapture } from "./capture-policy.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
-import { validatePurpose } from "../domain/consent.js";
+import { checkPurposeFilter, validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
 import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Gallery } from "../domain/gallery.js";
@@ -66,7 +66,7 @@ export class IdentificationService {
 
   /** The tenant's identifications, newest first, without candidates or scores (scope audit:read; audited). */
   async list(actor: Actor, filter: IdentificationFilter, page: PageRequest): Promise<Page<IdentificationSummary>> {
-    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    const check = checkPurposeFilter(filter);
     return this.ops.listPage(actor, { action: "LIST_IDENTIFICATIONS", scope: "audit:read" }, check, (tx, caller) => tx.identifications.list(caller.tenantId, filter, page));
   }
 
@@ -91,7 +91,7 @@ export class IdentificationService {
       const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "identify"), galleries.map((g) => g.modelId));
       try {
         enforceCapture(rule, "identify", capture);
-        return await this.ops.transaction(async (tx, audit) => {
+        const result = await this.ops.transaction(async (tx, audit) => {
           const policy = await this.policy.policyOf(tx, caller.tenantId);
           const found: (IdentificationCandidate & { margin: number })[] = [];
           const seen = new Set<string>();
@@ -134,6 +134,8 @@ export class IdentificationService {
           audit.record({ ...ctx, purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
           return { decisionId, match: candidates.length > 0, candidates, threshold, reviewThreshold, modelId: gallery.modelId, face: capture.face, searchedTemplates };
         });
+        this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: result.match ? "match" : "no_match" });
+        return result;
       } finally {
         wipeCapture(capture);
       }

@@ -80,12 +80,12 @@ export class MatchingIndexService implements TemplateEvents, ErasureParticipant 
     return [...g.byPurpose.values()].reduce((n, ix) => n + ix.size, 0);
   }
 
-  /** Which kind of index serves each purpose of the gallery. */
   /** Templates held per gallery (every purpose), for the operator's metrics. */
   sizes(): { galleryId: string; templates: number }[] {
     return [...this.galleries].map(([galleryId, g]) => ({ galleryId, templates: [...g.byPurpose.values()].reduce((n, ix) => n + ix.size, 0) }));
   }
 
+  /** Which kind of index serves each purpose of the gallery. */
   info(galleryId: string): IndexInfo[] {
     const g = this.galleries.get(galleryId);
     const bad = [...(this.quarantine.get(galleryId)?.values() ?? [])].map((q) => q.purpose);

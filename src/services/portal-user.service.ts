@@ -139,7 +139,7 @@ export class PortalUserService {
     const user = tenant && normalised ? await this.store.portalUsers.findByEmail(tenant.id, normalised) : null;
     if (!tenant || !user) {
       // The same hashing work as for a real user, so timing does not tell who exists.
-      await this.passwords.verify(password, await this.passwords.decoy);
+      await this.passwords.verify(password, await this.passwords.decoy());
       if (tenant) await this.ops.run({ tenantId: tenant.id, actor: SIGN_IN_ACTOR, action: "PORTAL_SIGN_IN" }, () => Promise.reject(invalid()));
       throw invalid();
     }
@@ -208,10 +208,11 @@ export class PortalUserService {
   async signOut(sessionToken: string): Promise<void> {
     const session = await this.store.portalSessions.find(sha256(sessionToken));
     if (!session) return;
-    await this.ops.run({ tenantId: session.tenantId, actor: `user:${session.userId}`, action: "PORTAL_SIGN_OUT" }, () =>
+    const ctx = { tenantId: session.tenantId, actor: `user:${session.userId}`, action: "PORTAL_SIGN_OUT" };
+    await this.ops.run(ctx, () =>
       this.ops.transaction(async (tx, audit) => {
         await tx.portalSessions.delete(session.id);
-        audit.record({ tenantId: session.tenantId, actor: `user:${session.userId}`, action: "PORTAL_SIGN_OUT", outcome: "SUCCESS" });
+        audit.record({ ...ctx, outcome: "SUCCESS" });
       }),
     );
   }

@@ -8,7 +8,7 @@ import type { Consent } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
-import { validatePurpose } from "../domain/consent.js";
+import { checkPurposeFilter, validatePurpose } from "../domain/consent.js";
 import { subjectFieldProblems, type Subject, type SubjectFilter } from "../domain/subject.js";
 import type { TemplateFilter, TemplateMetadata } from "../domain/template.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
@@ -110,7 +110,7 @@ export class SubjectService {
 
   /** The tenant's templates, metadata only (never the encrypted vector), a page at a time; audited as LIST_TEMPLATES. */
   async listTemplates(actor: Actor, filter: TemplateFilter, page: PageRequest): Promise<Page<TemplateMetadata>> {
-    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    const check = checkPurposeFilter(filter);
     return this.ops.listPage(actor, { action: "LIST_TEMPLATES", scope: "subjects:read" }, check, (tx, caller) => tx.templates.listPage(caller.tenantId, filter, page));
   }
 

@@ -13,7 +13,7 @@
  * says so, and a session given is consumed before the image is read, whatever the outcome.
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
-import { validatePurpose } from "../domain/consent.js";
+import { checkPurposeFilter, validatePurpose } from "../domain/consent.js";
 import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
@@ -65,7 +65,7 @@ export class VerificationService {
 
   /** The tenant's verification decisions, newest first (scope audit:read; audited). */
   async list(actor: Actor, filter: VerificationFilter, page: PageRequest): Promise<Page<VerificationDecision>> {
-    const check = () => void (filter.purpose !== undefined && validatePurpose(filter.purpose));
+    const check = checkPurposeFilter(filter);
     return this.ops.listPage(actor, { action: "LIST_VERIFICATIONS", scope: "audit:read" }, check, (tx, caller) => tx.verifications.list(caller.tenantId, filter, page));
   }
 
@@ -112,6 +112,7 @@ export class VerificationService {
         }
         audit.record({ ...ctx, purpose, outcome: "SUCCESS", reason: result.match ? "MATCH" : "NO_MATCH" });
       });
+      this.ops.telemetry.count("decisions", 1, { kind: "verify", outcome: result.match ? "match" : "no_match" });
       return {
         decisionId,
         match: result.match,

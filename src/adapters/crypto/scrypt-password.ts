@@ -20,6 +20,7 @@ export function scryptHasher(cost: { N: number; r: number; p: number } = { N: 2 
     const key = await derive(password, salt, cost);
     return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64url"), key.toString("base64url")].join("$");
   };
+  let decoy: Promise<string> | undefined;
   return {
     hash,
     async verify(password, stored) {
@@ -29,6 +30,9 @@ export function scryptHasher(cost: { N: number; r: number; p: number } = { N: 2 
       const given = await derive(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
-    decoy: hash(randomBytes(24).toString("base64url")),
+    decoy() {
+      decoy ??= hash(randomBytes(24).toString("base64url"));
+      return decoy;
+    },
   };
 }

@@ -35,12 +35,8 @@ export class PrismaAuditRepository implements AuditRepository {
     return rows.map(toEvent);
   }
 
-  async listBetween(tenantId: string, from: Date, to: Date, page?: { afterSeq: number; limit: number }): Promise<AuditEvent[]> {
-    const rows = await this.db.auditEvent.findMany({
-      where: { tenantId, at: { gte: from, lt: to }, ...(page ? { seq: { gt: page.afterSeq } } : {}) },
-      orderBy: { seq: "asc" },
-      ...(page ? { take: page.limit } : {}),
-    });
+  async listBetween(tenantId: string, from: Date, to: Date, page: { afterSeq: number; limit: number }): Promise<AuditEvent[]> {
+    const rows = await this.db.auditEvent.findMany({ where: { tenantId, at: { gte: from, lt: to }, seq: { gt: page.afterSeq } }, orderBy: { seq: "asc" }, take: page.limit });
     return rows.map(toEvent);
   }
 

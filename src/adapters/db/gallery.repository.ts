@@ -3,7 +3,7 @@ import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { given, keysetPage } from "./keyset.js";
 import type { GalleryRepository } from "../../domain/repositories.port.js";
-import type { Db } from "./prisma-db.js";
+import { lockRow, type Db } from "./prisma-db.js";
 
 export class PrismaGalleryRepository implements GalleryRepository {
   constructor(private readonly db: Db) {}
@@ -47,9 +47,8 @@ export class PrismaGalleryRepository implements GalleryRepository {
     await this.db.gallery.updateMany({ where: { id, tenantId }, data: { name } });
   }
 
-  async lock(tenantId: string, id: string): Promise<boolean> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Gallery" WHERE "id" = ${id} AND "tenantId" = ${tenantId} FOR UPDATE`;
-    return rows.length > 0;
+  lock(tenantId: string, id: string): Promise<boolean> {
+    return lockRow(this.db, "Gallery", tenantId, id);
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { keysetPage } from "./keyset.js";
 import type { RequestRepository } from "../../domain/repositories.port.js";
-import type { Db } from "./prisma-db.js";
+import { lockRow, type Db } from "./prisma-db.js";
 
 type Row = Omit<DataSubjectRequest, "kind" | "status"> & { kind: string; status: string };
 const toRequest = (r: Row): DataSubjectRequest => ({ ...r, kind: r.kind as RequestKind, status: r.status as RequestStatus });
@@ -16,8 +16,7 @@ export class PrismaRequestRepository implements RequestRepository {
   }
 
   async findForUpdate(tenantId: string, id: string): Promise<DataSubjectRequest | null> {
-    const locked = await this.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "DataSubjectRequest" WHERE "id" = ${id} AND "tenantId" = ${tenantId} FOR UPDATE`;
-    return locked.length > 0 ? this.find(tenantId, id) : null;
+    return (await lockRow(this.db, "DataSubjectRequest", tenantId, id)) ? this.find(tenantId, id) : null;
   }
 
   async find(tenantId: string, id: string): Promise<DataSubjectRequest | null> {

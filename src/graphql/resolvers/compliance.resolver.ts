@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { REQUEST_STATUSES, type RequestFilter } from "../../domain/data-subject-request.js";
+import { daysLeft, REQUEST_STATUSES, type RequestFilter } from "../../domain/data-subject-request.js";
 import { DomainError } from "../../domain/errors.js";
 import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import type { RequestView } from "../../services/data-subject-request.service.js";
@@ -68,7 +68,7 @@ export class ComplianceResolver {
     const r = await ctx.services.requests.fulfil(await ctx.tenantActor(), requestId);
     const now = ctx.services.clock.now();
     return {
-      request: toRequestType({ request: r.request, daysLeft: Math.ceil((r.request.dueAt.getTime() - now.getTime()) / 86_400_000) }),
+      request: toRequestType({ request: r.request, daysLeft: daysLeft(r.request, now) }),
       document: r.document,
       erasure: r.erasure,
     };
@@ -88,7 +88,7 @@ export class ComplianceResolver {
       ...(input.dateOfBirth != null ? { dateOfBirth: parseDay(input.dateOfBirth, "dateOfBirth") } : {}),
     };
     const request = await ctx.services.requests.rectify(actor, requestId, fields);
-    return toRequestType({ request, daysLeft: Math.ceil((request.dueAt.getTime() - ctx.services.clock.now().getTime()) / 86_400_000) });
+    return toRequestType({ request, daysLeft: daysLeft(request, ctx.services.clock.now()) });
   }
 
   @Query(() => RetentionForecastType, { description: "Deletions due by retention in the next 7 and 30 days. Scope compliance:read." })

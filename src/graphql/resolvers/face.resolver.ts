@@ -8,14 +8,7 @@ import { GalleryConnectionType, GalleryDeletionType, GalleryFilterInput, Gallery
 import { PageArgs, presentFields, toConnection, type ConnectionShape } from "../types/page.type.js";
 import { encodeCursor, pageRequest } from "../../domain/pagination.js";
 import { TenantActor } from "../actor.decorator.js";
-import { instruments } from "../../observability/telemetry.js";
 import type { Actor } from "../../domain/tenant.js";
-
-/** Counts a decision by kind and outcome (faceid_decisions). */
-function countDecision<T extends { match: boolean }>(kind: "verify" | "identify", decision: T): T {
-  instruments().decisions.add(1, { kind, outcome: decision.match ? "match" : "no_match" });
-  return decision;
-}
 
 @Resolver()
 export class FaceResolver {
@@ -101,12 +94,12 @@ export class FaceResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg("input", () => VerifyFaceInput) { subjectId, purpose, image, livenessSessionId }: VerifyFaceInput,
   ): Promise<VerificationType> {
-    return countDecision("verify", await ctx.services.verification.verify(actor, {
+    return ctx.services.verification.verify(actor, {
       subjectId,
       purpose,
       image: () => readImageInput(image, ctx.services.maxImageBytes),
       livenessSessionId: livenessSessionId ?? undefined,
-    }));
+    });
   }
 
   @Mutation(() => IdentificationType, {
@@ -118,7 +111,7 @@ export class FaceResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg("input", () => IdentifyFaceInput) { galleryId, purpose, image, topK }: IdentifyFaceInput,
   ): Promise<IdentificationType> {
-    return countDecision("identify", await ctx.services.identification.identify(actor, { galleryId, purpose, topK, image: () => readImageInput(image, ctx.services.maxImageBytes) }));
+    return ctx.services.identification.identify(actor, { galleryId, purpose, topK, image: () => readImageInput(image, ctx.services.maxImageBytes) });
   }
 
   @Query(() => [GalleryIndexType], { description: "How the gallery's templates are searched, per purpose: EXACT up to INDEX_EXACT_MAX templates, HNSW beyond." })

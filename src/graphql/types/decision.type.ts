@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Connection } from "./page.type.js";
+import { SCORE_BANDS } from "../../domain/verification.js";
 
 export enum ScoreBandGql {
   CLEAR_MATCH = "CLEAR_MATCH",
@@ -11,6 +12,7 @@ registerEnumType(ScoreBandGql, {
   name: "ScoreBand",
   description: "Where a score stood against its threshold: CLEAR_MATCH (0.1 or more above), MATCH, NEAR_MISS (less than 0.1 below), NO_MATCH.",
 });
+if (Object.values(ScoreBandGql).join() !== SCORE_BANDS.join()) throw new Error("ScoreBand enum out of step with the domain");
 
 @ObjectType("VerificationRecord", { description: "A recorded 1:1 decision as operators see it: the outcome and its score band, never the score or any vector." })
 export class VerificationRecordType {

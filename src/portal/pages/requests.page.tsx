@@ -28,6 +28,13 @@ const OPEN = ["AWAITING_IDENTITY", "IN_PROGRESS", "FAILED"];
 
 const urgency = (r: Req) => (!OPEN.includes(r.status) ? "done" : r.daysLeft < 0 ? "overdue" : r.daysLeft <= 7 ? "soon" : "ok");
 const col = createColumnHelper<Req>();
+interface StoreReport {
+  store: string;
+  status: string;
+  items: number;
+}
+const st = createColumnHelper<StoreReport>();
+const storeColumns = [st.accessor("store", { header: "Store" }), st.accessor("status", { header: "Status" }), st.accessor("items", { header: "Items" })];
 
 export function RequestsPage() {
   const selected = new URLSearchParams(window.location.search).get("id");
@@ -57,7 +64,7 @@ function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
   const r = useLoad(() => gql(`query($id: ID!) { dataSubjectRequest(id: $id) { ${FIELDS} } }`, { id }), [id]);
   const { reload } = r;
   const action = useAction(useCallback(() => (reload(), onChange()), [reload, onChange]));
-  const [stores, setStores] = useState<{ store: string; status: string; items: number }[] | null>(null);
+  const [stores, setStores] = useState<StoreReport[] | null>(null);
   const [document, setDocument] = useState<string | null>(null);
 
   const run = (what: string, query: string, vars: Record<string, unknown> = {}) => action.run(`${what}.`, query, { id, ...vars });
@@ -84,7 +91,7 @@ function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
   const q = r.data?.dataSubjectRequest as Req | undefined;
   if (r.error) return <Problem error={r.error} />;
   if (!q) return <p>Loading…</p>;
-  const report = stores ?? (q.kind === "ERASURE" && q.result ? (JSON.parse(q.result) as { stores?: { store: string; status: string; items: number }[] }).stores ?? null : null);
+  const report = stores ?? (q.kind === "ERASURE" && q.result ? (JSON.parse(q.result) as { stores?: StoreReport[] }).stores ?? null : null);
   return (
     <section className="panel" aria-label="Request">
       <h2>
@@ -153,27 +160,7 @@ function RequestPanel({ id, onChange }: { id: string; onChange: () => void }) {
         )}
       </div>
       {action.feedback}
-      {report && (
-        <table className="data">
-          <caption>Erasure, store by store</caption>
-          <thead>
-            <tr>
-              <th scope="col">Store</th>
-              <th scope="col">Status</th>
-              <th scope="col">Items</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.map((s) => (
-              <tr key={s.store}>
-                <td>{s.store}</td>
-                <td>{s.status}</td>
-                <td>{s.items}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {report && <DataTable caption="Erasure, store by store" columns={storeColumns} data={report} />}
     </section>
   );
 }
