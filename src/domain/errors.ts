@@ -62,6 +62,9 @@ export const ERROR_REASONS = {
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",
   MIGRATION_IN_PROGRESS: "CONFLICT",
+  // Enrollment under a purpose whose policy refuses duplicates: the face matches another
+  // subject already in the gallery (who is never named).
+  DUPLICATE_FACE: "CONFLICT",
   REQUEST_STATE: "CONFLICT",
   // What the call refers to (a gallery, a subject) was deleted by a concurrent call.
   CONCURRENTLY_DELETED: "CONFLICT",

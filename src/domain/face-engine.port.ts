@@ -25,6 +25,60 @@ export type FacePick =
   /** The face nearest the image centre (how LFW labels its images). */
   | "center";
 
+/** Which faces one `process` call works on: one picked face, or every face ("all"). */
+export type FaceSelection = FacePick | "all";
+
+/** An image point in pixels (x, y). */
+export type ImagePoint = [number, number];
+
+/**
+ * What one pass of the pipeline over an image should produce. Everything not asked for is
+ * skipped (the detector always runs): a plan for detection alone embeds nothing.
+ */
+export interface ProcessPlan {
+  /** Which faces: one chosen face (NO_FACE / MULTIPLE_FACES as for capture), or all of them, largest first. */
+  faces: FaceSelection;
+  /** With "all": at most this many faces (the largest) are processed; `faceCount` still counts every one. */
+  maxFaces?: number;
+  /** Measures besides the embedding (quality, liveness, attributes), per processed face. */
+  checks?: CaptureChecks;
+  /** Embed each processed face with these models (none: no embedding is made). */
+  models?: readonly string[];
+  /** Return each face's five alignment points. */
+  fivePoints?: boolean;
+  /** Return each face's dense landmarks (the 468-point mesh, x, y, z in pixels). */
+  denseLandmarks?: boolean;
+}
+
+/** One face of a processed image: what the plan asked for. */
+export interface ProcessedFace {
+  face: DetectedFace;
+  /** Image-left eye, image-right eye, nose tip, mouth's image-left and image-right corners. */
+  fivePoints?: ImagePoint[];
+  /** The dense mesh, x, y, z in image pixels (z grows away from the camera). */
+  denseLandmarks?: [number, number, number][];
+  measures?: FaceMeasures;
+  liveness?: LivenessScore;
+  attributes?: FaceAttributes;
+  /** Embedding per model asked for. Biometric data: wipe once used. */
+  embeddings: Record<string, Float32Array>;
+}
+
+export interface ImageProcessing {
+  imageWidth: number;
+  imageHeight: number;
+  /** Every face the detector found (more than `faces` when maxFaces cut them). */
+  faceCount: number;
+  /** The faces processed, the chosen one or the largest first. */
+  faces: ProcessedFace[];
+  stageTimings: readonly StageTiming[];
+}
+
+/** Wipes every embedding of a processed image. */
+export function wipeProcessing(result: ImageProcessing): void {
+  for (const f of result.faces) for (const e of Object.values(f.embeddings)) e.fill(0);
+}
+
 /** What to measure besides the embedding (each costs a few ms; see models/README.md). */
 export interface CaptureChecks {
   /** Capture-quality measures (size, blur, exposure, pose, eyes, frame). */
@@ -170,4 +224,10 @@ export interface FaceEngine {
   capture(image: Uint8Array, pick: FacePick, checks?: CaptureChecks, models?: readonly string[]): Promise<FaceCapture>;
   /** The checks alone, without making an embedding (attribute analysis needs none). Same errors as capture. */
   inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection>;
+  /**
+   * The one pass behind capture and inspect: decode, detect, then for each face the plan
+   * selects, what it asks for. With `faces: "all"` an image without a face gives no faces
+   * (not NO_FACE). Same errors as capture otherwise.
+   */
+  process(image: Uint8Array, plan: ProcessPlan): Promise<ImageProcessing>;
 }

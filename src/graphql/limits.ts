@@ -17,20 +17,29 @@ import { DomainError } from "../domain/errors.js";
 const INFERENCE_EXTENSION = "inferences";
 
 /**
- * Field extensions for a field that runs face inference: once per call, or once per
- * item of the list argument named (e.g. the frames of a liveness session).
+ * Field extensions for a field that runs face inference: a fixed number of times per call
+ * (default once), or as many times as the argument at a path says: the items of a list
+ * (e.g. "frames" of a liveness session) or an integer (e.g. "input.maxFaces").
  */
-export function runsInference(perItemOf?: string): Record<string, unknown> {
-  return { [INFERENCE_EXTENSION]: perItemOf ?? 1 };
+export function runsInference(per: number | string = 1): Record<string, unknown> {
+  return { [INFERENCE_EXTENSION]: per };
 }
 
 function inferenceEstimator(cost: number): ComplexityEstimator {
   return ({ field, args, childComplexity }) => {
     const marked = field.extensions?.[INFERENCE_EXTENSION] as number | string | undefined;
     if (marked === undefined) return undefined;
-    const runs = typeof marked === "number" ? marked : Math.max(1, Array.isArray(args[marked]) ? (args[marked] as unknown[]).length : 1);
+    const runs = typeof marked === "number" ? marked : Math.max(1, countAt(args, marked));
     return cost * runs + childComplexity;
   };
+}
+
+/** The list length or integer at a dotted path of the arguments (1 when absent). */
+function countAt(args: Record<string, unknown>, path: string): number {
+  let v: unknown = args;
+  for (const key of path.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined;
+  if (Array.isArray(v)) return v.length;
+  return typeof v === "number" && Number.isFinite(v) ? Math.ceil(v) : 1;
 }
 
 export interface RequestLimits {

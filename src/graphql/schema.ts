@@ -9,6 +9,7 @@ import { ComplianceResolver } from "./resolvers/compliance.resolver.js";
 import { ConsentResolver } from "./resolvers/consent.resolver.js";
 import { CaptureResolver } from "./resolvers/capture.resolver.js";
 import { FaceResolver } from "./resolvers/face.resolver.js";
+import { FaceApiResolver } from "./resolvers/face-api.resolver.js";
 import { DecisionResolver } from "./resolvers/decision.resolver.js";
 import { PrivacyNoticeResolver } from "./resolvers/privacy-notice.resolver.js";
 import { PortalUserResolver } from "./resolvers/portal-user.resolver.js";
@@ -16,7 +17,7 @@ import { SubjectResolver } from "./resolvers/subject.resolver.js";
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AdminResolver, ApiKeyResolver, SubjectResolver, ConsentResolver, FaceResolver, CaptureResolver, AuditResolver, ComplianceResolver, PortalUserResolver, DecisionResolver, PrivacyNoticeResolver],
+    resolvers: [AdminResolver, ApiKeyResolver, SubjectResolver, ConsentResolver, FaceResolver, FaceApiResolver, CaptureResolver, AuditResolver, ComplianceResolver, PortalUserResolver, DecisionResolver, PrivacyNoticeResolver],
     validate: false,
   });
 }

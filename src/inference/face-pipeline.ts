@@ -5,7 +5,8 @@
  * instance per process; its stages hold the ONNX sessions.
  */
 import { DomainError } from "../domain/errors.js";
-import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspection, FacePick, StageTiming } from "../domain/face-engine.port.js";
+import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspection, FacePick, ImagePoint, ImageProcessing, ProcessedFace, ProcessPlan, StageTiming } from "../domain/face-engine.port.js";
+import { boxArea } from "../math/nms.js";
 import type { Point3 } from "../math/head-pose.js";
 import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
@@ -142,7 +143,6 @@ export class FacePipeline implements FaceEngine {
 
   /** The loaded recognizers for these model ids (MODEL_MISMATCH for one not loaded). */
   private recognizersFor(models: readonly string[]): RecognizerStage[] {
-    if (models.length === 0) throw new Error("capture needs at least one model");
     return models.map((id) => {
       const stage = this.recognizers.get(id);
       if (!stage) throw new DomainError("MODEL_MISMATCH", `model ${id} is not loaded by this server (it loads ${this.modelIds.join(", ")})`);
@@ -163,17 +163,21 @@ export class FacePipeline implements FaceEngine {
   }
 
   async capture(image: Uint8Array, pick: FacePick, checks: CaptureChecks = {}, models: readonly string[] = [this.modelId]): Promise<FaceCapture> {
-    const recognizers = this.recognizersFor(models);
-    const { inspection, embeddings } = await this.process(image, pick, checks, recognizers);
-    return { modelId: models[0]!, embedding: embeddings[models[0]!]!, embeddings, ...inspection };
+    if (models.length === 0) throw new Error("capture needs at least one model");
+    const r = await this.process(image, { faces: pick, checks, models });
+    const { face, measures, liveness, attributes, embeddings } = r.faces[0]!;
+    return { modelId: models[0]!, embedding: embeddings[models[0]!]!, embeddings, ...inspectionOf(r, face, { measures, liveness, attributes }) };
   }
 
   async inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection> {
-    return (await this.process(image, pick, checks, [])).inspection;
+    const r = await this.process(image, { faces: pick, checks });
+    const { face, measures, liveness, attributes } = r.faces[0]!;
+    return inspectionOf(r, face, { measures, liveness, attributes });
   }
 
-  /** decode → detect → choose → landmarks/mesh → (embed with each recognizer) → checks. */
-  private async process(image: Uint8Array, pick: FacePick, checks: CaptureChecks, recognizers: readonly RecognizerStage[]): Promise<{ inspection: FaceInspection; embeddings: Record<string, Float32Array> }> {
+  /** decode → detect → choose → for each face: landmarks/mesh → (embed with each recognizer) → checks. */
+  async process(image: Uint8Array, plan: ProcessPlan): Promise<ImageProcessing> {
+    const recognizers = plan.models && plan.models.length > 0 ? this.recognizersFor(plan.models) : [];
     const began = performance.now();
     const stageTimings: StageTiming[] = [];
     const stage = async <T>(name: StageTiming["stage"], work: () => Promise<T>): Promise<T> => {
@@ -185,31 +189,40 @@ export class FacePipeline implements FaceEngine {
       }
     };
     const img = await stage("decode", () => this.decode.run(image));
-    const faces = await stage("detect", () => this.detector.run(img));
-    if (faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
-    if (pick === "single" && faces.length > 1) {
-      throw new DomainError("MULTIPLE_FACES", `${faces.length} faces were found; enrollment needs exactly one`, { faceCount: faces.length });
-    }
-    const chosen = pick === "center" ? nearestCentreFace(faces, img)! : largestFace(faces)!;
+    const detections = await stage("detect", () => this.detector.run(img));
+    const chosen = chooseFaces(detections, img, plan);
+    const faces: ProcessedFace[] = [];
+    for (const face of chosen) faces.push(await this.processFace(img, face, plan, recognizers, stage));
+    return { imageWidth: img.width, imageHeight: img.height, faceCount: detections.length, faces, stageTimings };
+  }
+
+  private async processFace(img: RgbImage, face: Detection, plan: ProcessPlan, recognizers: readonly RecognizerStage[], stage: StageRunner): Promise<ProcessedFace> {
+    const checks = plan.checks ?? {};
     const wantsChecks = Boolean(checks.quality || checks.liveness || checks.attributes);
-    const passes = checks.liveness || checks.attributes || checks.challenges ? this.mesher.passes : this.qualityPasses;
-    const mesh = wantsChecks ? { points: await stage("landmarks", () => this.mesher.mesh3d(img, chosen, passes)), passes } : undefined;
+    const precise = checks.liveness || checks.attributes || checks.challenges || plan.denseLandmarks;
+    const passes = precise ? this.mesher.passes : this.qualityPasses;
+    const mesh = wantsChecks || plan.denseLandmarks ? { points: await stage("landmarks", () => this.mesher.mesh3d(img, face, passes)), passes } : undefined;
     // Each recognizer aligns with its own landmark source (one run per source).
     const points = new Map<string, Point[]>();
+    const pointsFrom = async (source: string) => {
+      if (!points.has(source)) points.set(source, await stage("landmarks", () => this.fivePointsFrom(source, img, face, mesh)));
+      return points.get(source)!;
+    };
     const embeddings: Record<string, Float32Array> = {};
     for (const r of recognizers) {
-      const source = this.landmarkIdOf(r);
-      if (!points.has(source)) points.set(source, await stage("landmarks", () => this.fivePointsFrom(source, img, chosen, mesh)));
-      const aligned = await stage("align", async () => r.align(img, points.get(source)!));
+      const five = await pointsFrom(this.landmarkIdOf(r));
+      const aligned = await stage("align", async () => r.align(img, five));
       embeddings[r.embeddingId] = await stage("embed", () => r.run(aligned));
     }
-    const extra = mesh ? await this.checks.run(img, chosen, mesh.points, checks, stage) : {};
+    const extra = mesh && wantsChecks ? await this.checks.run(img, face, mesh.points, checks, stage) : {};
     return {
-      inspection: { face: reportedFace(chosen, img), faceCount: faces.length, imageWidth: img.width, imageHeight: img.height, ...extra, stageTimings },
+      face: reportedFace(face, img),
+      ...(plan.fivePoints ? { fivePoints: (await pointsFrom(this.config.landmarkModel)).map(([x, y]) => [x, y] as ImagePoint) } : {}),
+      ...(plan.denseLandmarks && mesh ? { denseLandmarks: mesh.points.map(([x, y, z]) => [x, y, z] as [number, number, number]) } : {}),
+      ...extra,
       embeddings,
     };
   }
-
 
   /**
    * Every face in an image (or only the chosen one) with embeddings from the given
@@ -245,6 +258,35 @@ export class FacePipeline implements FaceEngine {
     }
     return { image: img, detections, faces, timings };
   }
+}
+
+type StageRunner = <T>(name: StageTiming["stage"], work: () => Promise<T>) => Promise<T>;
+
+/** The faces a plan works on: the one picked (NO_FACE, MULTIPLE_FACES) or every face, largest first. */
+function chooseFaces(detections: readonly Detection[], img: RgbImage, plan: ProcessPlan): Detection[] {
+  if (plan.faces === "all") {
+    const bySize = [...detections].sort((a, b) => boxArea(b) - boxArea(a));
+    return bySize.slice(0, plan.maxFaces ?? bySize.length);
+  }
+  if (detections.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
+  if (plan.faces === "single" && detections.length > 1) {
+    throw new DomainError("MULTIPLE_FACES", `${detections.length} faces were found; enrollment needs exactly one`, { faceCount: detections.length });
+  }
+  return [plan.faces === "center" ? nearestCentreFace(detections, img)! : largestFace(detections)!];
+}
+
+/** A capture's report of its one face. */
+function inspectionOf(r: ImageProcessing, face: DetectedFace, extra: Pick<ProcessedFace, "measures" | "liveness" | "attributes">): FaceInspection {
+  return {
+    face,
+    faceCount: r.faceCount,
+    imageWidth: r.imageWidth,
+    imageHeight: r.imageHeight,
+    ...(extra.measures ? { measures: extra.measures } : {}),
+    ...(extra.liveness ? { liveness: extra.liveness } : {}),
+    ...(extra.attributes ? { attributes: extra.attributes } : {}),
+    stageTimings: r.stageTimings,
+  };
 }
 
 /** The face box clipped to the image, in whole pixels, for API responses and metadata. */

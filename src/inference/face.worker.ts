@@ -6,13 +6,14 @@
  */
 import { workerData } from "node:worker_threads";
 import { isDomainError } from "../domain/errors.js";
-import { wipeCapture, type CaptureChecks, type FacePick } from "../domain/face-engine.port.js";
+import { wipeCapture, wipeProcessing, type CaptureChecks, type FacePick, type ProcessPlan } from "../domain/face-engine.port.js";
 import { FacePipeline, type FacePipelineConfig } from "./face-pipeline.js";
 
 export type WorkerTask =
   | { op: "info" }
   | { op: "capture"; image: Uint8Array; pick: FacePick; checks: CaptureChecks; models?: readonly string[] | undefined }
-  | { op: "inspect"; image: Uint8Array; pick: FacePick; checks: CaptureChecks };
+  | { op: "inspect"; image: Uint8Array; pick: FacePick; checks: CaptureChecks }
+  | { op: "process"; image: Uint8Array; plan: ProcessPlan };
 
 export type WorkerResult =
   | { ok: true; value: unknown }
@@ -35,6 +36,11 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
       }
       case "inspect":
         return { ok: true, value: await p.inspect(task.image, task.pick, task.checks) };
+      case "process": {
+        const result = await p.process(task.image, task.plan);
+        setImmediate(() => wipeProcessing(result));
+        return { ok: true, value: result };
+      }
     }
   } catch (e) {
     if (isDomainError(e)) return { ok: false, domain: { reason: e.reason, message: e.message, details: { ...e.details } }, name: e.name, message: e.message };

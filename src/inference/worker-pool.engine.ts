@@ -8,7 +8,7 @@
 import os from "node:os";
 import { Piscina } from "piscina";
 import { DomainError, type ErrorReason } from "../domain/errors.js";
-import type { CaptureChecks, FaceCapture, FaceEngine, FaceInspection, FacePick } from "../domain/face-engine.port.js";
+import type { CaptureChecks, FaceCapture, FaceEngine, FaceInspection, FacePick, ImageProcessing, ProcessPlan } from "../domain/face-engine.port.js";
 import type { FacePipelineConfig } from "./face-pipeline.js";
 import type { WorkerResult, WorkerTask } from "./face.worker.js";
 
@@ -52,6 +52,10 @@ export class WorkerPoolEngine implements FaceEngine {
 
   inspect(image: Uint8Array, pick: FacePick, checks: CaptureChecks): Promise<FaceInspection> {
     return this.run<FaceInspection>({ op: "inspect", image, pick, checks });
+  }
+
+  process(image: Uint8Array, plan: ProcessPlan): Promise<ImageProcessing> {
+    return this.run<ImageProcessing>({ op: "process", image, plan });
   }
 
   close(): Promise<void> {

@@ -5,11 +5,11 @@
  * each in the `faceid_inference_stage_duration_seconds` histogram. Only stage names, the
  * face count and the outcome are recorded: no image, box, score or vector.
  */
-import type { CaptureChecks, FaceCapture, FaceEngine, FaceInspection, FacePick, StageTiming } from "../domain/face-engine.port.js";
+import type { CaptureChecks, FaceCapture, FaceEngine, FaceInspection, FacePick, ImageProcessing, ProcessPlan, StageTiming } from "../domain/face-engine.port.js";
 import { inSpan, instruments, recordSpan } from "./telemetry.js";
 
 export function tracedEngine(engine: FaceEngine): FaceEngine {
-  const run = async <T extends FaceInspection>(op: "capture" | "inspect", work: () => Promise<T>): Promise<T> =>
+  const run = async <T extends Pick<FaceInspection, "faceCount" | "stageTimings">>(op: "capture" | "inspect" | "process", work: () => Promise<T>): Promise<T> =>
     inSpan(`inference.${op}`, {}, async (span) => {
       const began = performance.now();
       const result = await work();
@@ -28,6 +28,7 @@ export function tracedEngine(engine: FaceEngine): FaceEngine {
     },
     capture: (image: Uint8Array, pick: FacePick, checks?: CaptureChecks, models?: readonly string[]) => run<FaceCapture>("capture", () => engine.capture(image, pick, checks, models)),
     inspect: (image: Uint8Array, pick: FacePick, checks: CaptureChecks) => run("inspect", () => engine.inspect(image, pick, checks)),
+    process: (image: Uint8Array, plan: ProcessPlan) => run<ImageProcessing>("process", () => engine.process(image, plan)),
   };
 }
 

@@ -6,7 +6,7 @@
  * and LIVENESS_FAILED (FORBIDDEN).
  */
 import { DomainError } from "../domain/errors.js";
-import type { CaptureChecks, FaceInspection } from "../domain/face-engine.port.js";
+import type { CaptureChecks, FaceInspection, FaceMeasures } from "../domain/face-engine.port.js";
 import type { Operation, PurposePolicy } from "../domain/policy/policy.js";
 import { assessQuality, qualityLimits, type QualityReason } from "../domain/quality.js";
 
@@ -36,10 +36,10 @@ export function checksFor(rule: PurposePolicy, op: Operation, opts: { attributes
  * Applies the quality gate (always at enrollment; at verify/identify when the policy's
  * `gateProbes` is set) and the passive-liveness requirement. Returns the quality report.
  */
-export function enforceCapture(rule: PurposePolicy, op: Operation, capture: FaceInspection): QualityReport {
+export function enforceCapture(rule: PurposePolicy, op: Operation, capture: Pick<FaceInspection, "measures" | "liveness">): QualityReport {
   const m = capture.measures;
   if (!m) throw new Error("enforceCapture needs a capture made with checks.quality");
-  const quality = assessQuality(m, qualityLimits(rule.capture.quality));
+  const quality = qualityReport(rule, m);
   const gate = op === "enroll" || rule.capture.gateProbes;
   if (gate && quality.reasons.length > 0) {
     throw new DomainError("LOW_QUALITY", `the capture failed the quality gate: ${quality.reasons.join(", ")}`, {
@@ -59,6 +59,12 @@ export function enforceCapture(rule: PurposePolicy, op: Operation, capture: Face
       });
     }
   }
+  return quality;
+}
+
+/** The quality verdict of one face's measures under the purpose's limits (no gate). */
+export function qualityReport(rule: PurposePolicy, m: FaceMeasures): QualityReport {
+  const quality = assessQuality(m, qualityLimits(rule.capture.quality));
   return {
     score: quality.score,
     passed: quality.reasons.length === 0,

@@ -6,6 +6,13 @@
  * asks the policy again), so a failure at any step leaves no template and no half-written
  * rows. The template's retention date comes from the purpose's policy.
  *
+ * Where the purpose's policy asks for a duplicate check, the new face is first searched in
+ * the gallery (at its 1:N threshold) inside the transaction, under the gallery's row lock,
+ * and added to this process's index before the commit (removed again if the transaction
+ * fails): two enrollments of one face racing under two subjects cannot both pass. A match
+ * with another subject is refused DUPLICATE_FACE (naming nobody) or, under `review`,
+ * enrolled and flagged (audit reason DUPLICATE_SUSPECTED, `duplicateReview` in the answer).
+ *
  * The face is embedded with the gallery's model. A gallery being moved to a new model
  * (migrateGallery) takes no new templates: enrollment goes to the gallery replacing it,
  * and a subject's new template there destroys, in the same transaction, its templates for
@@ -15,6 +22,7 @@ import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
 import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
+import type { Gallery } from "../domain/gallery.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { StoredTemplate, TemplateRef } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -23,7 +31,8 @@ import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
 import type { SubjectKeys } from "./subject-key.js";
 import { retainUntil } from "../domain/retention.js";
-import type { TemplateEvents } from "./matching-index.service.js";
+import type { MatchingIndexService, TemplateEvents } from "./matching-index.service.js";
+import type { MatchThresholds } from "./match-thresholds.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import { findSubjectOrThrow } from "./subject.service.js";
 import { checksFor, enforceCapture, type QualityReport } from "./capture-policy.js";
@@ -45,7 +54,12 @@ export interface EnrollResult {
   face: DetectedFace;
   imageWidth: number;
   imageHeight: number;
+  /** The face matched another subject in the gallery and the purpose's policy flags such enrollments for review. */
+  duplicateReview: boolean;
 }
+
+/** The matching index as enrollment uses it. */
+export type EnrollmentIndex = TemplateEvents & Pick<MatchingIndexService, "search" | "size">;
 
 export class EnrollmentService {
   constructor(
@@ -55,7 +69,8 @@ export class EnrollmentService {
     private readonly engine: FaceEngine,
     private readonly crypto: TemplateCrypto,
     private readonly keys: SubjectKeys,
-    private readonly events: TemplateEvents,
+    private readonly events: EnrollmentIndex,
+    private readonly thresholds: MatchThresholds,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -99,8 +114,20 @@ export class EnrollmentService {
           wipeCapture(capture);
         }
         const replaced: TemplateRef[] = [];
+        const ref = { id: templateId, tenantId: caller.tenantId, subjectId: input.subjectId, galleryId: gallery.id, purpose };
+        let indexedEarly = false;
         const result = await this.ops.transaction(async (tx, audit, outbox) => {
           const rule = await this.policy.authorize(tx, caller, input.subjectId, "enroll", purpose);
+          let duplicateReview = false;
+          if (rule.capture.duplicateCheck) {
+            if (!(await tx.galleries.lock(caller.tenantId, gallery.id))) throw new DomainError("CONCURRENTLY_DELETED", "the gallery was deleted while the face was being enrolled");
+            if (this.matchesAnother(gallery, purpose, forIndex, input.subjectId)) {
+              if (rule.capture.duplicateCheck === "refuse") throw new DomainError("DUPLICATE_FACE", "the face matches a subject already enrolled in this gallery for this purpose");
+              duplicateReview = true;
+            }
+            await this.events.added(ref, forIndex);
+            indexedEarly = true;
+          }
           const now = this.clock.now();
           const template: StoredTemplate = {
             id: templateId,
@@ -120,7 +147,7 @@ export class EnrollmentService {
           };
           await tx.templates.create(template, storeAttributes && capture.attributes ? { ...capture.attributes } : undefined);
           outbox.index({ op: "add", tenantId: caller.tenantId, galleryId: gallery.id, templateId });
-          audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: templateId });
+          audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: templateId, ...(duplicateReview ? { reason: "DUPLICATE_SUSPECTED" } : {}) });
           if (gallery.migratedFromId) {
             // Moved: the subject's templates for this purpose in the replaced gallery go now.
             const old = (await tx.templates.listForSubjectInGallery(caller.tenantId, gallery.migratedFromId, input.subjectId)).filter((t) => t.purpose === purpose);
@@ -135,14 +162,26 @@ export class EnrollmentService {
             face: capture.face,
             imageWidth: capture.imageWidth,
             imageHeight: capture.imageHeight,
+            duplicateReview,
           };
+        }).catch(async (e: unknown) => {
+          if (indexedEarly) await this.events.removed([ref]);
+          throw e;
         });
-        await this.events.added({ id: result.templateId, tenantId: caller.tenantId, subjectId: input.subjectId, galleryId: gallery.id, purpose }, forIndex);
+        await this.events.added(ref, forIndex);
         if (replaced.length > 0) await this.events.removed(replaced);
         return result;
       } finally {
         forIndex.fill(0);
       }
     });
+  }
+
+  /** Whether the face matches another subject's template of the purpose in the gallery, at the gallery's 1:N threshold. */
+  private matchesAnother(gallery: Gallery, purpose: string, probe: Float32Array, subjectId: string): boolean {
+    const size = this.events.size(gallery.id, purpose);
+    if (size === 0) return false;
+    const { threshold } = this.thresholds.identify(gallery.modelId, gallery.targetFpir, size);
+    return this.events.search(gallery.id, purpose, probe, 5, threshold).some((hit) => hit.subjectId !== subjectId);
   }
 }

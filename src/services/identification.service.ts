@@ -16,12 +16,14 @@
 import { checksFor, enforceCapture } from "./capture-policy.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { checkPurposeFilter, validatePurpose } from "../domain/consent.js";
-import { DomainError } from "../domain/errors.js";
-import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
+import { DomainError, isDomainError } from "../domain/errors.js";
+import { wipeCapture, wipeProcessing, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Gallery } from "../domain/gallery.js";
 import type { IdentificationCandidate, IdentificationDecision, IdentificationFilter, IdentificationSummary } from "../domain/identification.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
-import type { Store } from "../domain/repositories.port.js";
+import type { PurposePolicy } from "../domain/policy/policy.js";
+import type { Repositories, Store } from "../domain/repositories.port.js";
+import type { TenantCaller } from "./access.js";
 import type { Actor } from "../domain/tenant.js";
 import type { OperationRunner } from "./operation.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
@@ -49,8 +51,56 @@ export interface IdentifyResult {
   searchedTemplates: number;
 }
 
+export interface IdentifyFacesInput {
+  galleryId: string;
+  purpose: string;
+  image: ImageSource;
+  topK: number;
+  /** At most this many faces (the largest) are identified. */
+  maxFaces: number;
+}
+
+/** One face of a group photo and its own decision. */
+export interface IdentifiedFace {
+  /** Null when the face was not searched (see `refusal`). */
+  decisionId: string | null;
+  face: DetectedFace;
+  match: boolean;
+  candidates: IdentificationCandidate[];
+  /** Why the face was not searched: LOW_QUALITY or LIVENESS_FAILED under the purpose's policy. */
+  refusal: string | null;
+  qualityScore: number | null;
+}
+
+export interface IdentifyFacesResult {
+  faces: IdentifiedFace[];
+  /** Every face found (more than `faces` when maxFaces cut them). */
+  faceCount: number;
+  threshold: number;
+  reviewThreshold: number;
+  modelId: string;
+  searchedTemplates: number;
+}
+
+interface SearchPlan {
+  purpose: string;
+  named: Gallery;
+  rule: PurposePolicy;
+  searches: { gallery: Gallery; size: number; threshold: number; reviewThreshold: number }[];
+  /** Every probe is embedded with each of these (the searched galleries' models). */
+  models: string[];
+  modelId: string;
+  threshold: number;
+  reviewThreshold: number;
+  searchedTemplates: number;
+}
 
 export const MAX_TOP_K = 100;
+export const MAX_FACES = 16;
+
+function checkTopK(topK: number): void {
+  if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) throw new DomainError("INVALID_INPUT", `topK must be from 1 to ${MAX_TOP_K}`);
+}
 
 export class IdentificationService {
   constructor(
@@ -73,66 +123,16 @@ export class IdentificationService {
   async identify(actor: Actor, input: IdentifyInput): Promise<IdentifyResult> {
     const decisionId = this.ids.next("dec");
     return this.ops.use(actor, { action: "IDENTIFY_FACE", purpose: input.purpose, decisionId, targetId: input.galleryId, scope: "faces:identify" }, async ({ caller, ctx }) => {
-      const purpose = validatePurpose(input.purpose);
-      if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > MAX_TOP_K) throw new DomainError("INVALID_INPUT", `topK must be from 1 to ${MAX_TOP_K}`);
-      const named = await findGalleryOrThrow(this.store, caller.tenantId, input.galleryId);
-      const galleries = await this.searchedGalleries(caller.tenantId, named, purpose);
-      const gallery = galleries[0]!;
-      const rule = await this.policy.authorizePurpose(this.store, caller, "identify", purpose);
-      const searches = galleries.map((g) => {
-        const size = this.index.size(g.id, purpose);
-        const base = this.thresholds.identify(g.modelId, g.targetFpir, size);
-        const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
-        return { gallery: g, size, threshold, reviewThreshold: Math.max(threshold, base.review) };
-      });
-      const { threshold, reviewThreshold } = searches[0]!;
-      const searchedTemplates = searches.reduce((n, s) => n + s.size, 0);
-
-      const capture = await this.engine.capture(await input.image(), "largest", checksFor(rule, "identify"), galleries.map((g) => g.modelId));
+      checkTopK(input.topK);
+      const plan = await this.plan(caller, input.galleryId, input.purpose);
+      const capture = await this.engine.capture(await input.image(), "largest", checksFor(plan.rule, "identify"), plan.models);
       try {
-        enforceCapture(rule, "identify", capture);
+        enforceCapture(plan.rule, "identify", capture);
         const result = await this.ops.transaction(async (tx, audit) => {
-          const policy = await this.policy.policyOf(tx, caller.tenantId);
-          const found: (IdentificationCandidate & { margin: number })[] = [];
-          const seen = new Set<string>();
-          for (const search of searches) {
-            const probe = capture.embeddings[search.gallery.modelId]!;
-            let taken = 0;
-            // Ask the index for more subjects than wanted (some may lack consent), and again for more while it had more to give.
-            for (let want = Math.max(4 * input.topK, 50); ; want *= 4) {
-              const began = performance.now();
-              const hits = await this.ops.telemetry.span("index.search", { "face_id.gallery": search.gallery.id }, async () => this.index.search(search.gallery.id, purpose, probe, want, search.threshold));
-              this.ops.telemetry.record("indexSearchDuration", (performance.now() - began) / 1000, { gallery: search.gallery.id });
-              for (const hit of hits) {
-                if (taken === input.topK) break;
-                if (seen.has(hit.subjectId)) continue;
-                seen.add(hit.subjectId);
-                if (!(await this.policy.permits(tx, caller.tenantId, caller.label, policy, hit.subjectId, "identify", purpose))) continue;
-                taken++;
-                found.push({ subjectId: hit.subjectId, rank: 0, score: hit.score, humanReviewRequired: hit.score < search.reviewThreshold, margin: hit.score - search.threshold });
-              }
-              if (taken === input.topK || hits.length < want || want >= search.size) break;
-            }
-          }
-          const candidates: IdentificationCandidate[] = found
-            .sort((a, b) => b.margin - a.margin)
-            .slice(0, input.topK)
-            .map(({ margin: _margin, ...c }, i) => ({ ...c, rank: i + 1 }));
-          const decision: IdentificationDecision = {
-            id: decisionId,
-            tenantId: caller.tenantId,
-            galleryId: named.id,
-            purpose,
-            modelId: gallery.modelId,
-            threshold,
-            reviewThreshold,
-            candidates,
-            actor: caller.label,
-            createdAt: this.clock.now(),
-          };
-          await tx.identifications.create(decision);
-          audit.record({ ...ctx, purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
-          return { decisionId, match: candidates.length > 0, candidates, threshold, reviewThreshold, modelId: gallery.modelId, face: capture.face, searchedTemplates };
+          const candidates = await this.candidates(tx, caller, plan, capture.embeddings, input.topK);
+          await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
+          audit.record({ ...ctx, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+          return { decisionId, match: candidates.length > 0, candidates, threshold: plan.threshold, reviewThreshold: plan.reviewThreshold, modelId: plan.modelId, face: capture.face, searchedTemplates: plan.searchedTemplates };
         });
         this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: result.match ? "match" : "no_match" });
         return result;
@@ -140,6 +140,122 @@ export class IdentificationService {
         wipeCapture(capture);
       }
     });
+  }
+
+  /**
+   * Every face of a group photo (the largest `maxFaces`), each identified on its own: its
+   * own decision (id, candidates, threshold) recorded and audited. A face that fails the
+   * purpose's quality gate or liveness requirement is reported with the reason and not
+   * searched; the others still are. NO_FACE when the photo has none.
+   */
+  async identifyFaces(actor: Actor, input: IdentifyFacesInput): Promise<IdentifyFacesResult> {
+    return this.ops.use(actor, { action: "IDENTIFY_FACES", purpose: input.purpose, targetId: input.galleryId, scope: "faces:identify" }, async ({ caller, ctx }) => {
+      checkTopK(input.topK);
+      if (!Number.isInteger(input.maxFaces) || input.maxFaces < 1 || input.maxFaces > MAX_FACES) throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${MAX_FACES}`);
+      const plan = await this.plan(caller, input.galleryId, input.purpose);
+      const seen = await this.engine.process(await input.image(), { faces: "all", maxFaces: input.maxFaces, checks: checksFor(plan.rule, "identify"), models: plan.models });
+      try {
+        if (seen.faces.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
+        const inspected = seen.faces.map((f) => {
+          try {
+            return { face: f, quality: enforceCapture(plan.rule, "identify", f), refusal: null };
+          } catch (e) {
+            if (!isDomainError(e)) throw e;
+            return { face: f, quality: null, refusal: e.reason };
+          }
+        });
+        const faces = await this.ops.transaction(async (tx, audit) => {
+          const out: IdentifiedFace[] = [];
+          for (const { face, quality, refusal } of inspected) {
+            if (refusal !== null) {
+              out.push({ decisionId: null, face: face.face, match: false, candidates: [], refusal, qualityScore: null });
+              continue;
+            }
+            const decisionId = this.ids.next("dec");
+            const candidates = await this.candidates(tx, caller, plan, face.embeddings, input.topK);
+            await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
+            audit.record({ ...ctx, decisionId, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+            out.push({ decisionId, face: face.face, match: candidates.length > 0, candidates, refusal: null, qualityScore: quality!.score });
+          }
+          if (out.every((f) => f.decisionId === null)) audit.record({ ...ctx, purpose: plan.purpose, outcome: "SUCCESS", reason: "NO_FACE_SEARCHED" });
+          return out;
+        });
+        for (const f of faces) if (f.decisionId) this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: f.match ? "match" : "no_match" });
+        return { faces, faceCount: seen.faceCount, threshold: plan.threshold, reviewThreshold: plan.reviewThreshold, modelId: plan.modelId, searchedTemplates: plan.searchedTemplates };
+      } finally {
+        wipeProcessing(seen);
+      }
+    });
+  }
+
+  /** What one identification needs before the image is read: purpose, galleries, policy, thresholds. */
+  private async plan(caller: TenantCaller, galleryId: string, purposeName: string): Promise<SearchPlan> {
+    const purpose = validatePurpose(purposeName);
+    const named = await findGalleryOrThrow(this.store, caller.tenantId, galleryId);
+    const galleries = await this.searchedGalleries(caller.tenantId, named, purpose);
+    const rule = await this.policy.authorizePurpose(this.store, caller, "identify", purpose);
+    const searches = galleries.map((g) => {
+      const size = this.index.size(g.id, purpose);
+      const base = this.thresholds.identify(g.modelId, g.targetFpir, size);
+      const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
+      return { gallery: g, size, threshold, reviewThreshold: Math.max(threshold, base.review) };
+    });
+    return {
+      purpose,
+      named,
+      rule,
+      searches,
+      models: galleries.map((g) => g.modelId),
+      modelId: galleries[0]!.modelId,
+      threshold: searches[0]!.threshold,
+      reviewThreshold: searches[0]!.reviewThreshold,
+      searchedTemplates: searches.reduce((n, s) => n + s.size, 0),
+    };
+  }
+
+  /** The probe's candidates (best `topK` over the searched galleries), only subjects the policy permits. Inside the decision's transaction. */
+  private async candidates(tx: Repositories, caller: TenantCaller, plan: SearchPlan, embeddings: Record<string, Float32Array>, topK: number): Promise<IdentificationCandidate[]> {
+    const policy = await this.policy.policyOf(tx, caller.tenantId);
+    const found: (IdentificationCandidate & { margin: number })[] = [];
+    const seen = new Set<string>();
+    for (const search of plan.searches) {
+      const probe = embeddings[search.gallery.modelId]!;
+      let taken = 0;
+      // Ask the index for more subjects than wanted (some may lack consent), and again for more while it had more to give.
+      for (let want = Math.max(4 * topK, 50); ; want *= 4) {
+        const began = performance.now();
+        const hits = await this.ops.telemetry.span("index.search", { "face_id.gallery": search.gallery.id }, async () => this.index.search(search.gallery.id, plan.purpose, probe, want, search.threshold));
+        this.ops.telemetry.record("indexSearchDuration", (performance.now() - began) / 1000, { gallery: search.gallery.id });
+        for (const hit of hits) {
+          if (taken === topK) break;
+          if (seen.has(hit.subjectId)) continue;
+          seen.add(hit.subjectId);
+          if (!(await this.policy.permits(tx, caller.tenantId, caller.label, policy, hit.subjectId, "identify", plan.purpose))) continue;
+          taken++;
+          found.push({ subjectId: hit.subjectId, rank: 0, score: hit.score, humanReviewRequired: hit.score < search.reviewThreshold, margin: hit.score - search.threshold });
+        }
+        if (taken === topK || hits.length < want || want >= search.size) break;
+      }
+    }
+    return found
+      .sort((a, b) => b.margin - a.margin)
+      .slice(0, topK)
+      .map(({ margin: _margin, ...c }, i) => ({ ...c, rank: i + 1 }));
+  }
+
+  private decision(id: string, caller: TenantCaller, plan: SearchPlan, candidates: IdentificationCandidate[]): IdentificationDecision {
+    return {
+      id,
+      tenantId: caller.tenantId,
+      galleryId: plan.named.id,
+      purpose: plan.purpose,
+      modelId: plan.modelId,
+      threshold: plan.threshold,
+      reviewThreshold: plan.reviewThreshold,
+      candidates,
+      actor: caller.label,
+      createdAt: this.clock.now(),
+    };
   }
 
   /**

@@ -38,6 +38,26 @@ describe.runIf(existsSync(WORKER))("inference in worker threads", () => {
     expect(remote.measures).toEqual(local.measures);
   });
 
+  it("processes every face of a group photo as the in-process pipeline does (boxes, points, embeddings), largest first", async () => {
+    const img = await readFace("_multi/obama_and_biden.jpg");
+    const engine = await sharedEngine();
+    const plan = { faces: "all" as const, fivePoints: true, models: [engine.modelId] };
+    const local = await engine.process(img, plan);
+    const remote = await pool.process(img, plan);
+    expect(remote.faceCount).toBe(3);
+    expect(remote.faces.map((f) => f.face)).toEqual(local.faces.map((f) => f.face));
+    expect(remote.faces.map((f) => f.fivePoints)).toEqual(local.faces.map((f) => f.fivePoints));
+    for (const [i, f] of remote.faces.entries()) expect(Array.from(f.embeddings[engine.modelId]!)).toEqual(Array.from(local.faces[i]!.embeddings[engine.modelId]!));
+    const areas = remote.faces.map((f) => f.face.box.width * f.face.box.height);
+    expect(areas).toEqual([...areas].sort((a, b) => b - a));
+    // Detection alone embeds nothing; maxFaces keeps the largest.
+    const one = await pool.process(img, { faces: "all", maxFaces: 1 });
+    expect(one.faces).toHaveLength(1);
+    expect(one.faces[0]!.face).toEqual(local.faces[0]!.face);
+    expect(one.faces[0]!.embeddings).toEqual({});
+    expect((await pool.process(await noFaceImage(), { faces: "all" })).faces).toEqual([]);
+  });
+
   it("carries domain errors across the thread boundary, typed", async () => {
     await expect(pool.capture(await noFaceImage(), "largest")).rejects.toMatchObject({ name: "DomainError", reason: "NO_FACE", kind: "INVALID_INPUT" });
     await expect(pool.capture(await readFace("_multi/obama_and_biden.jpg"), "single")).rejects.toMatchObject({ reason: "MULTIPLE_FACES", details: { faceCount: expect.any(Number) } });

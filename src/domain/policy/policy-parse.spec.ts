@@ -14,7 +14,8 @@ describe("policy documents", () => {
     const r = parsePolicyDocument(example(), "default.policy.json");
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect([...r.document.purposes.keys()]).toEqual(["access_control", "payment_verification", "attendance"]);
+    expect([...r.document.purposes.keys()]).toEqual(["access_control", "payment_verification", "identity_proofing", "attendance"]);
+    expect(r.document.purposes.get("identity_proofing")).toMatchObject({ operations: ["enroll", "verify", "detect", "compare"], identification: false, capture: { duplicateCheck: "refuse" } });
     expect(r.document.purposes.get("payment_verification")).toMatchObject({ consentType: "written_release", identification: false, retention: { maxDays: 365, unusedDays: 90 } });
   });
 
@@ -22,7 +23,7 @@ describe("policy documents", () => {
     const r = parsePolicyDocument(example(), "default.policy.json");
     if (!r.ok) throw new Error(r.problems.join("\n"));
     expect(r.document.purposes.get("payment_verification")!.capture).toMatchObject({ passiveLiveness: { operations: ["verify"], minScore: 0.5 }, activeLiveness: [], storeAttributes: false });
-    expect(r.document.purposes.get("access_control")!.capture).toEqual({ quality: {}, gateProbes: false, passiveLiveness: null, activeLiveness: [], storeAttributes: false });
+    expect(r.document.purposes.get("access_control")!.capture).toEqual({ quality: {}, gateProbes: false, passiveLiveness: null, activeLiveness: [], storeAttributes: false, duplicateCheck: null });
     const doc = example();
     doc["purposes"]["access_control"]["capture"] = { quality: { maxYaw: 20, minInterEyeDistance: 60 }, gateProbes: true, activeLiveness: ["verify"] };
     const strict = parsePolicyDocument(doc, "f.json");
@@ -36,6 +37,7 @@ describe("policy documents", () => {
       quality: { maxYaw: 200, sharpnes: 1, minBrightness: 220 },
       passiveLiveness: { operations: ["attributes"], minScore: 2 },
       activeLiveness: ["identify"],
+      duplicateCheck: "warn",
       colour: true,
     };
     const r = parsePolicyDocument(doc, "f.json");
@@ -50,6 +52,13 @@ describe("policy documents", () => {
     expect(text).toContain(`${at}.passiveLiveness.minScore: must be a number from 0 to 1`);
     expect(text).toContain(`${at}.passiveLiveness.operations: attributes is not among the purpose's operations`);
     expect(text).toContain(`${at}.activeLiveness: only verify can require an active-liveness session, not identify`);
+    expect(text).toContain(`${at}.duplicateCheck: must be one of refuse, review (or null)`);
+    const noEnroll = example();
+    noEnroll["purposes"]["attendance"]["operations"] = ["verify"];
+    noEnroll["purposes"]["attendance"]["capture"] = { duplicateCheck: "review" };
+    const r2 = parsePolicyDocument(noEnroll, "g.json");
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(r2.problems.join("\n")).toContain("g.json.purposes.attendance.capture.duplicateCheck: enroll is not among the purpose's operations");
   });
 
   it("rejects unknown keys, wrong types and contradictions, listing every problem", () => {

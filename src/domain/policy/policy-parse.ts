@@ -16,6 +16,8 @@ import {
   type PurposePolicy,
   type CapturePolicy,
   DEFAULT_CAPTURE_POLICY,
+  DUPLICATE_CHECKS,
+  type DuplicateCheck,
 } from "./policy.js";
 import { DEFAULT_QUALITY_LIMITS, type QualityLimits } from "../quality.js";
 
@@ -120,7 +122,7 @@ const PURPOSE_KEYS = [
   "keepRawImages",
   "capture",
 ] as const;
-const CAPTURE_KEYS = ["$comment", "quality", "gateProbes", "passiveLiveness", "activeLiveness", "storeAttributes"] as const;
+const CAPTURE_KEYS = ["$comment", "quality", "gateProbes", "passiveLiveness", "activeLiveness", "storeAttributes", "duplicateCheck"] as const;
 const PASSIVE_KEYS = ["operations", "minScore"] as const;
 /** Each quality limit and its allowed range. */
 const QUALITY_RANGES: Record<keyof QualityLimits, { min: number; max: number }> = {
@@ -259,9 +261,17 @@ function readCapture(r: Reader, raw: unknown, at: string, operations: readonly O
     if (op !== "verify") r.problems.push(`${at}.activeLiveness: only verify can require an active-liveness session, not ${op}`);
     else if (!operations.includes(op)) r.problems.push(`${at}.activeLiveness: verify is not among the purpose's operations`);
   }
+  let duplicateCheck: DuplicateCheck | null = null;
+  if (c["duplicateCheck"] !== undefined && c["duplicateCheck"] !== null) {
+    const v = c["duplicateCheck"];
+    if (typeof v !== "string" || !(DUPLICATE_CHECKS as readonly string[]).includes(v)) r.problems.push(`${at}.duplicateCheck: must be one of ${DUPLICATE_CHECKS.join(", ")} (or null)`);
+    else if (!operations.includes("enroll")) r.problems.push(`${at}.duplicateCheck: enroll is not among the purpose's operations`);
+    else duplicateCheck = v as DuplicateCheck;
+  }
   return {
     quality,
     gateProbes: r.boolean(c, "gateProbes", at, false),
+    duplicateCheck,
     passiveLiveness,
     activeLiveness,
     storeAttributes: r.boolean(c, "storeAttributes", at, false),

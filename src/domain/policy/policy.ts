@@ -5,8 +5,13 @@
  */
 import type { QualityLimits } from "../quality.js";
 
-/** Biometric operations a purpose can allow. */
-export const OPERATIONS = ["enroll", "verify", "identify", "attributes"] as const;
+/**
+ * Biometric operations a purpose can allow. `detect` (find faces and their landmarks) and
+ * `compare` (1:1 between two images) involve no enrolled subject and store nothing: they
+ * are decided on the purpose alone, so the partner must hold its own basis (and consent)
+ * for the images it sends.
+ */
+export const OPERATIONS = ["enroll", "verify", "identify", "attributes", "detect", "compare"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /**
@@ -48,7 +53,16 @@ export interface CapturePolicy {
   activeLiveness: readonly Operation[];
   /** Whether attributes may be stored with the template metadata (default false: never). */
   storeAttributes: boolean;
+  /**
+   * At enrollment, search the gallery for the new face first: a match above the 1:N
+   * threshold with another subject is refused (`refuse`: DUPLICATE_FACE) or enrolled and
+   * flagged for a person's review (`review`); null: no check.
+   */
+  duplicateCheck: DuplicateCheck | null;
 }
+
+export const DUPLICATE_CHECKS = ["refuse", "review"] as const;
+export type DuplicateCheck = (typeof DUPLICATE_CHECKS)[number];
 
 export const DEFAULT_CAPTURE_POLICY: CapturePolicy = Object.freeze({
   quality: Object.freeze({}),
@@ -56,6 +70,7 @@ export const DEFAULT_CAPTURE_POLICY: CapturePolicy = Object.freeze({
   passiveLiveness: null,
   activeLiveness: Object.freeze([]) as readonly Operation[],
   storeAttributes: false,
+  duplicateCheck: null,
 });
 
 export interface PurposePolicy {

@@ -38,6 +38,10 @@ export class EnrollmentType {
   @Field(() => DetectedFaceType) face!: DetectedFaceType;
   @Field(() => Int) imageWidth!: number;
   @Field(() => Int) imageHeight!: number;
+  @Field(() => Boolean, {
+    description: "The face matched another subject already in the gallery and the purpose's policy (capture.duplicateCheck: review) flags such enrollments for a person's review (audit reason DUPLICATE_SUSPECTED). The other subject is never named.",
+  })
+  duplicateReview!: boolean;
 }
 
 @ObjectType("Verification", { description: "A 1:1 verification decision." })

@@ -1,0 +1,101 @@
+/** Types of the face calls that need no enrolment (detectFaces, compareFaces) and of identifyFaces. */
+import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
+import { DetectedFaceType, IdentificationCandidateType, QualityReportType } from "./face.type.js";
+import { ImageInput } from "./image.input.js";
+
+@ObjectType("ImagePoint", { description: "A point in image pixels (after EXIF rotation)." })
+export class ImagePointType {
+  @Field(() => Float) x!: number;
+  @Field(() => Float) y!: number;
+}
+
+@ObjectType("MeshPoint", { description: "A dense-landmark point: x, y in image pixels, z in pixels growing away from the camera." })
+export class MeshPointType {
+  @Field(() => Float) x!: number;
+  @Field(() => Float) y!: number;
+  @Field(() => Float) z!: number;
+}
+
+@ObjectType("FaceLandmarks", { description: "The five alignment points: the image-left eye, the image-right eye, the nose tip, the mouth's image-left and image-right corners." })
+export class FaceLandmarksType {
+  @Field(() => ImagePointType) leftEye!: ImagePointType;
+  @Field(() => ImagePointType) rightEye!: ImagePointType;
+  @Field(() => ImagePointType) nose!: ImagePointType;
+  @Field(() => ImagePointType) mouthLeft!: ImagePointType;
+  @Field(() => ImagePointType) mouthRight!: ImagePointType;
+}
+
+@ObjectType("FaceDetail", { description: "One face found by detectFaces." })
+export class FaceDetailType {
+  @Field(() => DetectedFaceType) face!: DetectedFaceType;
+  @Field(() => FaceLandmarksType) landmarks!: FaceLandmarksType;
+  @Field(() => [MeshPointType], { nullable: true, description: "The 468-point face mesh (MediaPipe's topology), when asked for with denseLandmarks." })
+  denseLandmarks!: MeshPointType[] | null;
+  @Field(() => QualityReportType, { nullable: true, description: "Quality verdict under the purpose's limits, with head pose (yaw, pitch, roll), when asked for with quality." })
+  quality!: QualityReportType | null;
+}
+
+@ObjectType("FaceDetection", { description: "Every face of an image (the largest maxFaces), largest first. Nothing is stored." })
+export class FaceDetectionType {
+  @Field(() => [FaceDetailType]) faces!: FaceDetailType[];
+  @Field(() => Int, { description: "Every face the detector found (more than faces when maxFaces cut them)." }) faceCount!: number;
+  @Field(() => Int) imageWidth!: number;
+  @Field(() => Int) imageHeight!: number;
+}
+
+@InputType("DetectFacesInput")
+export class DetectFacesInput {
+  @Field(() => String, { description: "A purpose whose policy permits the detect operation." }) purpose!: string;
+  @Field(() => ImageInput) image!: ImageInput;
+  @Field(() => Int, { defaultValue: 20, description: "At most this many faces, the largest (1 to 100)." }) maxFaces!: number;
+  @Field(() => Boolean, { defaultValue: false, description: "Also the 468-point mesh of each face." }) denseLandmarks!: boolean;
+  @Field(() => Boolean, { defaultValue: false, description: "Also each face's quality verdict and head pose." }) quality!: boolean;
+}
+
+@ObjectType("FaceComparison", { description: "1:1 between the largest face of two images, at the calibrated threshold. Nothing is stored." })
+export class FaceComparisonType {
+  @Field(() => Boolean) match!: boolean;
+  @Field(() => Float, { description: "Cosine similarity of the two faces' embeddings." }) similarity!: number;
+  @Field(() => Float, { description: "The model's calibrated 1:1 threshold (server target false-match rate), raised to the purpose's minMatchThreshold." }) threshold!: number;
+  @Field(() => String) modelId!: string;
+  @Field(() => DetectedFaceType) sourceFace!: DetectedFaceType;
+  @Field(() => DetectedFaceType) targetFace!: DetectedFaceType;
+  @Field(() => Int) sourceFaceCount!: number;
+  @Field(() => Int) targetFaceCount!: number;
+}
+
+@InputType("CompareFacesInput")
+export class CompareFacesInput {
+  @Field(() => String, { description: "A purpose whose policy permits the compare operation." }) purpose!: string;
+  @Field(() => ImageInput) source!: ImageInput;
+  @Field(() => ImageInput) target!: ImageInput;
+}
+
+@ObjectType("IdentifiedFace", { description: "One face of a group photo and its own identification decision." })
+export class IdentifiedFaceType {
+  @Field(() => ID, { nullable: true, description: "The recorded decision; null when the face was not searched (see refusal)." }) decisionId!: string | null;
+  @Field(() => DetectedFaceType) face!: DetectedFaceType;
+  @Field(() => Boolean) match!: boolean;
+  @Field(() => [IdentificationCandidateType]) candidates!: IdentificationCandidateType[];
+  @Field(() => String, { nullable: true, description: "Why the face was not searched: LOW_QUALITY (the purpose gates probes) or LIVENESS_FAILED." }) refusal!: string | null;
+  @Field(() => Float, { nullable: true }) qualityScore!: number | null;
+}
+
+@ObjectType("GroupIdentification", { description: "identifyFaces: each face of the photo (the largest maxFaces) identified on its own." })
+export class GroupIdentificationType {
+  @Field(() => [IdentifiedFaceType], { description: "Largest face first." }) faces!: IdentifiedFaceType[];
+  @Field(() => Int, { description: "Every face found (more than faces when maxFaces cut them)." }) faceCount!: number;
+  @Field(() => Float, { description: "The open-set threshold each face was searched at." }) threshold!: number;
+  @Field(() => Float) reviewThreshold!: number;
+  @Field(() => String) modelId!: string;
+  @Field(() => Int) searchedTemplates!: number;
+}
+
+@InputType("IdentifyFacesInput")
+export class IdentifyFacesInput {
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => ImageInput) image!: ImageInput;
+  @Field(() => Int, { defaultValue: 5, description: "At most this many candidates per face (1 to 100)." }) topK!: number;
+  @Field(() => Int, { defaultValue: 8, description: "At most this many faces, the largest (1 to 16); each costs an inference." }) maxFaces!: number;
+}
