@@ -26,6 +26,7 @@ import { ComplianceService } from "../services/compliance.service.js";
 import { ConsentService } from "../services/consent.service.js";
 import { DataSubjectRequestService } from "../services/data-subject-request.service.js";
 import { EnrollmentService } from "../services/enrollment.service.js";
+import { EnrollmentBatchService } from "../services/enrollment-batch.service.js";
 import { ErasureService, type ErasureParticipant } from "../services/erasure.service.js";
 import { GalleryService } from "../services/gallery.service.js";
 import { IdentificationService } from "../services/identification.service.js";
@@ -103,13 +104,16 @@ export function createServices(d: ServiceDeps) {
   const liveness = new LivenessService(d.store, ops, policy, d.engine, matcher, d.clock, d.ids, d.random ?? cryptoRandom);
 
   const requests = new DataSubjectRequestService(d.store, ops, erasure, d.signer, d.clock, d.ids);
+  const enrollment = new EnrollmentService(d.store, ops, policy, d.engine, d.crypto, keys, index, d.thresholds, d.clock, d.ids);
+  const batches = new EnrollmentBatchService(d.store, ops, policy, enrollment, d.crypto, keys, d.clock, d.ids, d.log);
   /** Work a crash or an outage left half-done: interrupted erasures and key rotations, and the outbox. */
   const resumeInterrupted = async () => {
     const erasures = await requests.resumeInterruptedErasures();
     const keys = await keyRotation.resumeAll();
+    const enrollmentBatches = await batches.resumeAll();
     await relay.deliver().catch(() => 0);
-    if (erasures + keys > 0) d.log.info("resumed interrupted work", { erasures, keysRotated: keys });
-    return { erasures, rewrappedKeys: keys };
+    if (erasures + keys + enrollmentBatches > 0) d.log.info("resumed interrupted work", { erasures, keysRotated: keys, enrollmentBatches });
+    return { erasures, rewrappedKeys: keys, enrollmentBatches };
   };
 
   // Each job runs as a span continuing the trace of the request that enqueued it.
@@ -121,6 +125,7 @@ export function createServices(d: ServiceDeps) {
   });
   handle("consent.lapse", async ({ tenantId, consentId }) => void (await consents.lapse(tenantId, consentId)));
   handle("keys.rotate", async ({ tenantId }) => void (await keyRotation.run(tenantId)));
+  handle("enroll.batch", async ({ tenantId, batchId }) => batches.run(tenantId, batchId));
 
   return {
     clock: d.clock,
@@ -137,7 +142,8 @@ export function createServices(d: ServiceDeps) {
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),
     consents,
     galleries: new GalleryService(d.store, ops, d.clock, d.ids, d.engine.modelId, index),
-    enrollment: new EnrollmentService(d.store, ops, policy, d.engine, d.crypto, keys, index, d.thresholds, d.clock, d.ids),
+    enrollment,
+    batches,
     index,
     identification: new IdentificationService(d.store, ops, policy, d.engine, index, d.thresholds, d.clock, d.ids),
     verification: new VerificationService(d.store, ops, policy, d.engine, matcher, liveness, d.clock, d.ids),

@@ -11,6 +11,8 @@ export interface JobCatalogue {
   "consent.lapse": { tenantId: string; consentId: string };
   /** Re-wraps every data key of a tenant under its current key-encryption key; resumable. */
   "keys.rotate": { tenantId: string };
+  /** Enrolls the pending items of a batch (src/services/enrollment-batch.service.ts); resumable. */
+  "enroll.batch": { tenantId: string; batchId: string };
 }
 
 export type JobName = keyof JobCatalogue;

@@ -4,6 +4,7 @@
  * tenant's id finds nothing. Subject data keys are not here: they live in the key vault
  * (key-vault.port.ts), apart from this database.
  */
+import type { BatchItem, BatchItemOutcome, EnrollmentBatch } from "./enrollment-batch.js";
 import type { LivenessSession, LivenessSessionStatus } from "./liveness-session.js";
 import type { OutboxEntry, OutboxMessage } from "./outbox.js";
 import type { AuditEvent, AuditFilter } from "./audit.js";
@@ -223,6 +224,24 @@ export interface PrivacyNoticeRepository {
   listForVersion(tenantId: string, version: string): Promise<PrivacyNotice[]>;
 }
 
+export interface EnrollmentBatchRepository {
+  create(batch: EnrollmentBatch, items: readonly BatchItem[]): Promise<void>;
+  find(tenantId: string, id: string): Promise<EnrollmentBatch | null>;
+  /** Counts of the batch's items by status. */
+  progress(tenantId: string, id: string): Promise<{ pending: number; enrolled: number; failed: number }>;
+  /** Items in request order, from `fromSeq`, at most `limit` (sealed images left out). */
+  listItems(tenantId: string, batchId: string, fromSeq: number, limit: number): Promise<BatchItem[]>;
+  /** The pending item with the lowest seq, with its sealed image. */
+  nextPending(tenantId: string, batchId: string): Promise<BatchItem | null>;
+  /** Marks a pending item done and drops its sealed image; false when it was no longer pending. */
+  finishItem(tenantId: string, batchId: string, seq: number, outcome: BatchItemOutcome): Promise<boolean>;
+  finish(tenantId: string, id: string, at: Date): Promise<void>;
+  /** Batches still running, every tenant (resumed at start and by the sweep). */
+  listRunning(): Promise<{ tenantId: string; id: string }[]>;
+  listItemsForSubject(tenantId: string, subjectId: string): Promise<BatchItem[]>;
+  deleteItemsForSubject(tenantId: string, subjectId: string): Promise<number>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
@@ -239,6 +258,7 @@ export interface Repositories {
   portalUsers: PortalUserRepository;
   portalSessions: PortalSessionRepository;
   privacyNotices: PrivacyNoticeRepository;
+  batches: EnrollmentBatchRepository;
 }
 
 /** The repositories, plus transactions: everything written in `transaction` commits or none of it does. */

@@ -25,6 +25,14 @@ export interface TemplateBinding {
   modelId: string;
 }
 
+/** What a photo waiting in a batch is bound to (associated data of its seal). */
+export interface PendingImageBinding {
+  tenantId: string;
+  subjectId: string;
+  batchId: string;
+  seq: number;
+}
+
 export interface TemplateCrypto {
   /** A fresh random data key for a subject, and its wrapped form to store. */
   createDataKey(tenantId: string, subjectId: string, kekVersion: number): { key: DataKey; wrapped: WrappedDataKey };
@@ -35,4 +43,8 @@ export interface TemplateCrypto {
   seal(key: DataKey, embedding: Float32Array, binding: TemplateBinding): Uint8Array;
   /** Throws when the ciphertext, key or binding do not match. */
   open(key: DataKey, ciphertext: Uint8Array, binding: TemplateBinding): Float32Array;
+  /** A photo sealed under the subject's data key while it waits to be enrolled (shredded with the key). */
+  sealImage(key: DataKey, image: Uint8Array, binding: PendingImageBinding): Uint8Array;
+  /** Throws when the ciphertext, key or binding do not match. */
+  openImage(key: DataKey, sealed: Uint8Array, binding: PendingImageBinding): Uint8Array;
 }

@@ -23,7 +23,7 @@ import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
 import { wipeCapture, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Gallery } from "../domain/gallery.js";
-import type { Store } from "../domain/repositories.port.js";
+import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { StoredTemplate, TemplateRef } from "../domain/template.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Actor } from "../domain/tenant.js";
@@ -43,6 +43,11 @@ export interface EnrollInput {
   galleryId: string;
   purpose: string;
   image: ImageSource;
+  /**
+   * Runs inside the enrollment's transaction once the template is written (a batch marks
+   * its item done there, so a crash leaves both or neither); throwing rolls it all back.
+   */
+  within?: (tx: Repositories, templateId: string) => Promise<void>;
 }
 
 export interface EnrollResult {
@@ -146,6 +151,7 @@ export class EnrollmentService {
             qualityScore: quality.score,
           };
           await tx.templates.create(template, storeAttributes && capture.attributes ? { ...capture.attributes } : undefined);
+          await input.within?.(tx, templateId);
           outbox.index({ op: "add", tenantId: caller.tenantId, galleryId: gallery.id, templateId });
           audit.record({ ...ctx, purpose, outcome: "SUCCESS", targetId: templateId, ...(duplicateReview ? { reason: "DUPLICATE_SUSPECTED" } : {}) });
           if (gallery.migratedFromId) {

@@ -86,6 +86,14 @@ export const SUBJECT_DATA: readonly SubjectDataStore[] = [
     erase: ({ tx, tenantId, subjectId }) => tx.livenessSessions.deleteForSubject(tenantId, subjectId),
   },
   {
+    name: "batch enrollment items (photos sealed under the subject's key while pending)",
+    tables: ["EnrollmentBatchItem"],
+    section: "decisions",
+    export: async (repos, s) =>
+      (await repos.batches.listItemsForSubject(s.tenantId, s.id)).map((i) => ({ kind: "BATCH_ENROLLMENT_ITEM", batchId: i.batchId, seq: i.seq, status: i.status, templateId: i.templateId, errorReason: i.errorReason, finishedAt: iso(i.finishedAt) })),
+    erase: ({ tx, tenantId, subjectId }) => tx.batches.deleteItemsForSubject(tenantId, subjectId),
+  },
+  {
     name: "consents",
     tables: ["Consent"],
     section: "consents",

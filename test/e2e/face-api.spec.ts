@@ -259,6 +259,77 @@ describe("detect, compare, every face of a photo, duplicate enrollments (Postgre
     });
   });
 
+  describe("batch enrollment", () => {
+    const START = `mutation($g: ID!, $p: String!, $items: [BatchEnrollmentItemInput!]!) {
+      startBatchEnrollment(input: { galleryId: $g, purpose: $p, items: $items }) { id status total pending enrolled failed } }`;
+    const PROGRESS = `query($b: ID!) { enrollmentBatch(batchId: $b) { id status total pending enrolled failed finishedAt items { seq subjectId status templateId errorReason } } }`;
+
+    it("enrolls every shared identity photo through the job queue, with per-item results and errors, and keeps no photo", async () => {
+      const g = await gallery("batch");
+      const { readdir } = await import("node:fs/promises");
+      const { FACES } = await import("../support/paths.js");
+      const identities = (await readdir(FACES)).filter((d) => !d.startsWith("_")).sort();
+      const items: { subjectId: string; image: { base64: string } }[] = [];
+      const expected: { who: string; status: string; reason?: string }[] = [];
+      for (const who of identities) {
+        const s = await subject(who, ["access_control"]);
+        for (const file of (await readdir(path.join(FACES, who))).sort()) {
+          items.push({ subjectId: s, image: b64(await readFace(`${who}/${file}`)) });
+          expected.push({ who, status: "ENROLLED" });
+        }
+      }
+      const enrolledPhotos = items.length;
+      const someone = items[0]!.subjectId;
+      items.push({ subjectId: someone, image: b64(await readFace("_multi/two_people.jpg")) });
+      expected.push({ who: "group", status: "FAILED", reason: "MULTIPLE_FACES" });
+      items.push({ subjectId: "sub_nobody", image: b64(await readFace("obama/obama-1.jpg")) });
+      expected.push({ who: "unknown", status: "FAILED", reason: "SUBJECT_NOT_FOUND" });
+      const noConsent = await subject("no-consent", []);
+      items.push({ subjectId: noConsent, image: b64(await readFace("biden/biden-1.jpg")) });
+      expected.push({ who: "no consent", status: "FAILED", reason: "CONSENT_REQUIRED" });
+
+      const started = await as(START, { g, p: "access_control", items });
+      expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+      const b = started.data!["startBatchEnrollment"];
+      expect(b).toMatchObject({ status: "RUNNING", total: items.length, failed: 1, enrolled: 0 });
+      let progress: any;
+      const { eventually } = await import("../support/redis-server.js");
+      expect(await eventually(async () => (progress = (await as(PROGRESS, { b: b.id })).data!["enrollmentBatch"]).status === "COMPLETED", 3000)).toBe(true);
+      expect(progress).toMatchObject({ total: items.length, pending: 0, enrolled: enrolledPhotos, failed: 3 });
+      expect(progress.items.map((i: any) => i.status)).toEqual(expected.map((e) => e.status));
+      expected.forEach((e, i) => {
+        if (e.reason) expect(progress.items[i].errorReason, e.who).toBe(e.reason);
+      });
+      const templates = await t.sql<{ id: string }>(`SELECT "id" FROM "Template" WHERE "galleryId" = '${g}' ORDER BY "id"`);
+      expect(templates.map((r) => r.id)).toEqual(progress.items.filter((i: any) => i.templateId).map((i: any) => i.templateId).sort());
+      const photos = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "EnrollmentBatchItem" WHERE "batchId" = '${b.id}' AND "sealedImage" IS NOT NULL`);
+      expect(photos[0]!.n).toBe(0);
+      const enrollEvents = await t.sql<{ outcome: string; n: number }>(
+        `SELECT "outcome", count(*)::int AS n FROM "AuditEvent" WHERE "tenantId" = '${tenant.tenantId}' AND "action" = 'ENROLL_FACE' AND "subjectId" IN (${[...new Set(items.map((i) => `'${i.subjectId}'`))].join(",")}) GROUP BY "outcome" ORDER BY "outcome"`,
+      );
+      expect(enrollEvents).toEqual([
+        { outcome: "DENIED", n: 1 },
+        { outcome: "FAILED", n: 1 },
+        { outcome: "SUCCESS", n: enrolledPhotos },
+      ]);
+      // Another tenant cannot see it.
+      const other = await t.createTenant("face-api-other");
+      expect(errorOf(await as(PROGRESS, { b: b.id }, other.headers))).toMatchObject({ code: "NOT_FOUND", reason: "BATCH_NOT_FOUND" });
+    });
+
+    it("is refused as a whole where the purpose does not permit enrollment, and audited", async () => {
+      const g = await gallery("batch-refused");
+      const s = await subject("batch-refused", ["access_control"]);
+      expect(errorOf(await as(START, { g, p: "no_such_purpose", items: [{ subjectId: s, image: UNREAD }] }))).toMatchObject({ code: "FORBIDDEN", reason: "PURPOSE_NOT_DECLARED" });
+      expect(errorOf(await as(START, { g, p: "access_control", items: [] }))).toMatchObject({ code: "BAD_USER_INPUT" });
+      const events = await lastEvents("START_BATCH_ENROLLMENT", 2);
+      expect(events.map((e) => [e.outcome, e.reason])).toEqual([
+        ["FAILED", "INVALID_INPUT"],
+        ["DENIED", "PURPOSE_NOT_DECLARED"],
+      ]);
+    });
+  });
+
   describe("policy", () => {
     it("refuses each new call where the purpose does not permit it, audits the refusal, and never reads the image", async () => {
       const g = await gallery("policy");

@@ -479,7 +479,7 @@ describe.each<Mode>([
 
     it("generates the record of processing from the policy, and counts subjects with face data", async () => {
       const ropa = (await as(`{ recordOfProcessing }`)).data!["recordOfProcessing"];
-      expect(ropa.activities.map((a: { purpose: string }) => a.purpose)).toEqual(["access_control", "payment_verification", "attendance"]);
+      expect(ropa.activities.map((a: { purpose: string }) => a.purpose)).toEqual(["access_control", "payment_verification", "identity_proofing", "attendance"]);
       expect(ropa.activities[0]).toMatchObject({ legalBasis: "explicit_consent", dpiaReference: expect.stringContaining("DPIA"), nonBiometricFallback: expect.any(String) });
       expect(ropa.prohibitions[0].because).toContain("EU AI Act");
       const count = (await as(`{ biometricSubjectCount { subjects filingThreshold filingRequired } }`)).data!["biometricSubjectCount"];

@@ -1,8 +1,8 @@
 /**
- * kill -9 in the middle of an erasure and of a key rotation, on PostgreSQL, against the
- * real server process (dist/src/main.js, built by `npm test`): each is held at a known
- * point by a lock the test takes on the database, the process is killed, and after a
- * restart both complete by themselves, without any call.
+ * kill -9 in the middle of an erasure, of a key rotation and of a batch enrollment, on
+ * PostgreSQL, against the real server process (dist/src/main.js, built by `npm test`):
+ * each is held at a known point by a lock the test takes on the database, the process is
+ * killed, and after a restart each completes by itself, without any call.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -120,5 +120,50 @@ describe.runIf(existsSync(MAIN))("kill -9 mid-operation (PostgreSQL, real server
     await start();
     expect(await one(vault, `SELECT count(*) AS n FROM subject_key WHERE tenant_id = '${tenantId}' AND kek_version = 1`)).toBe(0);
     expect((await as(`{ keyRotationStatus { currentVersion pending } }`)).data!["keyRotationStatus"]).toEqual({ currentVersion: 2, pending: 0 });
+  });
+
+  it("a batch enrollment killed half-way completes after restart, each photo enrolled once", async () => {
+    const g = (await as(`mutation { createGallery(name: "batch") { id } }`)).data!["createGallery"].id as string;
+    const { readdir } = await import("node:fs/promises");
+    const { FACES } = await import("../support/paths.js");
+    const items: { subjectId: string; image: { base64: string } }[] = [];
+    for (const who of (await readdir(FACES)).filter((d) => !d.startsWith("_")).sort()) {
+      const s = (await as(`mutation { createSubject { id } }`)).data!["createSubject"].id as string;
+      await as(`mutation($s: ID!) { grantConsent(input: { subjectId: $s, purpose: "${P}", noticeVersion: "n1", method: CLICK }) { consent { id } } }`, { s });
+      for (const file of (await readdir(path.join(FACES, who))).sort()) items.push({ subjectId: s, image: b64(await readFace(`${who}/${file}`)) });
+    }
+    const HELD = 4;
+    // Hold item HELD: the job blocks marking it done, inside the enrollment's transaction.
+    await main.query("BEGIN");
+    const started = await as(`mutation($g: ID!, $items: [BatchEnrollmentItemInput!]!) { startBatchEnrollment(input: { galleryId: $g, purpose: "${P}", items: $items }) { id total } }`, { g, items });
+    const batchId = started.data!["startBatchEnrollment"].id as string;
+    await main.query(`SELECT 1 FROM "EnrollmentBatchItem" WHERE "batchId" = $1 AND "seq" = $2 FOR UPDATE`, [batchId, HELD]);
+    const dbName = new URL(db.url!).pathname.slice(1);
+    const waiting = await eventually(async () => {
+      const w = new pg.Client({ connectionString: db.url! });
+      await w.connect();
+      try {
+        return Number((await w.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE '%EnrollmentBatchItem%'`, [dbName])).rows[0].n) > 0;
+      } finally {
+        await w.end();
+      }
+    }, 3000);
+    expect(waiting).toBe(true);
+    await kill9();
+    await main.query("ROLLBACK");
+
+    const before = (await main.query(`SELECT "seq", "status" FROM "EnrollmentBatchItem" WHERE "batchId" = $1 ORDER BY "seq"`, [batchId])).rows;
+    expect(before.filter((r) => r.status === "ENROLLED").map((r) => r.seq)).toEqual(Array.from({ length: HELD }, (_, i) => i));
+    expect(before.slice(HELD).every((r) => r.status === "PENDING")).toBe(true);
+
+    await start();
+    const done = await eventually(async () => (await main.query(`SELECT "status" FROM "EnrollmentBatch" WHERE "id" = $1`, [batchId])).rows[0].status === "COMPLETED", 3000);
+    expect(done).toBe(true);
+    const after = (await main.query(`SELECT "seq", "status", "templateId", "errorReason" FROM "EnrollmentBatchItem" WHERE "batchId" = $1 ORDER BY "seq"`, [batchId])).rows;
+    expect(after.map((r) => r.status)).toEqual(items.map(() => "ENROLLED"));
+    const templates = (await main.query(`SELECT "id" FROM "Template" WHERE "galleryId" = $1 ORDER BY "id"`, [g])).rows.map((r) => r.id);
+    expect(templates).toEqual(after.map((r) => r.templateId).sort());
+    expect(await one(main, `SELECT count(*) AS n FROM "EnrollmentBatchItem" WHERE "batchId" = '${batchId}' AND "sealedImage" IS NOT NULL`)).toBe(0);
+    expect((await as(`{ verifyAuditChain { valid } }`)).data!["verifyAuditChain"].valid).toBe(true);
   });
 });

@@ -10,7 +10,7 @@
  * subject, template id and model id.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import type { DataKey, TemplateBinding, TemplateCrypto, WrappedDataKey } from "../../domain/template-crypto.port.js";
+import type { DataKey, PendingImageBinding, TemplateBinding, TemplateCrypto, WrappedDataKey } from "../../domain/template-crypto.port.js";
 
 const FORMAT_V1 = 1;
 const IV_BYTES = 12;
@@ -66,7 +66,20 @@ export class EnvelopeCrypto implements TemplateCrypto {
     return out;
   }
 
-  private ownKey(key: DataKey, binding: TemplateBinding): LocalDataKey {
+  sealImage(key: DataKey, image: Uint8Array, binding: PendingImageBinding): Uint8Array {
+    const k = this.ownKey(key, binding);
+    return seal(k.bytes, Buffer.from(image.buffer, image.byteOffset, image.byteLength), pendingImageAad(binding));
+  }
+
+  openImage(key: DataKey, sealed: Uint8Array, binding: PendingImageBinding): Uint8Array {
+    const k = this.ownKey(key, binding);
+    const plain = open(k.bytes, sealed, pendingImageAad(binding));
+    const out = new Uint8Array(plain);
+    plain.fill(0);
+    return out;
+  }
+
+  private ownKey(key: DataKey, binding: { tenantId: string; subjectId: string }): LocalDataKey {
     if (!(key instanceof LocalDataKey)) throw new TypeError("foreign data key");
     if (key.tenantId !== binding.tenantId || key.subjectId !== binding.subjectId) {
       throw new Error("data key does not belong to this tenant and subject");
@@ -91,6 +104,10 @@ function dataKeyAad(tenantId: string, subjectId: string, version: number): Buffe
 
 function templateAad(b: TemplateBinding): Buffer {
   return Buffer.from(JSON.stringify(["face-id/template/v1", b.tenantId, b.subjectId, b.templateId, b.modelId]));
+}
+
+function pendingImageAad(b: PendingImageBinding): Buffer {
+  return Buffer.from(JSON.stringify(["face-id/pending-image/v1", b.tenantId, b.subjectId, b.batchId, b.seq]));
 }
 
 /** format byte ‖ 12-byte IV ‖ 16-byte tag ‖ ciphertext. */

@@ -3,6 +3,7 @@ import type { Repositories, Store } from "../../domain/repositories.port.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { PrismaApiKeyRepository } from "./api-key.repository.js";
 import { PrismaAuditRepository } from "./audit.repository.js";
+import { PrismaEnrollmentBatchRepository } from "./enrollment-batch.repository.js";
 import { PrismaConsentRepository } from "./consent.repository.js";
 import { PrismaGalleryRepository } from "./gallery.repository.js";
 import type { Db } from "./prisma-db.js";
@@ -35,6 +36,7 @@ function repositories(db: Db): Repositories {
     portalUsers: new PrismaPortalUserRepository(db),
     portalSessions: new PrismaPortalSessionRepository(db),
     privacyNotices: new PrismaPrivacyNoticeRepository(db),
+    batches: new PrismaEnrollmentBatchRepository(db),
   };
   // Driver failures (conflicts, lost connections) surface as the domain's retryable errors.
   for (const k of Object.keys(repos) as (keyof Repositories)[]) (repos as unknown as Record<string, object>)[k] = mappingErrors(repos[k]);

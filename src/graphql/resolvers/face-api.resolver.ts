@@ -1,12 +1,23 @@
 /** detectFaces and compareFaces (no enrolment, nothing stored) and identifyFaces (every face of a group photo). */
-import { Arg, Ctx, Extensions, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import type { BatchItem, BatchProgress } from "../../domain/enrollment-batch.js";
 import type { ImagePoint } from "../../domain/face-engine.port.js";
 import type { Actor } from "../../domain/tenant.js";
 import { TenantActor } from "../actor.decorator.js";
 import type { GraphQLContext } from "../context.js";
 import { readImageInput } from "../image-bytes.js";
 import { runsInference } from "../limits.js";
-import { CompareFacesInput, DetectFacesInput, FaceComparisonType, FaceDetectionType, GroupIdentificationType, IdentifyFacesInput, type FaceLandmarksType } from "../types/face-api.type.js";
+import {
+  BatchEnrollmentType,
+  CompareFacesInput,
+  DetectFacesInput,
+  FaceComparisonType,
+  FaceDetectionType,
+  GroupIdentificationType,
+  IdentifyFacesInput,
+  StartBatchEnrollmentInput,
+  type FaceLandmarksType,
+} from "../types/face-api.type.js";
 
 @Resolver()
 export class FaceApiResolver {
@@ -43,6 +54,47 @@ export class FaceApiResolver {
   async identifyFaces(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("input", () => IdentifyFacesInput) input: IdentifyFacesInput): Promise<GroupIdentificationType> {
     return ctx.services.identification.identifyFaces(actor, { ...input, image: () => readImageInput(input.image, ctx.services.maxImageBytes) });
   }
+
+  @Mutation(() => BatchEnrollmentType, {
+    description: "Queues many photos of many subjects for enrollment; each is enrolled as enrollFace would (consent, quality gate, duplicate check, audit), by the job queue. Poll enrollmentBatch for progress and per-item results. Photos wait sealed under each subject's key and are dropped once enrolled. Scope faces:enroll.",
+  })
+  async startBatchEnrollment(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("input", () => StartBatchEnrollmentInput) input: StartBatchEnrollmentInput): Promise<BatchEnrollmentType> {
+    const progress = await ctx.services.batches.submit(actor, {
+      galleryId: input.galleryId,
+      purpose: input.purpose,
+      items: input.items.map((i) => ({ subjectId: i.subjectId, image: () => readImageInput(i.image, ctx.services.maxImageBytes) })),
+    });
+    return batchType(progress, []);
+  }
+
+  @Query(() => BatchEnrollmentType, { description: "A batch enrollment's progress and its items from fromSeq (at most first). Scope faces:enroll." })
+  async enrollmentBatch(
+    @TenantActor() actor: Actor,
+    @Ctx() ctx: GraphQLContext,
+    @Arg("batchId", () => ID) batchId: string,
+    @Arg("fromSeq", () => Int, { defaultValue: 0 }) fromSeq: number,
+    @Arg("first", () => Int, { defaultValue: 100 }) first: number,
+  ): Promise<BatchEnrollmentType> {
+    const r = await ctx.services.batches.get(actor, batchId, fromSeq, first);
+    return batchType(r, r.items);
+  }
+}
+
+function batchType(p: BatchProgress, items: readonly BatchItem[]): BatchEnrollmentType {
+  const { batch } = p;
+  return {
+    id: batch.id,
+    galleryId: batch.galleryId,
+    purpose: batch.purpose,
+    status: batch.status,
+    total: batch.total,
+    pending: p.pending,
+    enrolled: p.enrolled,
+    failed: p.failed,
+    createdAt: batch.createdAt,
+    finishedAt: batch.finishedAt,
+    items: items.map(({ seq, subjectId, status, templateId, errorReason, errorMessage, finishedAt }) => ({ seq, subjectId, status, templateId, errorReason, errorMessage, finishedAt })),
+  };
 }
 
 function landmarksOf(points: readonly ImagePoint[]): FaceLandmarksType {

@@ -99,3 +99,44 @@ export class IdentifyFacesInput {
   @Field(() => Int, { defaultValue: 5, description: "At most this many candidates per face (1 to 100)." }) topK!: number;
   @Field(() => Int, { defaultValue: 8, description: "At most this many faces, the largest (1 to 16); each costs an inference." }) maxFaces!: number;
 }
+
+@InputType("BatchEnrollmentItemInput")
+export class BatchEnrollmentItemInput {
+  @Field(() => ID) subjectId!: string;
+  @Field(() => ImageInput, { description: "base64 (multipart requests carry one file)." }) image!: ImageInput;
+}
+
+@InputType("StartBatchEnrollmentInput")
+export class StartBatchEnrollmentInput {
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => [BatchEnrollmentItemInput], { description: "1 to 100 photos, each of its own subject (a subject may appear more than once); together within the request size limit." })
+  items!: BatchEnrollmentItemInput[];
+}
+
+@ObjectType("BatchEnrollmentItem", { description: "One photo of a batch and what became of it." })
+export class BatchEnrollmentItemType {
+  @Field(() => Int, { description: "Position in the request, from 0." }) seq!: number;
+  @Field(() => ID) subjectId!: string;
+  @Field(() => String, { description: "PENDING, ENROLLED or FAILED." }) status!: string;
+  @Field(() => ID, { nullable: true }) templateId!: string | null;
+  @Field(() => String, { nullable: true, description: "Why it failed: the reason enrollFace would have given (NO_FACE, LOW_QUALITY, CONSENT_REQUIRED, DUPLICATE_FACE, …)." }) errorReason!: string | null;
+  @Field(() => String, { nullable: true }) errorMessage!: string | null;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+}
+
+@ObjectType("BatchEnrollment", { description: "A batch enrollment: its items are enrolled one by one by the job queue, in the submitter's name; it resumes by itself after a crash." })
+export class BatchEnrollmentType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => String, { description: "RUNNING or COMPLETED." }) status!: string;
+  @Field(() => Int) total!: number;
+  @Field(() => Int) pending!: number;
+  @Field(() => Int) enrolled!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => [BatchEnrollmentItemType], { description: "The items asked for (enrollmentBatch's fromSeq and first); none in the answer to startBatchEnrollment." })
+  items!: BatchEnrollmentItemType[];
+}
