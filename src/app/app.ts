@@ -182,6 +182,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     databaseKind: database.kind,
     ping: () => database.ping(),
     version,
+    streams: { maxPerTenant: config.streams.maxPerTenant, idleMs: config.streams.idleSeconds * 1000, frameBudgetMs: config.streams.frameBudgetMs },
   });
 
   gauges.push(
@@ -228,6 +229,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       portal: { staticDir: path.join(projectRoot(), "dist", "portal"), secureCookies: config.portal.secureCookies },
     });
   } catch (e) {
+    services.streams.closeAll();
     await throttle.close();
     await apollo.stop();
     await jobs.close();
@@ -250,6 +252,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     adminTokenFile: admin.file,
     async close() {
       for (const remove of gauges) remove();
+      services.streams.closeAll();
       await http.close();
       services.relay.stop();
       await throttle.close();

@@ -41,6 +41,7 @@ import { VerificationService } from "../services/verification.service.js";
 import { AnalysisService } from "../services/analysis.service.js";
 import { LivenessService } from "../services/liveness.service.js";
 import { SubjectMatcher } from "../services/subject-match.js";
+import { StreamService, type StreamLimits } from "../services/stream.service.js";
 
 export interface ServiceDeps {
   store: Store;
@@ -72,6 +73,8 @@ export interface ServiceDeps {
   relay?: RelayOptions;
   /** Spans and counts for the operator (src/observability/telemetry.ts); none by default. */
   telemetry?: Telemetry;
+  /** Video and camera stream sessions (default: 4 per tenant, 5 minutes idle, 250 ms per frame). */
+  streams?: StreamLimits;
 }
 
 export type DependencyState = "up" | "down";
@@ -105,6 +108,8 @@ export function createServices(d: ServiceDeps) {
 
   const requests = new DataSubjectRequestService(d.store, ops, erasure, d.signer, d.clock, d.ids);
   const enrollment = new EnrollmentService(d.store, ops, policy, d.engine, d.crypto, keys, index, d.thresholds, d.clock, d.ids);
+  const identification = new IdentificationService(d.store, ops, policy, d.engine, index, d.thresholds, d.clock, d.ids);
+  const streams = new StreamService(ops, identification, d.engine, d.clock, d.ids, d.log, d.streams ?? { maxPerTenant: 4, idleMs: 300_000, frameBudgetMs: 250 });
   const batches = new EnrollmentBatchService(d.store, ops, policy, enrollment, d.crypto, keys, d.clock, d.ids, d.log);
   /** Work a crash or an outage left half-done: interrupted erasures and key rotations, and the outbox. */
   const resumeInterrupted = async () => {
@@ -145,7 +150,8 @@ export function createServices(d: ServiceDeps) {
     enrollment,
     batches,
     index,
-    identification: new IdentificationService(d.store, ops, policy, d.engine, index, d.thresholds, d.clock, d.ids),
+    identification,
+    streams,
     verification: new VerificationService(d.store, ops, policy, d.engine, matcher, liveness, d.clock, d.ids),
     liveness,
     analysis: new AnalysisService(d.store, ops, policy, d.engine, d.thresholds),

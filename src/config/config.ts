@@ -70,6 +70,8 @@ export interface Config {
     /** Failed admin-token or API-key attempts per client address and window before it is blocked. */
     authFailures: number;
   };
+  /** Video and camera streams (src/services/stream.service.ts). */
+  streams: { maxPerTenant: number; idleSeconds: number; frameBudgetMs: number };
   /** The admin consent portal: its session cookies are marked Secure (PORTAL_SECURE_COOKIES, behind HTTPS). */
   portal: { secureCookies: boolean };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -211,6 +213,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       perAddress: int("RATE_LIMIT_PER_ADDRESS", 120, 1, 10_000_000),
       windowSeconds: int("RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
       authFailures: int("AUTH_FAILURES_PER_ADDRESS", 10, 1, 10_000),
+    },
+    streams: {
+      maxPerTenant: int("STREAM_MAX_PER_TENANT", 4, 1, 10_000),
+      idleSeconds: int("STREAM_IDLE_SECONDS", 300, 5, 86_400),
+      frameBudgetMs: int("STREAM_FRAME_BUDGET_MS", 250, 1, 600_000),
     },
     logLevel: logLevel as Config["logLevel"],
   };

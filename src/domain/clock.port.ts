@@ -8,7 +8,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** Id prefixes make ids self-describing in logs and support tickets. */
-export type IdKind = "ten" | "key" | "sub" | "con" | "gal" | "tpl" | "dec" | "evt" | "dsr" | "job" | "liv" | "obx" | "usr" | "ntc" | "bat";
+export type IdKind = "ten" | "key" | "sub" | "con" | "gal" | "tpl" | "dec" | "evt" | "dsr" | "job" | "liv" | "obx" | "usr" | "ntc" | "bat" | "str";
 
 export interface IdGenerator {
   next(kind: IdKind): string;

@@ -59,6 +59,8 @@ export const ERROR_REASONS = {
   TEMPLATE_NOT_FOUND: "NOT_FOUND",
   TENANT_NOT_FOUND: "NOT_FOUND",
   BATCH_NOT_FOUND: "NOT_FOUND",
+  // A stream session not open in this server process (closed, idle too long, another process's).
+  STREAM_NOT_FOUND: "NOT_FOUND",
   // State conflicts.
   ALREADY_EXISTS: "CONFLICT",
   MODEL_MISMATCH: "CONFLICT",
@@ -67,6 +69,8 @@ export const ERROR_REASONS = {
   // subject already in the gallery (who is never named).
   DUPLICATE_FACE: "CONFLICT",
   REQUEST_STATE: "CONFLICT",
+  // The tenant has as many streams open as it may (STREAM_MAX_PER_TENANT); close one first.
+  STREAM_LIMIT: "CONFLICT",
   // What the call refers to (a gallery, a subject) was deleted by a concurrent call.
   CONCURRENTLY_DELETED: "CONFLICT",
   // The subject's templates cannot be decrypted: quarantined after failing authentication,
@@ -80,6 +84,7 @@ export const ERROR_REASONS = {
   TRANSACTION_CONFLICT: "UNAVAILABLE",
   // Every inference worker is busy and the queue in front of them is full.
   SERVICE_BUSY: "UNAVAILABLE",
+
   // The outcome of a refused or failed call could not be written to the audit trail.
   AUDIT_UNAVAILABLE: "UNAVAILABLE",
   // Too many calls: per API key, or per client address without a valid key

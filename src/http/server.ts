@@ -8,6 +8,7 @@
  *   GET  /health/ready  every dependency's state; 503 until all are up (for load balancers)
  *   /portal             the admin consent portal and its sign-in endpoints (portal.routes.ts)
  *   GET  /exports/audit  the signed audit export, streamed as JSON lines (exports.routes.ts)
+ *   POST /streams/{id}/frames, GET /streams/{id}/events   video and camera streams (stream.routes.ts)
  *   GET  /metrics       Prometheus metrics (src/observability/telemetry.ts); no key, like /health
  * Every GraphQL request passes the rate limits first (src/http/throttle.ts): THROTTLED
  * with HTTP 429 and Retry-After when over them.
@@ -22,6 +23,8 @@ import { GRAPHQL_CODES } from "../graphql/error-mapping.js";
 import type { Throttle } from "./throttle.js";
 import { portalRoutes } from "./portal.routes.js";
 import { exportRoutes } from "./exports.routes.js";
+import { readBytes } from "./body.js";
+import { streamRoutes } from "./stream.routes.js";
 import { sendJson } from "./http-errors.js";
 import { requestIdFor, withRequest } from "../observability/request-context.js";
 import { inSpan, serveMetrics } from "../observability/telemetry.js";
@@ -47,6 +50,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
   const maxBody = Math.ceil(opts.maxImageBytes * 1.4) + 1024 * 1024;
   const portal = portalRoutes({ users: services.portalUsers, throttle: opts.throttle, ...opts.portal });
   const exports = exportRoutes({ services, throttle: opts.throttle, log });
+  const streams = streamRoutes({ services, throttle: opts.throttle, maxImageBytes: opts.maxImageBytes });
 
   const server = http.createServer((req, res) => {
     const header = req.headers["x-request-id"];
@@ -76,6 +80,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
     }
     if (await portal(req, res, url)) return;
     if (await exports(req, res, url)) return;
+    if (await streams(req, res, url)) return;
     if (url.pathname !== "/graphql") {
       sendJson(res, 404, { error: "not found; GraphQL is at /graphql, the portal at /portal" });
       return;
@@ -170,15 +175,5 @@ function badRequest(message: string, reason: string = "INVALID_INPUT") {
 
 /** The body as text, or null when it exceeds `limit` bytes. */
 async function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return (await readBytes(req, limit))?.toString("utf8") ?? null;
 }

@@ -82,7 +82,14 @@ export interface IdentifyFacesResult {
   searchedTemplates: number;
 }
 
-interface SearchPlan {
+export interface IdentifyResultCore {
+  decisionId: string;
+  match: boolean;
+  candidates: IdentificationCandidate[];
+  threshold: number;
+}
+
+export interface SearchPlan {
   purpose: string;
   named: Gallery;
   rule: PurposePolicy;
@@ -188,8 +195,30 @@ export class IdentificationService {
     });
   }
 
-  /** What one identification needs before the image is read: purpose, galleries, policy, thresholds. */
-  private async plan(caller: TenantCaller, galleryId: string, purposeName: string): Promise<SearchPlan> {
+  /**
+   * One identification of a face embedded elsewhere (a stream's track, embedded with the
+   * models `plan` named): the plan is made again (gallery size and policy as they are
+   * now), then searched, recorded and audited like identifyFace's decision.
+   */
+  async identifyEmbedded(actor: Actor, input: { galleryId: string; purpose: string; embeddings: Record<string, Float32Array>; topK: number; action: string; targetId: string }): Promise<IdentifyResultCore> {
+    const decisionId = this.ids.next("dec");
+    return this.ops.use(actor, { action: input.action, purpose: input.purpose, decisionId, targetId: input.targetId, scope: "faces:identify" }, async ({ caller, ctx }) => {
+      checkTopK(input.topK);
+      const plan = await this.plan(caller, input.galleryId, input.purpose);
+      for (const m of plan.models) if (!input.embeddings[m]) throw new DomainError("MODEL_MISMATCH", `the gallery is now searched with model ${m}; reopen the stream`);
+      const result = await this.ops.transaction(async (tx, audit) => {
+        const candidates = await this.candidates(tx, caller, plan, input.embeddings, input.topK);
+        await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
+        audit.record({ ...ctx, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+        return { decisionId, match: candidates.length > 0, candidates, threshold: plan.threshold };
+      });
+      this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: result.match ? "match" : "no_match" });
+      return result;
+    });
+  }
+
+  /** What one identification needs before the image is read: purpose, galleries, policy, thresholds (streams read its models). */
+  async plan(caller: TenantCaller, galleryId: string, purposeName: string): Promise<SearchPlan> {
     const purpose = validatePurpose(purposeName);
     const named = await findGalleryOrThrow(this.store, caller.tenantId, galleryId);
     const galleries = await this.searchedGalleries(caller.tenantId, named, purpose);

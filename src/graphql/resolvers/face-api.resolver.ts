@@ -1,6 +1,7 @@
 /** detectFaces and compareFaces (no enrolment, nothing stored) and identifyFaces (every face of a group photo). */
 import { Arg, Ctx, Extensions, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { BatchItem, BatchProgress } from "../../domain/enrollment-batch.js";
+import type { StreamStats } from "../../services/stream.service.js";
 import type { ImagePoint } from "../../domain/face-engine.port.js";
 import type { Actor } from "../../domain/tenant.js";
 import { TenantActor } from "../actor.decorator.js";
@@ -15,7 +16,10 @@ import {
   FaceDetectionType,
   GroupIdentificationType,
   IdentifyFacesInput,
+  OpenStreamInput,
   StartBatchEnrollmentInput,
+  StreamEventType,
+  StreamSessionType,
   type FaceLandmarksType,
 } from "../types/face-api.type.js";
 
@@ -67,6 +71,28 @@ export class FaceApiResolver {
     return batchType(progress, []);
   }
 
+  @Mutation(() => StreamSessionType, {
+    description: "Opens a video or camera stream session identifying the faces of its frames in the gallery (the purpose must allow identification). Frames are never stored; each identification is recorded and audited. Scope faces:identify.",
+  })
+  async openStream(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("input", () => OpenStreamInput) input: OpenStreamInput): Promise<StreamSessionType> {
+    return sessionType(await ctx.services.streams.open(actor, input));
+  }
+
+  @Mutation(() => StreamSessionType, { description: "Closes a stream session (its tracks are forgotten); returns its final counts. Audited." })
+  async closeStream(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("streamId", () => ID) streamId: string): Promise<StreamSessionType> {
+    return sessionType(await ctx.services.streams.close(actor, streamId));
+  }
+
+  @Query(() => StreamSessionType, { description: "A stream session's counts: frames received, processed, skipped, dropped, over budget; tracks, identifications, events." })
+  async stream(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("streamId", () => ID) streamId: string): Promise<StreamSessionType> {
+    return sessionType(ctx.services.streams.stats(actor, streamId));
+  }
+
+  @Query(() => [StreamEventType], { description: "A stream session's events after afterSeq (the last 1,000 are kept): polling instead of the server-sent events." })
+  async streamEvents(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("streamId", () => ID) streamId: string, @Arg("afterSeq", () => Int, { defaultValue: 0 }) afterSeq: number): Promise<StreamEventType[]> {
+    return ctx.services.streams.events(actor, streamId, afterSeq);
+  }
+
   @Query(() => BatchEnrollmentType, { description: "A batch enrollment's progress and its items from fromSeq (at most first). Scope faces:enroll." })
   async enrollmentBatch(
     @TenantActor() actor: Actor,
@@ -78,6 +104,11 @@ export class FaceApiResolver {
     const r = await ctx.services.batches.get(actor, batchId, fromSeq, first);
     return batchType(r, r.items);
   }
+}
+
+/** The session as GraphQL shows it, with the paths of its HTTP channel. */
+function sessionType(stats: StreamStats): StreamSessionType {
+  return { ...stats, framesPath: `/streams/${stats.id}/frames`, eventsPath: `/streams/${stats.id}/events` };
 }
 
 function batchType(p: BatchProgress, items: readonly BatchItem[]): BatchEnrollmentType {

@@ -140,3 +140,48 @@ export class BatchEnrollmentType {
   @Field(() => [BatchEnrollmentItemType], { description: "The items asked for (enrollmentBatch's fromSeq and first); none in the answer to startBatchEnrollment." })
   items!: BatchEnrollmentItemType[];
 }
+
+@InputType("OpenStreamInput")
+export class OpenStreamInput {
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String, { description: "A purpose whose policy allows identification." }) purpose!: string;
+  @Field(() => Float, { defaultValue: 5, description: "Frames processed per second of stream time (others are skipped); above 0, at most 60." }) sampleFps!: number;
+  @Field(() => Int, { defaultValue: 60, description: "One event per person per this many seconds of stream time (1 to 86400)." }) eventTtlSeconds!: number;
+  @Field(() => Int, { defaultValue: 8, description: "Faces per frame, the largest first (1 to 16)." }) maxFaces!: number;
+}
+
+@ObjectType("StreamSession", { description: "A video or camera stream session: post frames to framesPath, read events from eventsPath (server-sent events) or streamEvents." })
+export class StreamSessionType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) galleryId!: string;
+  @Field(() => String) purpose!: string;
+  @Field(() => Float) sampleFps!: number;
+  @Field(() => Int) eventTtlSeconds!: number;
+  @Field(() => Date) openedAt!: Date;
+  @Field(() => Boolean) open!: boolean;
+  @Field(() => String, { description: "POST each frame's bytes here (header x-frame-timestamp: stream time in ms)." }) framesPath!: string;
+  @Field(() => String, { description: "GET: the events as server-sent events." }) eventsPath!: string;
+  @Field(() => Int) framesReceived!: number;
+  @Field(() => Int) framesProcessed!: number;
+  @Field(() => Int, { description: "Skipped by the sampling rate." }) framesSampledOut!: number;
+  @Field(() => Int, { description: "Dropped: the previous frame was still being processed." }) framesDroppedBusy!: number;
+  @Field(() => Int, { description: "Processed, but slower than frameBudgetMs." }) framesOverBudget!: number;
+  @Field(() => Int) frameBudgetMs!: number;
+  @Field(() => Float) meanFrameMs!: number;
+  @Field(() => Float) maxFrameMs!: number;
+  @Field(() => Int) activeTracks!: number;
+  @Field(() => Int, { description: "Identification decisions made (each recorded and audited)." }) identifications!: number;
+  @Field(() => Int) events!: number;
+}
+
+@ObjectType("StreamEvent", { description: "A person seen in a stream: IDENTIFIED (once per person per TTL) or UNKNOWN (once per track)." })
+export class StreamEventType {
+  @Field(() => Int) seq!: number;
+  @Field(() => String, { description: "IDENTIFIED or UNKNOWN." }) kind!: string;
+  @Field(() => ID, { nullable: true }) subjectId!: string | null;
+  @Field(() => String) trackId!: string;
+  @Field(() => ID, { description: "The identification decision behind the event." }) decisionId!: string;
+  @Field(() => Float, { nullable: true }) score!: number | null;
+  @Field(() => Float, { description: "Stream time of the frame (ms)." }) frameTimestampMs!: number;
+  @Field(() => Float, { description: "From the frame's arrival to the event (ms)." }) latencyMs!: number;
+}

@@ -1,0 +1,110 @@
+/**
+ * Video and camera streams over plain HTTP (the session is opened with the GraphQL
+ * mutation openStream; src/services/stream.service.ts):
+ *   POST /streams/{id}/frames   one frame (the image bytes as the body: JPEG, PNG or WebP);
+ *                               header x-frame-timestamp: its stream time in ms (default:
+ *                               arrival). Answers what happened to it and the events it gave.
+ *   GET  /streams/{id}/events   the session's identification events as server-sent events
+ *                               (event: identification, id: its seq; Last-Event-ID resumes),
+ *                               ending when the session closes.
+ * Authenticated like GraphQL (an API key, or the portal session with its CSRF header), the
+ * session's own tenant only, rate-limited per key.
+ */
+import type http from "node:http";
+import type { Services } from "../app/services.js";
+import { DomainError } from "../domain/errors.js";
+import type { Actor } from "../domain/tenant.js";
+import { apiKeyIdOf, createContext, presentedApiKey } from "../graphql/context.js";
+import { readBytes } from "./body.js";
+import { sendDomainError, sendJson, sendThrottled } from "./http-errors.js";
+import type { Throttle } from "./throttle.js";
+
+const ROUTE = /^\/streams\/([A-Za-z0-9_-]{1,80})\/(frames|events)$/;
+/** Comment lines keep idle event streams open through proxies. */
+const HEARTBEAT_MS = 15_000;
+
+export function streamRoutes(o: { services: Services; throttle: Throttle; maxImageBytes: number }) {
+  return async function handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> {
+    const m = ROUTE.exec(url.pathname);
+    if (!m) return false;
+    const [, streamId, what] = m as unknown as [string, string, "frames" | "events"];
+    const wantMethod = what === "frames" ? "POST" : "GET";
+    if (req.method !== wantMethod) {
+      sendJson(res, 405, { error: { reason: "INVALID_INPUT", message: `${what} are ${what === "frames" ? "posted" : "read with GET"}` } });
+      req.resume();
+      return true;
+    }
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(", ") : v;
+    };
+    const address = req.socket.remoteAddress ?? "unknown";
+    const wait = await o.throttle.admit(apiKeyIdOf(presentedApiKey(header)), address);
+    if (wait !== null) {
+      sendThrottled(res, wait, "too many requests");
+      req.resume();
+      return true;
+    }
+    const context = createContext(o.services, header);
+    let actor: Actor;
+    try {
+      actor = await context.tenantActor();
+    } catch (e) {
+      if (context.authenticationFailed) await o.throttle.authFailed(address);
+      req.resume();
+      sendDomainError(res, e);
+      return true;
+    }
+    try {
+      if (what === "frames") await frame(req, res, actor, streamId, header("x-frame-timestamp"));
+      else events(req, res, actor, streamId, header("last-event-id"));
+    } catch (e) {
+      req.resume();
+      sendDomainError(res, e);
+    }
+    return true;
+  };
+
+  async function frame(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, timestamp: string | undefined): Promise<void> {
+    // Checked before the body is read: a frame for a session not open here is refused unread.
+    o.services.streams.stats(actor, streamId);
+    const at = timestamp === undefined ? null : Number(timestamp);
+    if (at !== null && !Number.isFinite(at)) throw new DomainError("INVALID_INPUT", "x-frame-timestamp must be a number of milliseconds");
+    const image = await readBytes(req, o.maxImageBytes);
+    if (image === null) throw new DomainError("IMAGE_TOO_LARGE", `a frame may be at most ${o.maxImageBytes} bytes`);
+    if (image.length === 0) throw new DomainError("INVALID_IMAGE", "the frame is empty");
+    try {
+      sendJson(res, 200, await o.services.streams.frame(actor, streamId, image, at));
+    } finally {
+      image.fill(0);
+    }
+  }
+
+  function events(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, lastEventId: string | undefined): void {
+    o.services.streams.stats(actor, streamId); // STREAM_NOT_FOUND before the 200 goes out
+    const after = Number(lastEventId ?? 0);
+    let unsubscribe: (() => void) | undefined;
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+    const stop = () => {
+      clearInterval(heartbeat);
+      unsubscribe?.();
+    };
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
+    res.write(": open\n\n");
+    try {
+      unsubscribe = o.services.streams.subscribe(actor, streamId, Number.isFinite(after) ? after : 0, (e) => {
+        if (e === null) {
+          res.write("event: closed\ndata: {}\n\n");
+          stop();
+          res.end();
+          return;
+        }
+        res.write(`id: ${e.seq}\nevent: identification\ndata: ${JSON.stringify(e)}\n\n`);
+      });
+    } catch (e) {
+      stop();
+      throw e;
+    }
+    req.on("close", stop);
+  }
+}
