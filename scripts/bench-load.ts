@@ -12,17 +12,14 @@
  *     sampling) to a sink on the loopback that accepts and drops them.
  * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify] [--telemetry traces]
  */
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import pg from "pg";
-import { fileURLToPath } from "node:url";
 import { sharedDir } from "./lib/shared-dir.js";
 import { listFacePhotos } from "./lib/shared-faces.js";
 import { percentile } from "./lib/stats.js";
+import { startBenchServer } from "./lib/bench-server.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
@@ -30,31 +27,8 @@ const seconds = Number(args.get("seconds") ?? 10);
 const levels = (args.get("clients") ?? "1,4,16,32").split(",").map(Number);
 const soakSeconds = Number(args.get("soak-seconds") ?? 0);
 const soakRate = Number(args.get("soak-rate") ?? 0.8);
-const serverUrl = process.env["DATABASE_URL"] ?? "postgresql://postgres@127.0.0.1:5432/test";
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const P = "access_control";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// A database of its own, and the server on it.
-const name = `fid_bench_${randomBytes(4).toString("hex")}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.query(`CREATE DATABASE ${name}_vault`);
-const dbUrl = new URL(serverUrl);
-dbUrl.pathname = `/${name}`;
-const vaultUrl = new URL(serverUrl);
-vaultUrl.pathname = `/${name}_vault`;
-const port = await freePort();
-const adminToken = randomBytes(24).toString("base64url");
 // An OTLP/HTTP sink for --telemetry traces: accepts every export, keeps nothing.
 const telemetry = args.get("telemetry") ?? "metrics";
 let spansReceived = 0;
@@ -62,49 +36,19 @@ const sink = telemetry === "traces" ? http.createServer((req, res) => req.on("da
 const sinkPort = sink ? await new Promise<number>((resolve) => sink.listen(0, "127.0.0.1", () => resolve((sink.address() as net.AddressInfo).port))) : 0;
 const telemetryEnv: Record<string, string> =
   telemetry === "off" ? { OTEL_SDK_DISABLED: "true" } : telemetry === "traces" ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, OTEL_TRACES_SAMPLER: "always_on" } : {};
-const env = {
-  ...process.env,
-  ...telemetryEnv,
-  DATABASE_URL: dbUrl.toString(),
-  KEY_VAULT_URL: vaultUrl.toString(),
-  KEK_MASTER_KEY: randomBytes(32).toString("base64"),
-  ADMIN_TOKEN: adminToken,
-  PORT: String(port),
-  LOG_LEVEL: "error",
-  RATE_LIMIT_PER_KEY: "10000000",
-  RATE_LIMIT_PER_ADDRESS: "10000000",
-};
 // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
-const server = spawn(process.execPath, [...nodeArgs, path.join(root, "dist", "src", "main.js")], { env, stdio: ["ignore", "ignore", "inherit"] });
-const url = `http://127.0.0.1:${port}/graphql`;
-server.once("exit", (code) => {
-  if (code !== null && code !== 0) {
-    console.error(`the server exited with code ${code}`);
-    process.exit(1);
-  }
-});
+const bench = await startBenchServer(telemetryEnv, (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter(Boolean));
+const server = bench.process;
+const url = bench.url;
 const cleanup = async () => {
-  server.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 500));
+  await bench.cleanup();
   if (sink) {
     console.log(`OTLP trace exports received by the sink: ${spansReceived}`);
     sink.close();
   }
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`DROP DATABASE IF EXISTS ${name}_vault WITH (FORCE)`);
-  await admin.end();
 };
-for (let i = 0; ; i++) {
-  if ((await fetch(url.replace("/graphql", "/health/live")).catch(() => null))?.status === 200) break;
-  if (i > 600) throw new Error("the server did not start");
-  await new Promise((r) => setTimeout(r, 100));
-}
-
-async function gql(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: { code?: string } }[] };
-}
+const gql = bench.gql;
+const adminToken = bench.adminToken;
 const created = await gql(`mutation { createTenant(name: "bench") { apiKey } }`, {}, { "x-admin-token": adminToken });
 const headers = { authorization: `Bearer ${created.data!["createTenant"].apiKey}` };
 const as = (q: string, v: Record<string, unknown> = {}) => gql(q, v, headers);

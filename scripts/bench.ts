@@ -10,7 +10,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import os from "node:os";
 import { loadConfig } from "../src/config/config.js";
-import { FacePipeline, type StageName } from "../src/inference/face-pipeline.js";
+import { FacePipeline, stageTotals, type StageName } from "../src/inference/face-pipeline.js";
 import { sharedDir } from "./lib/shared-dir.js";
 import { listFacePhotos } from "./lib/shared-faces.js";
 import { percentile } from "./lib/stats.js";
@@ -40,11 +40,13 @@ const perImage: Record<StageName | "total", number[]> = { decode: [], detect: []
 const perFace: Record<"landmarks" | "align" | "embed" | "face", number[]> = { landmarks: [], align: [], embed: [], face: [] };
 let faces = 0;
 
-for (const img of images) await pipeline.analyze(img); // warm-up
+const everyFace = { faces: "all", fivePoints: true, models: [pipeline.modelId] } as const;
+for (const img of images) await pipeline.process(img, everyFace); // warm-up
 for (let r = 0; r < runs; r++) {
   for (const img of images) {
     const t0 = performance.now();
-    const { faces: found, timings } = await pipeline.analyze(img);
+    const { faces: found, stageTimings } = await pipeline.process(img, everyFace);
+    const timings = stageTotals(stageTimings);
     perImage.total.push(performance.now() - t0);
     for (const s of stages) perImage[s].push(timings[s]);
     if (found.length > 0) {

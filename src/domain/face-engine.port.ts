@@ -40,6 +40,8 @@ export interface ProcessPlan {
   faces: FaceSelection;
   /** With "all": at most this many faces (the largest) are processed; `faceCount` still counts every one. */
   maxFaces?: number;
+  /** With a picked face: an image without a face gives no faces instead of NO_FACE (evaluation). */
+  noFaceIsEmpty?: boolean;
   /** Measures besides the embedding (quality, liveness, attributes), per processed face. */
   checks?: CaptureChecks;
   /** Embed each processed face with these models (none: no embedding is made). */

@@ -7,7 +7,7 @@ import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { FacePick } from "../domain/face-engine.port.js";
 import type { RecognizerStage } from "../inference/embed.stage.js";
-import { reportedFace, type FacePipeline, type StageTimings } from "../inference/face-pipeline.js";
+import { stageTotals, type FacePipeline, type StageTimings } from "../inference/face-pipeline.js";
 
 /** One line of `face-id eval embed`: exactly the shape independent checks read. */
 export interface EmbedRecord {
@@ -41,23 +41,22 @@ export async function embedImage(pipeline: FacePipeline, path: string, opts: Emb
   }
   try {
     const pick = opts.pick === "single" ? "largest" : opts.pick;
-    const a = await pipeline.analyze(bytes, { recognizers: opts.recognizers, pick });
-    const { image } = a;
+    const a = await pipeline.process(bytes, { faces: pick, noFaceIsEmpty: true, fivePoints: true }, { recognizers: opts.recognizers });
+    const timings = stageTotals(a.stageTimings);
     const chosen = a.faces[0];
-    const faceCount = a.detections.length;
-    if (!chosen) return { path, embedding: null, embeddings: null, modelId, face: null, faceCount, imageWidth: image.width, imageHeight: image.height, timings: a.timings };
+    if (!chosen) return { path, embedding: null, embeddings: null, modelId, face: null, faceCount: a.faceCount, imageWidth: a.imageWidth, imageHeight: a.imageHeight, timings };
     const embeddings: Record<string, number[]> = {};
-    for (const [id, e] of chosen.embeddings) embeddings[id] = Array.from(e, (v) => Math.round(v * 1e6) / 1e6);
+    for (const [id, e] of Object.entries(chosen.embeddings)) embeddings[id] = Array.from(e, (v) => Math.round(v * 1e6) / 1e6);
     return {
       path,
       embedding: embeddings[modelId]!,
       embeddings,
       modelId,
-      face: { ...reportedFace(chosen.detection, image), landmarks5: chosen.fivePoints.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]) },
-      faceCount,
-      imageWidth: image.width,
-      imageHeight: image.height,
-      timings: a.timings,
+      face: { ...chosen.face, landmarks5: chosen.fivePoints!.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]) },
+      faceCount: a.faceCount,
+      imageWidth: a.imageWidth,
+      imageHeight: a.imageHeight,
+      timings,
     };
   } catch (e) {
     return { path, embedding: null, embeddings: null, modelId, face: null, faceCount: 0, imageWidth: null, imageHeight: null, error: (e as Error).message };

@@ -49,20 +49,16 @@ const CHECKS_MESH_MODEL = "human-facemesh";
 export type StageName = "decode" | "detect" | "landmarks" | "align" | "embed";
 export type StageTimings = Record<StageName, number>;
 
-export interface AnalyzedFace {
-  detection: Detection;
-  fivePoints: Point[];
-  /** Embedding per recognizer id. */
-  embeddings: Map<string, Float32Array>;
+/** Milliseconds per stage of one `process` call (a stage run per face counts once per face). */
+export function stageTotals(timings: readonly StageTiming[]): StageTimings {
+  const totals: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
+  for (const t of timings) if (t.stage in totals) totals[t.stage as StageName] += t.ms;
+  return totals;
 }
 
-export interface Analysis {
-  image: RgbImage;
-  /** Every face the detector found. */
-  detections: Detection[];
-  /** The faces processed further: all of them, or the one picked. */
-  faces: AnalyzedFace[];
-  timings: StageTimings;
+/** Stages a caller brings to one `process` call instead of the loaded ones (evaluation of candidate recognizers). */
+export interface StageOverrides {
+  recognizers?: readonly RecognizerStage[];
 }
 
 export class FacePipeline implements FaceEngine {
@@ -176,8 +172,8 @@ export class FacePipeline implements FaceEngine {
   }
 
   /** decode → detect → choose → for each face: landmarks/mesh → (embed with each recognizer) → checks. */
-  async process(image: Uint8Array, plan: ProcessPlan): Promise<ImageProcessing> {
-    const recognizers = plan.models && plan.models.length > 0 ? this.recognizersFor(plan.models) : [];
+  async process(image: Uint8Array, plan: ProcessPlan, overrides: StageOverrides = {}): Promise<ImageProcessing> {
+    const recognizers = overrides.recognizers ?? (plan.models && plan.models.length > 0 ? this.recognizersFor(plan.models) : []);
     const began = performance.now();
     const stageTimings: StageTiming[] = [];
     const stage = async <T>(name: StageTiming["stage"], work: () => Promise<T>): Promise<T> => {
@@ -223,41 +219,6 @@ export class FacePipeline implements FaceEngine {
       embeddings,
     };
   }
-
-  /**
-   * Every face in an image (or only the chosen one) with embeddings from the given
-   * recognizers (default: the platform's) and per-stage timings: benchmarks and evaluation.
-   */
-  async analyze(image: Uint8Array, opts: { recognizers?: RecognizerStage[]; pick?: FacePick | "all" } = {}): Promise<Analysis> {
-    const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
-    const timed = async <T>(stage: StageName, fn: () => Promise<T> | T): Promise<T> => {
-      const t0 = performance.now();
-      try {
-        return await fn();
-      } finally {
-        timings[stage] += performance.now() - t0;
-      }
-    };
-    const recognizers = opts.recognizers ?? [this.recognizer];
-    const img = await timed("decode", () => this.decode.run(image));
-    const detections = await timed("detect", () => this.detector.run(img));
-    const pick = opts.pick ?? "all";
-    const chosen = pick === "all" || detections.length === 0 ? detections : [pick === "center" ? nearestCentreFace(detections, img)! : largestFace(detections)!];
-    const faces: AnalyzedFace[] = [];
-    for (const detection of chosen) {
-      const fivePoints = await timed("landmarks", () => this.landmarker.run(img, detection));
-      const points = new Map<string, Point[]>([[this.config.landmarkModel, fivePoints]]);
-      const embeddings = new Map<string, Float32Array>();
-      for (const r of recognizers) {
-        const source = this.landmarkIdOf(r);
-        if (!points.has(source)) points.set(source, await timed("landmarks", () => this.fivePointsFrom(source, img, detection, undefined)));
-        const crop = await timed("align", () => r.align(img, points.get(source)!));
-        embeddings.set(r.embeddingId, await timed("embed", () => r.run(crop)));
-      }
-      faces.push({ detection, fivePoints, embeddings });
-    }
-    return { image: img, detections, faces, timings };
-  }
 }
 
 type StageRunner = <T>(name: StageTiming["stage"], work: () => Promise<T>) => Promise<T>;
@@ -268,7 +229,10 @@ function chooseFaces(detections: readonly Detection[], img: RgbImage, plan: Proc
     const bySize = [...detections].sort((a, b) => boxArea(b) - boxArea(a));
     return bySize.slice(0, plan.maxFaces ?? bySize.length);
   }
-  if (detections.length === 0) throw new DomainError("NO_FACE", "no face was found in the image");
+  if (detections.length === 0) {
+    if (plan.noFaceIsEmpty) return [];
+    throw new DomainError("NO_FACE", "no face was found in the image");
+  }
   if (plan.faces === "single" && detections.length > 1) {
     throw new DomainError("MULTIPLE_FACES", `${detections.length} faces were found; enrollment needs exactly one`, { faceCount: detections.length });
   }
