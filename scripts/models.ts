@@ -2,7 +2,7 @@
  * Builds every TF.js model of models/manifest.json into ONNX (models/onnx/<id>.onnx) with
  * our converter, from the installed npm packages, and checks each against the sha256 the
  * manifest records. Usage:
- *   npm run models                 build and verify
+ *   npm run models                 build and verify (also run by `npm run build`, with --quiet)
  *   npm run models -- --record     (re)record source and ONNX sha256/size in the manifest
  */
 import { readFile, writeFile, mkdir } from "node:fs/promises";
@@ -11,6 +11,7 @@ import { convertTfjsModelFile } from "../src/models/convert-model.js";
 import { CONVERTED_DIR, MANIFEST_FILE, MODELS_DIR, isVendored, loadManifest, readModelFile, sha256, sourcePackageDir, type ModelManifest } from "../src/inference/model-manifest.js";
 
 const record = process.argv.includes("--record");
+const quiet = process.argv.includes("--quiet");
 const manifest = await loadManifest();
 
 if (record) {
@@ -30,7 +31,7 @@ if (record) {
 } else {
   for (const spec of manifest.models) {
     const bytes = await readModelFile(spec, convertTfjsModelFile);
-    console.log(`${spec.id.padEnd(34)} ${sha256(bytes)} ${String(bytes.length).padStart(9)} bytes ${isVendored(spec.source) ? "(vendored file)" : spec.source.format === "onnx" ? "(npm file)" : "(converted, verified)"}`);
+    if (!quiet) console.log(`${spec.id.padEnd(34)} ${sha256(bytes)} ${String(bytes.length).padStart(9)} bytes ${isVendored(spec.source) ? "(vendored file)" : spec.source.format === "onnx" ? "(npm file)" : "(converted, verified)"}`);
   }
 }
 

@@ -2,7 +2,7 @@
  * The pinned model manifest (models/manifest.json) and the loader that turns an entry
  * into ONNX bytes. Every source file comes from an npm package in node_modules and is
  * checked against its sha256; TF.js graph models are converted to ONNX by our own
- * converter (src/models/) into models/onnx/ on first use, and the result is checked
+ * converter (src/models/) into models/onnx/ at build time (`npm run models`), and the result is checked
  * against the sha256 recorded for it. Nothing is ever downloaded: a missing or altered
  * file stops start-up with a message naming the npm package to install.
  */
@@ -244,7 +244,7 @@ export async function readModelFile(spec: ModelSpec, convert?: TfjsConverter, fr
     // Not built yet.
   }
   const [modelJson] = await verifiedSourceFiles(spec, fromDir);
-  if (!convert) throw new ModelFileError(`model ${spec.id}: models/onnx/${spec.id}.onnx is missing; run npm run models`);
+  if (!convert) throw new ModelFileError(`model ${spec.id}: models/onnx/${spec.id}.onnx is missing or does not match the manifest; build it with \`npm run models\` (part of \`npm run build\`)`);
   const bytes = await convert(modelJson!.path, spec);
   const digest = sha256(bytes);
   if (digest !== spec.onnx.sha256) {

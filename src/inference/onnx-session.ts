@@ -1,6 +1,5 @@
 /** Creating onnxruntime-node sessions the same way for every stage. */
 import * as ort from "onnxruntime-node";
-import { convertTfjsModelFile } from "../models/convert-model.js";
 import type { RawImage } from "../math/warp-affine.js";
 import { inputNormalization, readModelFile, type ModelSpec } from "./model-manifest.js";
 
@@ -22,14 +21,18 @@ export async function createOnnxSession(model: Uint8Array, opts: OnnxOptions): P
   });
 }
 
-/** The session for a manifest model (converting a TF.js source on first use). */
+/**
+ * The session for a manifest model. TF.js sources are converted at build time (`npm run
+ * models`, part of `npm run build`), never here: a converted file that is missing or does
+ * not match the manifest is an error naming that command.
+ */
 export async function createModelSession(spec: ModelSpec, opts: OnnxOptions): Promise<OnnxSession> {
-  return createOnnxSession(await readModelFile(spec, convertTfjsModelFile), opts);
+  return createOnnxSession(await readModelFile(spec), opts);
 }
 
 /**
  * A stage's ONNX session, created on the first `load()`: overlapping calls share one
- * creation (a model converted from TF.js is converted once), and `get()` before `load()`
+ * creation, and `get()` before `load()`
  * fails naming the model.
  */
 export class StageSession {

@@ -12,6 +12,7 @@ import { verifyThresholdFor } from "../../src/inference/calibration.js";
 import { FaceMeshStage } from "../../src/inference/face-mesh.stage.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
 import { ModelFileError, findModel, loadManifest, readModelFile } from "../../src/inference/model-manifest.js";
+import { createModelSession } from "../../src/inference/onnx-session.js";
 import { recognizerModelId } from "../../src/inference/stage-factory.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
 import { sharedEngine, testConfig } from "../support/engine.js";
@@ -180,6 +181,17 @@ describe("model files", () => {
     const missing = { ...spec, source: { ...spec.source, package: "no-such-face-models" } };
     await expect(readModelFile(missing)).rejects.toThrow(ModelFileError);
     await expect(readModelFile(missing)).rejects.toThrow("npm install no-such-face-models@0.0.1");
+  });
+
+  it("never converts a TF.js model at run time: a converted file that is missing or stale names the command that builds it", async () => {
+    const manifest = await loadManifest();
+    const spec = findModel(manifest, "human-facemesh", "mesh468");
+    expect(spec.source.format).toBe("tfjs-graph");
+    // As if the converted file did not match (a converter change, a file never built).
+    const stale = { ...spec, onnx: { ...spec.onnx!, sha256: "0".repeat(64) } };
+    await expect(createModelSession(stale, { intraOpNumThreads: 1 })).rejects.toThrow(ModelFileError);
+    await expect(createModelSession(stale, { intraOpNumThreads: 1 })).rejects.toThrow(/models\/onnx\/human-facemesh.onnx is missing or does not match the manifest; build it with `npm run models`/);
+    await expect(createModelSession(spec, { intraOpNumThreads: 1 })).resolves.toBeDefined();
   });
 
   it("refuses a model of the wrong role", async () => {
