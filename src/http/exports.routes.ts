@@ -11,9 +11,9 @@ import { once } from "node:events";
 import type http from "node:http";
 import type { Services } from "../app/services.js";
 import { DomainError } from "../domain/errors.js";
-import { apiKeyIdOf, createContext, presentedApiKey } from "../graphql/context.js";
 import type { Logger } from "../observability/logger.js";
-import { sendDomainError, sendJson, sendThrottled } from "./http-errors.js";
+import { sendDomainError, sendJson } from "./http-errors.js";
+import { admitTenant } from "./tenant-request.js";
 import type { Throttle } from "./throttle.js";
 
 function instant(value: string | null, name: string): Date {
@@ -29,27 +29,16 @@ export function exportRoutes(o: { services: Services; throttle: Throttle; log: L
       sendJson(res, 405, { error: { reason: "INVALID_INPUT", message: "downloads are read with GET" } });
       return true;
     }
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(", ") : v;
-    };
-    const address = req.socket.remoteAddress ?? "unknown";
-    const wait = await o.throttle.admit(apiKeyIdOf(presentedApiKey(header)), address);
-    if (wait !== null) {
-      sendThrottled(res, wait, "too many requests");
-      return true;
-    }
+    const actor = await admitTenant(req, res, o.services, o.throttle);
+    if (!actor) return true;
     let lines: AsyncIterable<string>;
     let from: Date;
     let to: Date;
-    const context = createContext(o.services, header);
     try {
-      const actor = await context.tenantActor();
       from = instant(url.searchParams.get("from"), "from");
       to = instant(url.searchParams.get("to"), "to");
       lines = await o.services.compliance.streamAudit(actor, from, to);
     } catch (e) {
-      if (context.authenticationFailed) await o.throttle.authFailed(address);
       sendDomainError(res, e);
       return true;
     }

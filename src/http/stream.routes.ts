@@ -14,9 +14,9 @@ import type http from "node:http";
 import type { Services } from "../app/services.js";
 import { DomainError } from "../domain/errors.js";
 import type { Actor } from "../domain/tenant.js";
-import { apiKeyIdOf, createContext, presentedApiKey } from "../graphql/context.js";
 import { readBytes } from "./body.js";
-import { sendDomainError, sendJson, sendThrottled } from "./http-errors.js";
+import { sendDomainError, sendJson } from "./http-errors.js";
+import { admitTenant, headerReader } from "./tenant-request.js";
 import type { Throttle } from "./throttle.js";
 
 const ROUTE = /^\/streams\/([A-Za-z0-9_-]{1,80})\/(frames|events)$/;
@@ -34,27 +34,9 @@ export function streamRoutes(o: { services: Services; throttle: Throttle; maxIma
       req.resume();
       return true;
     }
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(", ") : v;
-    };
-    const address = req.socket.remoteAddress ?? "unknown";
-    const wait = await o.throttle.admit(apiKeyIdOf(presentedApiKey(header)), address);
-    if (wait !== null) {
-      sendThrottled(res, wait, "too many requests");
-      req.resume();
-      return true;
-    }
-    const context = createContext(o.services, header);
-    let actor: Actor;
-    try {
-      actor = await context.tenantActor();
-    } catch (e) {
-      if (context.authenticationFailed) await o.throttle.authFailed(address);
-      req.resume();
-      sendDomainError(res, e);
-      return true;
-    }
+    const actor = await admitTenant(req, res, o.services, o.throttle);
+    if (!actor) return true;
+    const header = headerReader(req);
     try {
       if (what === "frames") await frame(req, res, actor, streamId, header("x-frame-timestamp"));
       else events(req, res, actor, streamId, header("last-event-id"));

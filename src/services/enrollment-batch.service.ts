@@ -131,7 +131,14 @@ export class EnrollmentBatchService {
     const { tenantId, id: batchId } = batch;
     const fail = (errorReason: string, errorMessage: string) => this.store.batches.finishItem(tenantId, batchId, item.seq, { status: "FAILED", errorReason, errorMessage, at: this.clock.now() });
     const binding = { tenantId, subjectId: item.subjectId, batchId, seq: item.seq };
-    const image = item.sealedImage ? await this.keys.tryWith(tenantId, item.subjectId, (key) => this.crypto.openImage(key, item.sealedImage!, binding)) : null;
+    let image: Uint8Array | null;
+    try {
+      image = item.sealedImage ? await this.keys.tryWith(tenantId, item.subjectId, (key) => this.crypto.openImage(key, item.sealedImage!, binding)) : null;
+    } catch (e) {
+      if (isRetryable(e)) throw e;
+      await fail("INVALID_IMAGE", "the stored photo failed authentication (altered or corrupted)");
+      return;
+    }
     if (!image) {
       await fail("SUBJECT_NOT_FOUND", "the subject was erased before the photo was enrolled");
       return;
@@ -148,7 +155,14 @@ export class EnrollmentBatchService {
         },
       });
     } catch (e) {
-      if (isRetryable(e) || !isDomainError(e)) throw e;
+      // A dependency down: the item stays pending for the job's retry or the next sweep.
+      if (isRetryable(e)) throw e;
+      if (!isDomainError(e)) {
+        // Not the caller's fault, but retrying would fail the same way and hold up the batch.
+        this.log.error("batch item failed", { batchId, seq: item.seq, error: e });
+        await fail("INTERNAL_ERROR", "the photo could not be enrolled because of an internal error");
+        return;
+      }
       // Already processed by another runner: finishing again changes nothing.
       await fail(e.reason, e.message);
     } finally {

@@ -23,7 +23,7 @@ import type { Logger } from "../observability/logger.js";
 import { qualityReport } from "./capture-policy.js";
 import type { IdentificationService } from "./identification.service.js";
 import type { OperationRunner } from "./operation.js";
-import { callerOf } from "./access.js";
+import { requireScope } from "./access.js";
 import type { PurposePolicy } from "../domain/policy/policy.js";
 
 export interface StreamLimits {
@@ -264,7 +264,7 @@ export class StreamService {
   }
 
   private own(actor: Actor, streamId: string): Session {
-    const caller = callerOf(actor);
+    const caller = requireScope(actor, "faces:identify");
     const s = this.sessions.get(streamId);
     if (!s || s.tenantId !== caller.tenantId) throw new DomainError("STREAM_NOT_FOUND", "no such open stream in this server process");
     return s;

@@ -205,6 +205,24 @@ describe("detect, compare, every face of a photo, duplicate enrollments (Postgre
     });
   });
 
+  it("answers 8 simultaneous identifyFaces and compareFaces calls, each decision recorded once, the chain intact", async () => {
+    const g = await gallery("group-race");
+    for (const who of ["obama", "biden"]) {
+      const s = await subject(who, ["access_control"]);
+      expect((await as(ENROLL, { s, g, p: "access_control", img: b64(await readFace(`${who}/${who}-1.jpg`)) })).errors).toBeUndefined();
+    }
+    const group = b64(await readFace("_multi/obama_and_biden.jpg"));
+    const [a, b] = [b64(await readFace("kit_harington/kit_harington-1.jpg")), b64(await readFace("kit_harington/kit_harington-2.jpg"))];
+    const calls = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? as(IDENTIFY_FACES, { g, p: "access_control", img: group }) : as(COMPARE, { p: "identity_proofing", a, b }))));
+    for (const r of calls) expect(r.errors).toBeUndefined();
+    const ids = calls.filter((_, i) => i % 2 === 0).flatMap((r) => r.data!["identifyFaces"].faces.map((f: any) => f.decisionId));
+    expect(new Set(ids).size).toBe(12);
+    const rows = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Identification" WHERE "galleryId" = '${g}'`);
+    expect(rows[0]!.n).toBe(12);
+    for (const r of calls.filter((_, i) => i % 2 === 1)) expect(r.data!["compareFaces"].match).toBe(true);
+    expect((await as(`query { verifyAuditChain { valid } }`)).data!["verifyAuditChain"].valid).toBe(true);
+  });
+
   describe("duplicate enrollment check", () => {
     it("refuses the same person under a second subject, naming nobody, and audits the refusal", async () => {
       const g = await gallery("accounts");
@@ -315,6 +333,27 @@ describe("detect, compare, every face of a photo, duplicate enrollments (Postgre
       // Another tenant cannot see it.
       const other = await t.createTenant("face-api-other");
       expect(errorOf(await as(PROGRESS, { b: b.id }, other.headers))).toMatchObject({ code: "NOT_FOUND", reason: "BATCH_NOT_FOUND" });
+    });
+
+    it("runs 4 batches submitted at once to completion, each photo enrolled once, the chain intact", async () => {
+      const g = await gallery("batch-race");
+      const photos = ["obama/obama-2.jpg", "biden/biden-2.jpg", "rose_leslie/rose_leslie-2.jpg"];
+      const images = await Promise.all(photos.map(async (p) => b64(await readFace(p))));
+      const batches = await Promise.all(
+        [0, 1, 2, 3].map(async (i) => {
+          const items = await Promise.all(images.map(async (image, j) => ({ subjectId: await subject(`race-${i}-${j}`, ["access_control"]), image })));
+          return items;
+        }),
+      );
+      const started = await Promise.all(batches.map((items) => as(START, { g, p: "access_control", items })));
+      for (const r of started) expect(r.errors).toBeUndefined();
+      const ids = started.map((r) => r.data!["startBatchEnrollment"].id as string);
+      const { eventually } = await import("../support/redis-server.js");
+      for (const b of ids) expect(await eventually(async () => (await as(PROGRESS, { b })).data!["enrollmentBatch"].status === "COMPLETED", 3000)).toBe(true);
+      for (const b of ids) expect((await as(PROGRESS, { b })).data!["enrollmentBatch"]).toMatchObject({ enrolled: 3, failed: 0, pending: 0 });
+      const held = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Template" WHERE "galleryId" = '${g}'`);
+      expect(held[0]!.n).toBe(12);
+      expect((await as(`query { verifyAuditChain { valid } }`)).data!["verifyAuditChain"].valid).toBe(true);
     });
 
     it("is refused as a whole where the purpose does not permit enrollment, and audited", async () => {

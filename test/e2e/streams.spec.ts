@@ -166,6 +166,11 @@ describe("video streams (PostgreSQL)", () => {
     expect(r.body.error.reason).toBe("STREAM_NOT_FOUND");
     expect((await fetch(base() + open.eventsPath, { headers: other.headers })).status).toBe(404);
     expect(errorOf(await as(`mutation($s: ID!) { closeStream(streamId: $s) { open } }`, { s: open.id }, other.headers))).toMatchObject({ reason: "STREAM_NOT_FOUND" });
+    // The same tenant's key without faces:identify may not feed it.
+    const narrow = (await as(`mutation { createApiKey(name: "viewer", scopes: ["subjects:read"]) { apiKey } }`)).data!["createApiKey"].apiKey;
+    const unscoped = await post(open.framesPath, picture, 0, { authorization: `Bearer ${narrow}` });
+    expect(unscoped.status).toBe(403);
+    expect(unscoped.body.error.reason).toBe("SCOPE_REQUIRED");
     const bad = await post(open.framesPath, Buffer.from("not an image"), 0);
     expect(bad.status).toBe(400);
     expect(bad.body.error.reason).toBe("INVALID_IMAGE");
