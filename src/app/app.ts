@@ -3,6 +3,7 @@
  * face models (the current one and those galleries are pinned to) → job queue → services → GraphQL → HTTP. `main.ts` calls it with the process environment; tests call it with
  * their own config and, where they need them, a fixed clock and id generator.
  */
+import { ffmpegDecoder } from "../adapters/video/ffmpeg.decoder.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ApolloServer } from "@apollo/server";
@@ -183,6 +184,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ping: () => database.ping(),
     version,
     streams: { maxPerTenant: config.streams.maxPerTenant, idleMs: config.streams.idleSeconds * 1000, frameBudgetMs: config.streams.frameBudgetMs },
+    video: ffmpegDecoder(),
   });
 
   gauges.push(
@@ -225,6 +227,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     http = await startHttpServer(apollo, services, log, {
       ...config.server,
       maxImageBytes: config.inference.decode.maxBytes,
+      maxVideoBytes: config.streams.maxVideoBytes,
       throttle,
       portal: { staticDir: path.join(projectRoot(), "dist", "portal"), secureCookies: config.portal.secureCookies },
     });

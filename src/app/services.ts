@@ -6,6 +6,7 @@
 import { cryptoRandom, type Clock, type IdGenerator, type RandomSource } from "../domain/clock.port.js";
 import type { FaceEngine } from "../domain/face-engine.port.js";
 import type { IndexSync } from "../domain/index-sync.port.js";
+import type { VideoDecoder } from "../domain/video-decoder.port.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { PolicySet } from "../domain/policy/policy-set.js";
 import { noTelemetry, type Telemetry } from "../domain/telemetry.port.js";
@@ -75,6 +76,8 @@ export interface ServiceDeps {
   telemetry?: Telemetry;
   /** Video and camera stream sessions (default: 4 per tenant, 5 minutes idle, 250 ms per frame). */
   streams?: StreamLimits;
+  /** Video files for streams (Debian's ffmpeg where installed); none by default. */
+  video?: VideoDecoder;
 }
 
 export type DependencyState = "up" | "down";
@@ -109,7 +112,7 @@ export function createServices(d: ServiceDeps) {
   const requests = new DataSubjectRequestService(d.store, ops, erasure, d.signer, d.clock, d.ids);
   const enrollment = new EnrollmentService(d.store, ops, policy, d.engine, d.crypto, keys, index, d.thresholds, d.clock, d.ids);
   const identification = new IdentificationService(d.store, ops, policy, d.engine, index, d.thresholds, d.clock, d.ids);
-  const streams = new StreamService(ops, identification, d.engine, d.clock, d.ids, d.log, d.streams ?? { maxPerTenant: 4, idleMs: 300_000, frameBudgetMs: 250 });
+  const streams = new StreamService(ops, identification, d.engine, d.clock, d.ids, d.log, d.streams ?? { maxPerTenant: 4, idleMs: 300_000, frameBudgetMs: 250 }, d.video);
   const batches = new EnrollmentBatchService(d.store, ops, policy, enrollment, d.crypto, keys, d.clock, d.ids, d.log);
   /** Work a crash or an outage left half-done: interrupted erasures and key rotations, and the outbox. */
   const resumeInterrupted = async () => {

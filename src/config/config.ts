@@ -71,7 +71,7 @@ export interface Config {
     authFailures: number;
   };
   /** Video and camera streams (src/services/stream.service.ts). */
-  streams: { maxPerTenant: number; idleSeconds: number; frameBudgetMs: number };
+  streams: { maxPerTenant: number; idleSeconds: number; frameBudgetMs: number; maxVideoBytes: number };
   /** The admin consent portal: its session cookies are marked Secure (PORTAL_SECURE_COOKIES, behind HTTPS). */
   portal: { secureCookies: boolean };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -218,6 +218,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       maxPerTenant: int("STREAM_MAX_PER_TENANT", 4, 1, 10_000),
       idleSeconds: int("STREAM_IDLE_SECONDS", 300, 5, 86_400),
       frameBudgetMs: int("STREAM_FRAME_BUDGET_MS", 250, 1, 600_000),
+      maxVideoBytes: int("STREAM_MAX_VIDEO_BYTES", 256 * 1024 * 1024, 1, 64 * 1024 * 1024 * 1024),
     },
     logLevel: logLevel as Config["logLevel"],
   };

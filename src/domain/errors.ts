@@ -14,6 +14,8 @@ export const ERROR_REASONS = {
   INVALID_IMAGE: "INVALID_INPUT",
   IMAGE_TOO_LARGE: "INVALID_INPUT",
   IMAGE_TOO_SMALL: "INVALID_INPUT",
+  // A video file was posted to a server without a video decoder (Debian's ffmpeg).
+  VIDEO_UNSUPPORTED: "INVALID_INPUT",
   NO_FACE: "INVALID_INPUT",
   MULTIPLE_FACES: "INVALID_INPUT",
   // The request asks for more work than one request may (tokens, aliases, depth,

@@ -35,6 +35,8 @@ export interface HttpOptions {
   port: number;
   /** Largest accepted image; request bodies may be about 4/3 of it (base64) plus slack. */
   maxImageBytes: number;
+  /** Largest video file posted to a stream. */
+  maxVideoBytes: number;
   throttle: Throttle;
   /** The admin consent portal (src/http/portal.routes.ts). */
   portal: { staticDir: string; secureCookies: boolean };
@@ -50,7 +52,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
   const maxBody = Math.ceil(opts.maxImageBytes * 1.4) + 1024 * 1024;
   const portal = portalRoutes({ users: services.portalUsers, throttle: opts.throttle, ...opts.portal });
   const exports = exportRoutes({ services, throttle: opts.throttle, log });
-  const streams = streamRoutes({ services, throttle: opts.throttle, maxImageBytes: opts.maxImageBytes });
+  const streams = streamRoutes({ services, throttle: opts.throttle, maxImageBytes: opts.maxImageBytes, maxVideoBytes: opts.maxVideoBytes });
 
   const server = http.createServer((req, res) => {
     const header = req.headers["x-request-id"];

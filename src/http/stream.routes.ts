@@ -4,6 +4,10 @@
  *   POST /streams/{id}/frames   one frame (the image bytes as the body: JPEG, PNG or WebP);
  *                               header x-frame-timestamp: its stream time in ms (default:
  *                               arrival). Answers what happened to it and the events it gave.
+ *   POST /streams/{id}/video    a video file as the body (Matroska, WebM, AVI, MPEG-TS, MJPEG,
+ *                               streamable MP4), decoded with ffmpeg where installed at the
+ *                               session's sampling rate; header x-stream-offset: the stream
+ *                               time of its first frame (ms). Answers when it has been read.
  *   GET  /streams/{id}/events   the session's identification events as server-sent events
  *                               (event: identification, id: its seq; Last-Event-ID resumes),
  *                               ending when the session closes.
@@ -19,18 +23,18 @@ import { sendDomainError, sendJson } from "./http-errors.js";
 import { admitTenant, headerReader } from "./tenant-request.js";
 import type { Throttle } from "./throttle.js";
 
-const ROUTE = /^\/streams\/([A-Za-z0-9_-]{1,80})\/(frames|events)$/;
+const ROUTE = /^\/streams\/([A-Za-z0-9_-]{1,80})\/(frames|video|events)$/;
 /** Comment lines keep idle event streams open through proxies. */
 const HEARTBEAT_MS = 15_000;
 
-export function streamRoutes(o: { services: Services; throttle: Throttle; maxImageBytes: number }) {
+export function streamRoutes(o: { services: Services; throttle: Throttle; maxImageBytes: number; maxVideoBytes: number }) {
   return async function handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> {
     const m = ROUTE.exec(url.pathname);
     if (!m) return false;
-    const [, streamId, what] = m as unknown as [string, string, "frames" | "events"];
-    const wantMethod = what === "frames" ? "POST" : "GET";
+    const [, streamId, what] = m as unknown as [string, string, "frames" | "video" | "events"];
+    const wantMethod = what === "events" ? "GET" : "POST";
     if (req.method !== wantMethod) {
-      sendJson(res, 405, { error: { reason: "INVALID_INPUT", message: `${what} are ${what === "frames" ? "posted" : "read with GET"}` } });
+      sendJson(res, 405, { error: { reason: "INVALID_INPUT", message: `${what} ${what === "events" ? "are read with GET" : "must be posted"}` } });
       req.resume();
       return true;
     }
@@ -39,6 +43,7 @@ export function streamRoutes(o: { services: Services; throttle: Throttle; maxIma
     const header = headerReader(req);
     try {
       if (what === "frames") await frame(req, res, actor, streamId, header("x-frame-timestamp"));
+      else if (what === "video") await video(req, res, actor, streamId, header("x-stream-offset"));
       else events(req, res, actor, streamId, header("last-event-id"));
     } catch (e) {
       req.resume();
@@ -60,6 +65,13 @@ export function streamRoutes(o: { services: Services; throttle: Throttle; maxIma
     } finally {
       image.fill(0);
     }
+  }
+
+  async function video(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, offset: string | undefined): Promise<void> {
+    o.services.streams.stats(actor, streamId);
+    const at = offset === undefined ? 0 : Number(offset);
+    if (!Number.isFinite(at)) throw new DomainError("INVALID_INPUT", "x-stream-offset must be a number of milliseconds");
+    sendJson(res, 200, await o.services.streams.video(actor, streamId, bounded(req, o.maxVideoBytes), at));
   }
 
   function events(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, lastEventId: string | undefined): void {
@@ -88,5 +100,18 @@ export function streamRoutes(o: { services: Services; throttle: Throttle; maxIma
       throw e;
     }
     req.on("close", stop);
+  }
+}
+
+/** The request body as it arrives, refused IMAGE_TOO_LARGE past `limit` bytes. */
+async function* bounded(req: http.IncomingMessage, limit: number): AsyncIterable<Uint8Array> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw new DomainError("IMAGE_TOO_LARGE", `a video may be at most ${limit} bytes`);
+    }
+    yield chunk;
   }
 }

@@ -20,6 +20,7 @@ import { DEFAULT_TRACKER, StreamTracker, type TrackEvent } from "../domain/strea
 import type { Actor } from "../domain/tenant.js";
 import { validatePurpose } from "../domain/consent.js";
 import type { Logger } from "../observability/logger.js";
+import { noVideo, type VideoDecoder } from "../domain/video-decoder.port.js";
 import { qualityReport } from "./capture-policy.js";
 import type { IdentificationService } from "./identification.service.js";
 import type { OperationRunner } from "./operation.js";
@@ -85,6 +86,13 @@ export interface StreamStats {
   events: number;
 }
 
+export interface VideoResult {
+  /** Frames decoded at the session's sampling rate. */
+  frames: number;
+  processed: number;
+  events: StreamEvent[];
+}
+
 export interface FrameResult {
   processed: boolean;
   /** Why not: SAMPLED_OUT or BUSY. */
@@ -128,6 +136,7 @@ export class StreamService {
     private readonly ids: IdGenerator,
     private readonly log: Logger,
     private readonly limits: StreamLimits,
+    private readonly decoder: VideoDecoder = noVideo,
   ) {
     this.reaper = setInterval(() => void this.closeIdle(), Math.min(30_000, limits.idleMs)).unref();
   }
@@ -229,6 +238,29 @@ export class StreamService {
       s.stats.maxFrameMs = Math.max(s.stats.maxFrameMs, ms);
       if (ms > this.limits.frameBudgetMs) s.stats.framesOverBudget++;
     }
+  }
+
+  /**
+   * A video file fed to the session: decoded at the session's sampling rate, its frames
+   * processed in turn at stream time `offsetMs` + their time in the video (none dropped:
+   * a file is not live). The decoded frames are wiped once processed.
+   */
+  async video(actor: Actor, streamId: string, source: AsyncIterable<Uint8Array>, offsetMs = 0): Promise<VideoResult> {
+    const s = this.own(actor, streamId);
+    if (!this.decoder.available) throw new DomainError("VIDEO_UNSUPPORTED", "video files need ffmpeg, which this server does not have; post frames instead");
+    const result: VideoResult = { frames: 0, processed: 0, events: [] };
+    for await (const f of this.decoder.frames(source, s.stats.sampleFps)) {
+      try {
+        result.frames++;
+        while (s.busy) await new Promise((r) => setTimeout(r, 5));
+        const r = await this.frame(actor, streamId, f.image, offsetMs + f.atMs);
+        if (r.processed) result.processed++;
+        result.events.push(...r.events);
+      } finally {
+        f.image.fill(0);
+      }
+    }
+    return result;
   }
 
   /** The session's events after `afterSeq` (polling). */

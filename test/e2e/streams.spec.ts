@@ -7,6 +7,7 @@
  * dropped, nothing but identification decisions is stored, and another tenant cannot touch
  * the session.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,6 +152,39 @@ describe("video streams (PostgreSQL)", () => {
     const stats = (await as(STATS, { s: open.id })).data!["stream"];
     expect(stats.framesReceived).toBe(14);
     expect(stats.framesSampledOut + stats.framesDroppedBusy + stats.framesProcessed).toBe(14);
+    await as(`mutation($s: ID!) { closeStream(streamId: $s) { open } }`, { s: open.id });
+  });
+
+  it("reads a video file with ffmpeg at the session's sampling rate, where ffmpeg is installed", async () => {
+    const open = (await as(OPEN, { g: galleryId, p: "access_control", fps: 5, ttl: 60 })).data!["openStream"];
+    const videoPath = open.framesPath.replace(/frames$/, "video");
+    const [obama, biden] = await Promise.all([sprite("obama/obama-3.jpg"), sprite("biden/biden-2.jpg")]);
+    const scenes = [await frame([{ sprite: obama, x: 30 }]), await frame([{ sprite: obama, x: 40 }, { sprite: biden, x: 400 }]), await frame([{ sprite: biden, x: 410 }])];
+    const ffmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
+    if (!ffmpeg) {
+      const r = await fetch(base() + videoPath, { method: "POST", headers: { ...tenant.headers, "content-type": "video/x-matroska" }, body: Buffer.from("whatever") });
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as any).error.reason).toBe("VIDEO_UNSUPPORTED");
+      return;
+    }
+    // 3 seconds of video at 10 fps (ten frames of each scene), Motion JPEG in Matroska.
+    const made = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "image2pipe", "-framerate", "10", "-i", "pipe:0", "-c:v", "mjpeg", "-q:v", "3", "-f", "matroska", "pipe:1"], {
+      input: Buffer.concat(scenes.flatMap((f) => Array(10).fill(f))),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(made.status, String(made.stderr)).toBe(0);
+    const r = await fetch(base() + videoPath, { method: "POST", headers: { ...tenant.headers, "content-type": "video/x-matroska", "x-stream-offset": "1000000" }, body: made.stdout });
+    const body = (await r.json()) as any;
+    expect(r.status, JSON.stringify(body)).toBe(200);
+    // Sampled at the session's 5 fps: 15 frames of the 30.
+    expect(body.frames).toBeGreaterThanOrEqual(14);
+    expect(body.frames).toBeLessThanOrEqual(16);
+    expect(body.processed).toBe(body.frames);
+    expect(body.events.map((e: any) => named.get(e.subjectId)).sort()).toEqual(["biden", "obama"]);
+    for (const e of body.events) expect(e.frameTimestampMs).toBeGreaterThanOrEqual(1_000_000);
+    const broken = await fetch(base() + videoPath, { method: "POST", headers: { ...tenant.headers, "content-type": "video/x-matroska" }, body: made.stdout.subarray(0, 200) });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as any).error.reason).toBe("INVALID_IMAGE");
     await as(`mutation($s: ID!) { closeStream(streamId: $s) { open } }`, { s: open.id });
   });
 
