@@ -12,7 +12,8 @@ import path from "node:path";
 import { readEmbedCache } from "../src/eval/embedding-source.js";
 import { loadCalibration } from "../src/inference/calibration.js";
 import { thresholdForRate } from "../src/domain/matching/threshold.js";
-import { fuseEmbeddings, FUSION_SEPARATOR } from "../src/inference/fused-embed.stage.js";
+import { fuseEmbeddings } from "../src/inference/fused-embed.stage.js";
+import { parseRecognizerId, recognizerPartId } from "../src/inference/model-id.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
@@ -36,7 +37,7 @@ export interface DriftRow {
 
 /** A fused model's embedding ("A&B") from its parts' embeddings in the cache (see FusedEmbedStage). */
 function fusedFromParts(embeddings: Record<string, number[]> | null): Float32Array | undefined {
-  const parts = model!.split(FUSION_SEPARATOR);
+  const parts = parseRecognizerId(model!).map(recognizerPartId);
   if (!embeddings || parts.length < 2 || parts.some((p) => !embeddings[p])) return undefined;
   return fuseEmbeddings(parts.map((p) => embeddings[p]!));
 }

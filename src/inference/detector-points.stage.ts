@@ -7,9 +7,6 @@ import type { Detection, LandmarkStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
 
-/** The landmark id that means "the detector's own five points". */
-export const DETECTOR_POINTS = "detector";
-
 export class DetectorPointsStage implements LandmarkStage {
   constructor(readonly spec: ModelSpec) {
     if (spec.family !== "yunet") throw new Error(`detector ${spec.id} does not give the five alignment points; use a landmark model`);

@@ -5,6 +5,7 @@
  * sum of the crop's and its mirror image's embeddings (the usual test-time augmentation
  * of face recognition evaluations); that is a different embedding, with its own id.
  */
+import { recognizerPartId } from "./model-id.js";
 import type { Point } from "../math/similarity-transform.js";
 import { l2Normalize } from "../math/vector.js";
 import { mirror, toGray, warpAffine, type RawImage } from "../math/warp-affine.js";
@@ -38,7 +39,7 @@ export class EmbedStage implements RecognizerStage {
 
   /** The id of the embeddings this stage makes: the model id, plus "+flip" with flipping. */
   get embeddingId(): string {
-    return this.opts.flip ? `${this.spec.id}+flip` : this.spec.id;
+    return recognizerPartId({ model: this.spec.id, flip: this.opts.flip ?? false });
   }
 
   async load(): Promise<void> {

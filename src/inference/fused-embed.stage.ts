@@ -10,8 +10,8 @@ import type { Point } from "../math/similarity-transform.js";
 import type { RawImage } from "../math/warp-affine.js";
 import type { EmbedStage, RecognizerStage } from "./embed.stage.js";
 import type { RgbImage } from "./image-decode.stage.js";
+import { FUSION_SEPARATOR } from "./model-id.js";
 
-export const FUSION_SEPARATOR = "&";
 
 /** The fused embedding of unit-length parts: their concatenation, each scaled by 1/√n. */
 export function fuseEmbeddings(parts: readonly ArrayLike<number>[]): Float32Array {

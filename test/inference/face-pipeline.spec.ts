@@ -13,7 +13,6 @@ import { FaceMeshStage } from "../../src/inference/face-mesh.stage.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
 import { ModelFileError, findModel, loadManifest, readModelFile } from "../../src/inference/model-manifest.js";
 import { createModelSession } from "../../src/inference/onnx-session.js";
-import { recognizerModelId } from "../../src/inference/stage-factory.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
 import { sharedEngine, testConfig } from "../support/engine.js";
 import { noFaceImage, readFace, scrambledJpeg, solidImage, truncatedJpeg } from "../support/images.js";
