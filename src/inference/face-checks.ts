@@ -2,7 +2,7 @@
  * The capture checks that run beside the embedding, on the face the pipeline chose:
  * quality measures (size, blur, exposure, pose, eyes, mouth, frame), passive liveness and
  * attributes. Each model is a stage of its own (eye-state, liveness, antispoof, emotion,
- * ssrnet); this class owns them, runs only what a call asks for, and needs the face mesh
+ * ssrnet), built by the one stage factory (stage-factory.ts); this class owns them, runs only what a call asks for, and needs the face mesh
  * (from the pipeline's landmark stage, or a mesh stage of its own when the pipeline uses
  * 68 points).
  */
@@ -12,17 +12,16 @@ import { headPose, type HeadPose, type Point3 } from "../math/head-pose.js";
 import { exposure, laplacianVariance } from "../math/image-stats.js";
 import { applyAffine, invertAffine, type Affine2x3, type Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
-import { AntispoofStage } from "./antispoof.stage.js";
 import type { Detection } from "./detection.js";
 import { EmotionStage } from "./emotion.stage.js";
 import { EyeStateStage } from "./eye-state.stage.js";
 import { cropTransform } from "./face-crop.js";
 import { fivePointsFromMesh } from "./face-mesh.stage.js";
 import type { RgbImage } from "./image-decode.stage.js";
-import { LivenessStage } from "./liveness.stage.js";
 import { findModel, type ModelManifest } from "./model-manifest.js";
 import type { OnnxOptions } from "./onnx-session.js";
-import { createAgeGenderModel, type AgeGenderModel } from "./age-gender.stage.js";
+import type { AgeGenderModel } from "./age-gender.stage.js";
+import { createAgeGenderModel, createLivenessModel, type LivenessModel } from "./stage-factory.js";
 
 export interface FaceChecksConfig {
   eyeStateModel: string;
@@ -39,7 +38,6 @@ const MESH = { forehead: 10, chin: 152, leftEyeOuter: 33, rightEyeOuter: 263, up
 /** Faces estimated at least this old count as adults for a "meets the target for adults" model. */
 const ADULT_AGE = 18;
 
-type LivenessModel = { id: string; load(): Promise<void>; run(img: RgbImage, face: Detection, mesh: readonly Point[]): Promise<number> };
 
 export class FaceChecks {
   readonly eyes: EyeStateStage;
@@ -51,7 +49,7 @@ export class FaceChecks {
 
   constructor(manifest: ModelManifest, config: FaceChecksConfig, onnx: OnnxOptions) {
     this.eyes = new EyeStateStage(findModel(manifest, config.eyeStateModel, "eyeState"), onnx);
-    this.liveness = config.livenessModels.map((id) => livenessModel(manifest, id, onnx));
+    this.liveness = config.livenessModels.map((id) => createLivenessModel(manifest, id, onnx));
     this.emotion = new EmotionStage(findModel(manifest, config.emotionModel, "emotion"), onnx);
     this.age = createAgeGenderModel(manifest, config.ageModel, "age", onnx);
     this.gender = config.genderModel === config.ageModel && this.age.gives.gender ? this.age : createAgeGenderModel(manifest, config.genderModel, "gender", onnx);
@@ -166,20 +164,4 @@ function insideMask(toCrop: Affine2x3, width: number, height: number, img: { wid
 /** Head pose from the mesh: outer eye corners, forehead and chin (src/math/head-pose.ts). */
 function poseOf(mesh: readonly Point3[]): HeadPose {
   return headPose(mesh[MESH.leftEyeOuter]!, mesh[MESH.rightEyeOuter]!, mesh[MESH.forehead]!, mesh[MESH.chin]!);
-}
-
-function livenessModel(manifest: ModelManifest, id: string, onnx: OnnxOptions): LivenessModel {
-  const spec = findModel(manifest, id, "liveness");
-  switch (spec.family) {
-    case "minifasnet": {
-      const stage = new LivenessStage(spec, onnx);
-      return { id, load: () => stage.load(), run: (img, face) => stage.run(img, face) };
-    }
-    case "human-antispoof": {
-      const stage = new AntispoofStage(spec, onnx);
-      return { id, load: () => stage.load(), run: (img, _face, mesh) => stage.run(img, mesh) };
-    }
-    default:
-      throw new Error(`liveness model ${id}: unknown family ${spec.family}`);
-  }
 }

@@ -1,6 +1,11 @@
-/** Builds the stage object for a manifest model, by its role and family. */
+/** Builds the stage object for a manifest model, by its role and family: the one factory of stages. */
+import type { Point } from "../math/similarity-transform.js";
+import { createAgeGenderModel } from "./age-gender.stage.js";
+import { AntispoofStage } from "./antispoof.stage.js";
 import { BlazeFaceDetectStage } from "./blazeface-detect.stage.js";
-import type { FaceDetectorStage, LandmarkStage } from "./detection.js";
+import type { RgbImage } from "./image-decode.stage.js";
+import { LivenessStage } from "./liveness.stage.js";
+import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
 import { DetectorPointsStage } from "./detector-points.stage.js";
 import { EmbedStage, type RecognizerStage } from "./embed.stage.js";
 import { FaceMeshStage } from "./face-mesh.stage.js";
@@ -68,3 +73,24 @@ export function createEmbedder(manifest: ModelManifest, id: string, onnx: OnnxOp
   const parts = parseRecognizerId(id).map((p) => new EmbedStage(findModel(manifest, p.model, "recognizer"), { ...onnx, flip: p.flip }));
   return parts.length === 1 ? parts[0]! : new FusedEmbedStage(parts);
 }
+
+/** A passive-liveness model, whatever its family: a live score in [0, 1] for one face. */
+export type LivenessModel = { id: string; load(): Promise<void>; run(img: RgbImage, face: Detection, mesh: readonly Point[]): Promise<number> };
+
+export function createLivenessModel(manifest: ModelManifest, id: string, onnx: OnnxOptions): LivenessModel {
+  const spec = findModel(manifest, id, "liveness");
+  switch (spec.family) {
+    case "minifasnet": {
+      const stage = new LivenessStage(spec, onnx);
+      return { id, load: () => stage.load(), run: (img, face) => stage.run(img, face) };
+    }
+    case "human-antispoof": {
+      const stage = new AntispoofStage(spec, onnx);
+      return { id, load: () => stage.load(), run: (img, _face, mesh) => stage.run(img, mesh) };
+    }
+    default:
+      throw new Error(`liveness model ${id}: unknown family ${spec.family}`);
+  }
+}
+
+export { createAgeGenderModel };
