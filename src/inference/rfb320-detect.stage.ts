@@ -7,7 +7,7 @@ import { nonMaxSuppression } from "../math/nms.js";
 import type { Detection, FaceDetectorStage } from "./detection.js";
 import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { runOnnx, toPlanarFloat, type OnnxOptions, StageSession } from "./onnx-session.js";
+import { runOnnx, imageTensor, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 export interface DetectOptions extends OnnxOptions {
   /** Minimum face probability for a box to count as a face. */
@@ -35,8 +35,8 @@ export class Rfb320DetectStage implements FaceDetectorStage {
   /** Faces in the image, best score first, in image pixel coordinates (possibly past the edges). */
   async run(img: RgbImage): Promise<Detection[]> {
     const pixels = await resizeRgb(img, INPUT_W, INPUT_H);
-    const input = toPlanarFloat(pixels, INPUT_W, INPUT_H, 3, 127, 128);
-    const [scores, boxes] = await runOnnx(this.session.get(), "input", input, [1, 3, INPUT_H, INPUT_W], ["scores", "boxes"]);
+    const input = imageTensor(this.spec, { data: pixels, width: INPUT_W, height: INPUT_H, channels: 3 });
+    const [scores, boxes] = await runOnnx(this.session.get(), this.spec.input.name, input.data, input.shape, ["scores", "boxes"]);
     const candidates: Detection[] = [];
     const priors = scores!.length / 2;
     for (let i = 0; i < priors; i++) {

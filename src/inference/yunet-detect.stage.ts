@@ -16,7 +16,7 @@ import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage } from "./detection.js";
 import { resizeRgb, type RgbImage } from "./image-decode.stage.js";
 import type { ModelSpec } from "./model-manifest.js";
-import { runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
+import { imageTensor, runOnnx, type OnnxOptions, StageSession } from "./onnx-session.js";
 
 /** How an image becomes the detector's input. */
 export interface YuNetSizing {
@@ -49,8 +49,8 @@ export interface YuNetInput {
   offsetY: number;
 }
 
-/** The detector input for an image: scaled, bordered, padded to a multiple of 32, BGR planar. */
-export async function yunetInput(img: RgbImage, { maxSide, minSide, pad }: YuNetSizing): Promise<YuNetInput> {
+/** The detector input for an image: scaled, bordered, padded to a multiple of 32, then the model's tensor (BGR planar). */
+export async function yunetInput(spec: ModelSpec, img: RgbImage, { maxSide, minSide, pad }: YuNetSizing): Promise<YuNetInput> {
   const longer = Math.max(img.width, img.height);
   const scale = longer > maxSide ? maxSide / longer : longer < minSide ? minSide / longer : 1;
   const w = Math.max(1, Math.round(img.width * scale));
@@ -60,17 +60,9 @@ export async function yunetInput(img: RgbImage, { maxSide, minSide, pad }: YuNet
   const offsetY = Math.round(h * pad);
   const width = Math.ceil((w + 2 * offsetX) / 32) * 32;
   const height = Math.ceil((h + 2 * offsetY) / 32) * 32;
-  const plane = width * height;
-  const data = new Float32Array(plane * 3).fill(BORDER);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const s = (y * w + x) * 3;
-      const d = (y + offsetY) * width + x + offsetX;
-      data[d] = pixels[s + 2]!;
-      data[plane + d] = pixels[s + 1]!;
-      data[2 * plane + d] = pixels[s]!;
-    }
-  }
+  const padded = new Uint8Array(width * height * 3).fill(BORDER);
+  for (let y = 0; y < h; y++) padded.set(pixels.subarray(y * w * 3, (y + 1) * w * 3), ((y + offsetY) * width + offsetX) * 3);
+  const { data } = imageTensor(spec, { data: padded, width, height, channels: 3 });
   return { data, width, height, scale: w / img.width, offsetX, offsetY };
 }
 
@@ -114,7 +106,7 @@ export class YuNetDetectStage implements FaceDetectorStage {
 
   /** Faces in the image, best score first, in image pixels, each with its five points. */
   async run(img: RgbImage): Promise<Detection[]> {
-    const input = await yunetInput(img, this.opts);
+    const input = await yunetInput(this.spec, img, this.opts);
     const outputs = await runOnnx(this.session.get(), this.spec.input.name, input.data, [1, 3, input.height, input.width], OUTPUTS);
     const back = (x: number, off: number) => (x - off) / input.scale;
     const faces: Detection[] = [];
