@@ -1,8 +1,10 @@
 /**
  * The whole face stack behind the domain's FaceEngine port:
  *   decode → detect → landmarks (5 points) → align (per recognizer) → embed.
- * Which model runs each stage comes from config (ids in models/manifest.json). One
- * instance per process; its stages hold the ONNX sessions.
+ * Which model runs each stage comes from config (ids in models/manifest.json): the stage
+ * registry (stage-registry.ts) builds them and they are injected; one `process(image,
+ * plan)` runs them for the API, the benchmarks and evaluation alike. One instance per
+ * process (or worker thread); its stages hold the ONNX sessions.
  */
 import { DomainError } from "../domain/errors.js";
 import type { CaptureChecks, DetectedFace, FaceCapture, FaceEngine, FaceInspection, FacePick, ImagePoint, ImageProcessing, ProcessedFace, ProcessPlan, StageTiming } from "../domain/face-engine.port.js";
@@ -12,11 +14,12 @@ import type { Point } from "../math/similarity-transform.js";
 import type { Detection, FaceDetectorStage, LandmarkStage } from "./detection.js";
 import type { RecognizerStage } from "./embed.stage.js";
 import { largestFace, nearestCentreFace } from "./face-choice.js";
-import { FaceChecks, type FaceChecksConfig } from "./face-checks.js";
-import { FaceMeshStage } from "./face-mesh.stage.js";
-import { ImageDecodeStage, type DecodeLimits, type RgbImage } from "./image-decode.stage.js";
-import { findModel, loadManifest, type ModelManifest } from "./model-manifest.js";
-import { createDetector, createEmbedder, createLandmarker } from "./stage-factory.js";
+import type { FaceChecks, FaceChecksConfig } from "./face-checks.js";
+import type { FaceMeshStage } from "./face-mesh.stage.js";
+import type { DecodeLimits, ImageDecodeStage, RgbImage } from "./image-decode.stage.js";
+import { loadManifest, type ModelManifest } from "./model-manifest.js";
+import { createEmbedder } from "./stage-factory.js";
+import { buildStages, loadStages } from "./stage-registry.js";
 
 export interface FacePipelineConfig {
   detectorModel: string;
@@ -43,8 +46,6 @@ export interface FacePipelineConfig {
   checks: FaceChecksConfig;
 }
 
-/** The face mesh the capture checks read (the default landmark model). */
-const CHECKS_MESH_MODEL = "human-facemesh";
 
 export type StageName = "decode" | "detect" | "landmarks" | "align" | "embed";
 export type StageTimings = Record<StageName, number>;
@@ -61,6 +62,25 @@ export interface StageOverrides {
   recognizers?: readonly RecognizerStage[];
 }
 
+/**
+ * The stages one pipeline runs, by role: built from the manifest and config by
+ * `buildStages` (stage-registry.ts), or assembled by a caller, and injected.
+ */
+export interface FaceStages {
+  decode: ImageDecodeStage;
+  detector: FaceDetectorStage;
+  /** Five-point sources by landmark setting id: the pipeline's own (`landmarkModel`) and those older galleries align with. */
+  landmarks: ReadonlyMap<string, LandmarkStage>;
+  /** Recognizers by embedding id, the one new galleries are pinned to first. */
+  recognizers: ReadonlyMap<string, RecognizerStage>;
+  /** The face mesh the capture checks (and dense landmarks) read: the landmark stage itself when that is the mesh. */
+  mesh: FaceMeshStage;
+  /** Quality, passive-liveness and attribute models. */
+  checks: FaceChecks;
+  /** Passes of the mesh when only the quality gate reads it (the detector's `qualityMeshPasses`). */
+  qualityMeshPasses: number;
+}
+
 export class FacePipeline implements FaceEngine {
   readonly decode: ImageDecodeStage;
   readonly detector: FaceDetectorStage;
@@ -70,34 +90,29 @@ export class FacePipeline implements FaceEngine {
   /** Every recognizer loaded, by embedding id (`recognizer` first). */
   readonly recognizers: ReadonlyMap<string, RecognizerStage>;
   readonly checks: FaceChecks;
-  /** The mesh for the checks: the landmark stage itself when it is the mesh. */
   private readonly mesher: FaceMeshStage;
-  /** Passes of the mesh when only the quality gate reads it (the detector's `qualityMeshPasses`). */
   private readonly qualityPasses: number;
-  /** Landmark stages other than `landmarker`, by model id (see recognizerLandmarks). */
-  private readonly otherLandmarkers = new Map<string, LandmarkStage>();
+  private readonly landmarkers: ReadonlyMap<string, LandmarkStage>;
 
-  private constructor(readonly manifest: ModelManifest, readonly config: FacePipelineConfig) {
-    const onnx = { intraOpNumThreads: config.threads };
-    this.decode = new ImageDecodeStage(config.decode);
-    this.detector = createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize });
-    this.landmarker = createLandmarker(manifest, config.landmarkModel, config.detectorModel, onnx);
-    this.recognizer = createEmbedder(manifest, config.recognizerModel, onnx);
-    const recognizers = new Map<string, RecognizerStage>([[this.recognizer.embeddingId, this.recognizer]]);
-    for (const id of config.extraRecognizerModels ?? []) {
-      const stage = createEmbedder(manifest, id, onnx);
-      if (!recognizers.has(stage.embeddingId)) recognizers.set(stage.embeddingId, stage);
-    }
-    this.recognizers = recognizers;
-    this.checks = new FaceChecks(manifest, config.checks, onnx);
-    const mesher = this.landmarker instanceof FaceMeshStage ? this.landmarker : createLandmarker(manifest, CHECKS_MESH_MODEL, config.detectorModel, onnx);
-    if (!(mesher instanceof FaceMeshStage)) throw new Error(`${CHECKS_MESH_MODEL} is not a face mesh model`);
-    this.mesher = mesher;
-    this.qualityPasses = findModel(manifest, config.detectorModel, "detector").detect?.qualityMeshPasses ?? mesher.passes;
-    for (const id of new Set(Object.values(config.recognizerLandmarks ?? {}))) {
-      if (id === config.landmarkModel) continue;
-      this.otherLandmarkers.set(id, id === CHECKS_MESH_MODEL ? this.mesher : createLandmarker(manifest, id, config.detectorModel, onnx));
-    }
+  /** A pipeline over stages already built (and loaded, or loaded with `loadStages`). */
+  constructor(
+    readonly manifest: ModelManifest,
+    readonly config: FacePipelineConfig,
+    stages: FaceStages,
+  ) {
+    this.decode = stages.decode;
+    this.detector = stages.detector;
+    const own = stages.landmarks.get(config.landmarkModel);
+    if (!own) throw new Error(`the stages have no landmark source ${config.landmarkModel}`);
+    this.landmarker = own;
+    this.landmarkers = stages.landmarks;
+    const first = stages.recognizers.values().next().value;
+    if (!first) throw new Error("the stages have no recognizer");
+    this.recognizer = first;
+    this.recognizers = stages.recognizers;
+    this.checks = stages.checks;
+    this.mesher = stages.mesh;
+    this.qualityPasses = stages.qualityMeshPasses;
   }
 
   /** The landmark model a recognizer aligns with. */
@@ -107,25 +122,18 @@ export class FacePipeline implements FaceEngine {
 
   /** Five points of one face from a landmark model, reusing the checks' mesh when that is the source (and made in as many passes). */
   private async fivePointsFrom(landmarkId: string, img: RgbImage, face: Detection, mesh: { points: Point3[]; passes: number } | undefined): Promise<Point[]> {
-    const stage = landmarkId === this.config.landmarkModel ? this.landmarker : this.otherLandmarkers.get(landmarkId)!;
+    const stage = this.landmarkers.get(landmarkId);
+    if (!stage) throw new Error(`no landmark source ${landmarkId} is loaded`);
     if (mesh && stage === this.mesher && mesh.passes === this.mesher.passes) return this.mesher.fivePoints(img, mesh.points.map(([x, y]) => [x, y]));
     return stage.run(img, face);
   }
 
-  /** Reads the manifest, verifies (and if needed converts) every model and creates the sessions. */
+  /** Reads the manifest, verifies every model, builds the stages config names and creates their sessions. */
   static async load(config: FacePipelineConfig, manifest?: ModelManifest): Promise<FacePipeline> {
-    const pipeline = new FacePipeline(manifest ?? (await loadManifest()), config);
-    // The mesher may be the landmark stage itself; a stage's load() creates its session once.
-    await Promise.all([
-      pipeline.decode.load(),
-      pipeline.detector.load(),
-      pipeline.landmarker.load(),
-      ...[...pipeline.otherLandmarkers.values()].map((l) => l.load()),
-      ...[...pipeline.recognizers.values()].map((r) => r.load()),
-      pipeline.mesher.load(),
-      pipeline.checks.load(),
-    ]);
-    return pipeline;
+    const m = manifest ?? (await loadManifest());
+    const stages = buildStages(m, config);
+    await loadStages(stages);
+    return new FacePipeline(m, config, stages);
   }
 
   /** The embedding model id templates are pinned to (recognizer id, "+flip" when flipping). */

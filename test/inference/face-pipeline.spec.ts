@@ -11,6 +11,8 @@ import { DomainError } from "../../src/domain/errors.js";
 import { verifyThresholdFor } from "../../src/inference/calibration.js";
 import { FaceMeshStage } from "../../src/inference/face-mesh.stage.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
+import { createEmbedder } from "../../src/inference/stage-factory.js";
+import { buildStages, loadStages } from "../../src/inference/stage-registry.js";
 import { ModelFileError, findModel, loadManifest, readModelFile } from "../../src/inference/model-manifest.js";
 import { createModelSession } from "../../src/inference/onnx-session.js";
 import { cosineSimilarity } from "../../src/math/vector.js";
@@ -163,6 +165,24 @@ describe("image decoding", () => {
   it("says NO_FACE when there is none", async () => {
     expect(await reason(engine.capture(await noFaceImage(), "single"))).toBe("NO_FACE");
     expect(await reason(engine.capture(await noFaceImage(), "largest"))).toBe("NO_FACE");
+  });
+});
+
+describe("stage injection", () => {
+  it("runs the stages it is given: the registry's, with a caller's recognizer in place of the configured one", async () => {
+    const config = testConfig().inference;
+    const manifest = await loadManifest();
+    const stages = buildStages(manifest, config);
+    expect([...stages.recognizers.keys()]).toEqual([config.recognizerModel]);
+    const xs = createEmbedder(manifest, "edgeface-xs", { intraOpNumThreads: 1 });
+    const injected = { ...stages, recognizers: new Map([[xs.embeddingId, xs]]) };
+    await loadStages(injected);
+    const pipeline = new FacePipeline(manifest, config, injected);
+    expect(pipeline.modelId).toBe("edgeface-xs");
+    const img = await readFace("obama/obama-1.jpg");
+    const r = await pipeline.process(img, { faces: "largest", models: ["edgeface-xs"] });
+    expect(r.faces[0]!.embeddings["edgeface-xs"]).toHaveLength(512);
+    await expect(pipeline.process(img, { faces: "largest", models: [config.recognizerModel] })).rejects.toMatchObject({ reason: "MODEL_MISMATCH" });
   });
 });
 
