@@ -228,6 +228,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       ...config.server,
       maxImageBytes: config.inference.decode.maxBytes,
       maxVideoBytes: config.streams.maxVideoBytes,
+      subscriptions: { schema, validationRules: limits.validationRules },
       throttle,
       portal: { staticDir: path.join(projectRoot(), "dist", "portal"), secureCookies: config.portal.secureCookies },
     });

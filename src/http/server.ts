@@ -9,10 +9,12 @@
  *   /portal             the admin consent portal and its sign-in endpoints (portal.routes.ts)
  *   GET  /exports/audit  the signed audit export, streamed as JSON lines (exports.routes.ts)
  *   POST /streams/{id}/frames, GET /streams/{id}/events   video and camera streams (stream.routes.ts)
+ *   /graphql/stream     GraphQL subscriptions over server-sent events (subscription.routes.ts)
  *   GET  /metrics       Prometheus metrics (src/observability/telemetry.ts); no key, like /health
  * Every GraphQL request passes the rate limits first (src/http/throttle.ts): THROTTLED
  * with HTTP 429 and Retry-After when over them.
  */
+import type { GraphQLSchema, ValidationRule } from "graphql";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
@@ -25,6 +27,7 @@ import { portalRoutes } from "./portal.routes.js";
 import { exportRoutes } from "./exports.routes.js";
 import { readBytes } from "./body.js";
 import { streamRoutes } from "./stream.routes.js";
+import { subscriptionRoutes } from "./subscription.routes.js";
 import { sendJson } from "./http-errors.js";
 import { requestIdFor, withRequest } from "../observability/request-context.js";
 import { inSpan, serveMetrics } from "../observability/telemetry.js";
@@ -37,6 +40,8 @@ export interface HttpOptions {
   maxImageBytes: number;
   /** Largest video file posted to a stream. */
   maxVideoBytes: number;
+  /** The schema and request limits subscriptions are served with (GraphQL over SSE at /graphql/stream). */
+  subscriptions: { schema: GraphQLSchema; validationRules: readonly ValidationRule[] };
   throttle: Throttle;
   /** The admin consent portal (src/http/portal.routes.ts). */
   portal: { staticDir: string; secureCookies: boolean };
@@ -52,6 +57,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
   const maxBody = Math.ceil(opts.maxImageBytes * 1.4) + 1024 * 1024;
   const portal = portalRoutes({ users: services.portalUsers, throttle: opts.throttle, ...opts.portal });
   const exports = exportRoutes({ services, throttle: opts.throttle, log });
+  const subscriptions = subscriptionRoutes({ services, throttle: opts.throttle, log, ...opts.subscriptions });
   const streams = streamRoutes({ services, throttle: opts.throttle, maxImageBytes: opts.maxImageBytes, maxVideoBytes: opts.maxVideoBytes });
 
   const server = http.createServer((req, res) => {
@@ -83,6 +89,7 @@ export async function startHttpServer(apollo: ApolloServer<GraphQLContext>, serv
     if (await portal(req, res, url)) return;
     if (await exports(req, res, url)) return;
     if (await streams(req, res, url)) return;
+    if (await subscriptions(req, res, url)) return;
     if (url.pathname !== "/graphql") {
       sendJson(res, 404, { error: "not found; GraphQL is at /graphql, the portal at /portal" });
       return;

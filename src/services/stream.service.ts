@@ -276,6 +276,39 @@ export class StreamService {
     return () => s.listeners.delete(listener);
   }
 
+  /** The session's events as an async iterable (after replaying those after `afterSeq`); it ends when the session closes or the consumer stops. */
+  iterate(actor: Actor, streamId: string, afterSeq: number): AsyncIterableIterator<StreamEvent> {
+    const queue: (StreamEvent | null)[] = [];
+    let wake: (() => void) | null = null;
+    let done = false;
+    const unsubscribe = this.subscribe(actor, streamId, afterSeq, (e) => {
+      queue.push(e);
+      wake?.();
+    });
+    const finish = (): IteratorResult<StreamEvent> => {
+      done = true;
+      unsubscribe();
+      return { value: undefined, done: true };
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next(): Promise<IteratorResult<StreamEvent>> {
+        while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        const e = queue.shift();
+        if (done || e === null || e === undefined) return finish();
+        return { value: e, done: false };
+      },
+      async return(): Promise<IteratorResult<StreamEvent>> {
+        const r = finish();
+        wake?.();
+        return r;
+      },
+    };
+  }
+
   stats(actor: Actor, streamId: string): StreamStats {
     return this.statsOf(this.own(actor, streamId));
   }

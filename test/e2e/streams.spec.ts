@@ -137,6 +137,48 @@ describe("video streams (PostgreSQL)", () => {
     expect(errorOf(await as(STATS, { s: open.id }))).toMatchObject({ code: "NOT_FOUND", reason: "STREAM_NOT_FOUND" });
   });
 
+  it("delivers the events as a GraphQL subscription over server-sent events (/graphql/stream), completing when the session closes", async () => {
+    const open = (await as(OPEN, { g: galleryId, p: "access_control", fps: 5, ttl: 60 })).data!["openStream"];
+    const subscribe = (query: string, variables: Record<string, unknown>, headers = tenant.headers) =>
+      fetch(base() + "/graphql/stream", { method: "POST", headers: { ...headers, accept: "text/event-stream", "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    const SUB = `subscription($s: ID!) { streamIdentifications(streamId: $s) { seq kind subjectId decisionId frameTimestampMs } }`;
+    const r = await subscribe(SUB, { s: open.id });
+    expect(r.status).toBe(200);
+    let text = "";
+    const reading = (async () => {
+      const reader = r.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString("utf8");
+      }
+    })();
+    const [obama, biden] = await Promise.all([sprite("obama/obama-4.jpg"), sprite("biden/biden-1.jpg")]);
+    const answers: any[] = [];
+    for (const [i, people] of [[{ sprite: obama, x: 30 }], [{ sprite: obama, x: 35 }, { sprite: biden, x: 400 }]].entries()) {
+      answers.push(...(await post(open.framesPath, await frame(people), i * 1000)).body.events);
+    }
+    expect(answers).toHaveLength(2);
+    await as(`mutation($s: ID!) { closeStream(streamId: $s) { open } }`, { s: open.id });
+    await reading;
+    const nexts = text
+      .split("\n\n")
+      .filter((block) => block.startsWith("event: next"))
+      .map((block) => JSON.parse(block.split("\n").find((l) => l.startsWith("data: "))!.slice(6)).data.streamIdentifications);
+    expect(nexts.map((e: any) => e.decisionId)).toEqual(answers.map((e) => e.decisionId));
+    expect(nexts.map((e: any) => named.get(e.subjectId)).sort()).toEqual(["biden", "obama"]);
+    expect(text).toContain("event: complete");
+
+    // Another tenant's subscription to it is a typed error; queries are not served there.
+    const other = await t.createTenant(`stream-sub-${randomBytes(3).toString("hex")}`);
+    const open2 = (await as(OPEN, { g: galleryId, p: "access_control" })).data!["openStream"];
+    const refused = await (await subscribe(SUB, { s: open2.id }, other.headers)).text();
+    expect(refused).toContain('"reason":"STREAM_NOT_FOUND"');
+    const query = await (await subscribe(`query { __typename }`, {})).text();
+    expect(query, query).toContain("only subscriptions are served at /graphql/stream");
+    await as(`mutation($s: ID!) { closeStream(streamId: $s) { open } }`, { s: open2.id });
+  });
+
   it("skips frames faster than the sampling rate and drops frames that arrive while one is processed", async () => {
     const open = (await as(OPEN, { g: galleryId, p: "access_control", fps: 2 })).data!["openStream"];
     const picture = await frame([{ sprite: await sprite("biden/biden-1.jpg"), x: 200 }]);

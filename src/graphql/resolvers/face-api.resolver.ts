@@ -1,7 +1,7 @@
 /** detectFaces and compareFaces (no enrolment, nothing stored) and identifyFaces (every face of a group photo). */
-import { Arg, Ctx, Extensions, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { BatchItem, BatchProgress } from "../../domain/enrollment-batch.js";
-import type { StreamStats } from "../../services/stream.service.js";
+import type { StreamEvent, StreamStats } from "../../services/stream.service.js";
 import type { ImagePoint } from "../../domain/face-engine.port.js";
 import type { Actor } from "../../domain/tenant.js";
 import { TenantActor } from "../actor.decorator.js";
@@ -91,6 +91,20 @@ export class FaceApiResolver {
   @Query(() => [StreamEventType], { description: "A stream session's events after afterSeq (the last 1,000 are kept): polling instead of the server-sent events." })
   async streamEvents(@TenantActor() actor: Actor, @Ctx() ctx: GraphQLContext, @Arg("streamId", () => ID) streamId: string, @Arg("afterSeq", () => Int, { defaultValue: 0 }) afterSeq: number): Promise<StreamEventType[]> {
     return ctx.services.streams.events(actor, streamId, afterSeq);
+  }
+
+  @Subscription(() => StreamEventType, {
+    description:
+      "A stream session's identification events as they happen (after replaying those after afterSeq), over GraphQL-over-SSE at /graphql/stream; completes when the session closes. Scope faces:identify.",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { streamId: string; afterSeq: number }, GraphQLContext>) =>
+      context.services.streams.iterate(await context.tenantActor(), args.streamId, args.afterSeq),
+  })
+  streamIdentifications(
+    @Root() event: StreamEvent,
+    @Arg("streamId", () => ID) _streamId: string,
+    @Arg("afterSeq", () => Int, { defaultValue: 0 }) _afterSeq: number,
+  ): StreamEventType {
+    return event;
   }
 
   @Query(() => BatchEnrollmentType, { description: "A batch enrollment's progress and its items from fromSeq (at most first). Scope faces:enroll." })
