@@ -30,6 +30,7 @@ describe("stream tracker", () => {
   it("keeps a moving face in its track by overlap, and a briefly hidden one by resemblance", () => {
     const t = tracker();
     const [a] = t.observe(0, [face(0, 0)]);
+    t.identified(a!.track, 0.5, "sub_0", 0);
     const [b] = t.observe(200, [face(20, 0)]);
     expect(b!.track.id).toBe(a!.track.id);
     expect(a!.identify).toBe(true);
@@ -69,6 +70,18 @@ describe("stream tracker", () => {
     expect(better.identify).toBe(true);
     t.identified(better.track, 0.45, "sub_a", 400);
     expect(t.observe(600, [face(0, 2, 0.9)])[0]!.identify).toBe(false);
+  });
+
+  it("identifies a track on its next frame when its first identification did not happen", async () => {
+    const t = tracker();
+    const [a] = t.observe(0, [face(0, 4)]);
+    expect(a!.identify).toBe(true);
+    // (the identification failed: `identified` was never called)
+    const [b] = t.observe(200, [face(5, 4)]);
+    expect(b!.track.id).toBe(a!.track.id);
+    expect(b!.identify).toBe(true);
+    t.identified(b!.track, 0.5, "sub_4", 200);
+    expect(t.observe(400, [face(10, 4)])[0]!.identify).toBe(false);
   });
 
   it("emits one event per person per TTL, and one UNKNOWN event per unmatched track", () => {

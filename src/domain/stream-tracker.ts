@@ -9,8 +9,9 @@
  *   resembles (cosine of the embeddings: someone briefly hidden); otherwise it starts a
  *   track. A track unseen for `trackTimeoutMs` ends
  *   and its embedding is wiped.
- * - Identification: a track is identified once, when it starts, and again only when its
- *   face's quality has improved by `qualityGain` since (at most `maxIdentifications`).
+ * - Identification: a track is identified once, when it starts (or on its next frame, when
+ *   that failed), and again only when its face's quality has improved by `qualityGain`
+ *   since (at most `maxIdentifications`).
  * - Events: one per person per `eventTtlMs` (a person leaving and coming back within it
  *   gives no second event); a face nobody in the gallery matches gives one UNKNOWN event
  *   per track.
@@ -115,8 +116,9 @@ export class StreamTracker {
         track.embedding.set(face.embedding);
         track.lastSeenMs = atMs;
         track.bestQuality = Math.max(track.bestQuality, face.quality);
-        const improved = track.identifiedQuality !== null && face.quality >= track.identifiedQuality + this.settings.qualityGain;
-        out.push({ track, face, identify: improved && track.identifications < this.settings.maxIdentifications });
+        // Never identified (its identification failed: a dependency down), or better now.
+        const due = track.identifiedQuality === null || face.quality >= track.identifiedQuality + this.settings.qualityGain;
+        out.push({ track, face, identify: due && track.identifications < this.settings.maxIdentifications });
       } else {
         const created: Track = { id: this.newTrackId(), box: face.box, embedding: face.embedding.slice(), firstSeenMs: atMs, lastSeenMs: atMs, bestQuality: face.quality, identifiedQuality: null, identifications: 0, subjectId: null };
         this.tracks.set(created.id, created);

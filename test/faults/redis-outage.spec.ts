@@ -1,9 +1,9 @@
 /**
  * Redis stopped (kill -9) under a running server on PostgreSQL: enrollment, consent
- * withdrawal, a consent with an expiry and a key rotation all answer at once (their jobs
- * and index changes wait in the outbox), readiness says which dependency is down, and once
- * Redis is back the jobs run by themselves: the key rotation finishes and the expired
- * consent's templates are destroyed.
+ * withdrawal, a consent with an expiry, a key rotation and a batch enrollment all answer at
+ * once (their jobs and index changes wait in the outbox), readiness says which dependency is
+ * down, and once Redis is back the jobs run by themselves: the key rotation finishes, the
+ * expired consent's templates are destroyed and the batch is enrolled.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,12 +74,25 @@ describe("Redis outage", () => {
     const rotate = await timed(() => as(`mutation { rotateTenantKey { currentVersion pending } }`));
     timings["rotateTenantKey"] = rotate.ms;
     expect(rotate.value.data!["rotateTenantKey"]).toMatchObject({ currentVersion: 2 });
+    const batchSubject = await subject();
+    expect((await grant(batchSubject)).errors).toBeUndefined();
+    const batch = await timed(() =>
+      as(`mutation($g: ID!, $items: [BatchEnrollmentItemInput!]!) { startBatchEnrollment(input: { galleryId: $g, purpose: "${P}", items: $items }) { id status pending } }`, {
+        g: galleryId,
+        items: [{ subjectId: batchSubject, image: photo }, { subjectId: batchSubject, image: photo }],
+      }),
+    );
+    timings["startBatchEnrollment"] = batch.ms;
+    expect(batch.value.data!["startBatchEnrollment"]).toMatchObject({ status: "RUNNING", pending: 2 });
+    const batchId = batch.value.data!["startBatchEnrollment"].id as string;
     console.log("answered during the Redis outage (ms):", JSON.stringify(timings));
     // Each waited at most the relay's 1 s kick; generous bound, only against a hang.
     for (const ms of Object.values(timings)) expect(ms).toBeLessThan(15_000);
 
     const pending = (await ready()).outboxPending;
-    expect(pending).toBeGreaterThanOrEqual(3);
+    expect(pending).toBeGreaterThanOrEqual(4);
+    // The batch's job waits in the outbox: nothing enrolled yet.
+    expect(await templatesOf(batchSubject)).toBe(0);
 
     await redis.start();
     const back = performance.now();
@@ -88,6 +101,11 @@ describe("Redis outage", () => {
     expect((await ready()).status).toBe("ok");
     // The rotation job ran: no key is left on the old version.
     expect(await eventually(async () => (await as(`{ keyRotationStatus { pending } }`)).data!["keyRotationStatus"].pending === 0)).toBe(true);
+    // The batch ran once its job was delivered.
+    const progress = async () => (await as(`query($b: ID!) { enrollmentBatch(batchId: $b) { status enrolled pending } }`, { b: batchId })).data!["enrollmentBatch"];
+    expect(await eventually(async () => (await progress()).status === "COMPLETED")).toBe(true);
+    expect(await progress()).toMatchObject({ enrolled: 2, pending: 0 });
+    expect(await templatesOf(batchSubject)).toBe(2);
     // The expiry job ran when due: the expired consent's template is gone.
     expect(await eventually(async () => (await templatesOf(expiring)) === 0)).toBe(true);
   });
