@@ -117,8 +117,8 @@ export interface TemplateRepository {
   listDue(now: Date, limit: number): Promise<(TemplateRef & { why: "RETENTION_EXPIRED" | "CONSENT_ENDED" })[]>;
   /** Templates of the tenant (of subjects not held) whose retention ends before `until`. */
   countRetentionEndingBefore(tenantId: string, until: Date): Promise<number>;
-  /** Deletes templates by id (within the tenant); returns how many were deleted. */
-  delete(tenantId: string, ids: readonly string[]): Promise<number>;
+  /** Deletes templates by id (within the tenant); returns the ids this call deleted (not those already gone). */
+  delete(tenantId: string, ids: readonly string[]): Promise<string[]>;
   deleteForSubject(tenantId: string, subjectId: string): Promise<number>;
 }
 

@@ -21,9 +21,12 @@ export async function destroyTemplates(tx: Repositories, audit: AuditRecorder, o
   const byTenant = new Map<string, TemplateRef[]>();
   for (const r of refs) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
   for (const [tenantId, list] of byTenant) {
-    destroyed += await tx.templates.delete(tenantId, list.map((r) => r.id));
+    // Only what this transaction deleted is recorded: a concurrent one may have destroyed some first.
+    const deleted = new Set(await tx.templates.delete(tenantId, list.map((r) => r.id)));
+    destroyed += deleted.size;
     outbox.index({ op: "remove", tenantId, templateIds: list.map((r) => r.id) });
     for (const r of list) {
+      if (!deleted.has(r.id)) continue;
       audit.record({ tenantId, actor, action: "DESTROY_TEMPLATE", subjectId: r.subjectId, purpose: r.purpose, outcome: "SUCCESS", reason, targetId: r.id });
     }
   }

@@ -178,3 +178,65 @@ describe.each(DB_KINDS.map((kind) => ({ kind })))("moving a gallery to a new mod
     expect(i).toMatchObject({ match: false, searchedTemplates: 0, candidates: [] });
   });
 });
+
+describe("a gallery move under concurrent re-enrollments (PostgreSQL)", () => {
+  let db: TestDatabase;
+  let app: App;
+  let headers: Record<string, string>;
+  const as = async (q: string, v: Record<string, unknown> = {}) => gql(app.url, q, v, headers);
+  const sql = <T>(q: string) => app.database.prisma.$queryRawUnsafe<T[]>(q);
+  const config = (pipeline: Record<string, string>) => testConfig({ PORT: "0", ...db.env, ...pipeline, INFERENCE_WORKERS: "0", KEK_MASTER_KEY: Buffer.alloc(32, 9).toString("base64") });
+  const OLD_PIPELINE = { DETECTOR_MODEL: "faceplugin-rfb320-detector", LANDMARK_MODEL: "human-facemesh", RECOGNIZER_MODEL: OLD_MODEL };
+  const NEW_PIPELINE = { DETECTOR_MODEL: "yunet-n", LANDMARK_MODEL: "detector", RECOGNIZER_MODEL: NEW_MODEL };
+  const people = [
+    ["obama", "obama/obama-1.jpg", "obama/obama-2.jpg", "obama/obama-3.jpg"],
+    ["biden", "biden/biden-1.jpg", "biden/biden-2.jpg", "biden/biden-1.jpg"],
+    ["kit", "kit_harington/kit_harington-1.jpg", "kit_harington/kit_harington-2.jpg", "kit_harington/kit_harington-3.jpg"],
+    ["rose", "rose_leslie/rose_leslie-1.jpg", "rose_leslie/rose_leslie-2.jpg", "rose_leslie/rose_leslie-1.jpg"],
+  ] as const;
+  const subjects: string[] = [];
+  let oldGallery: string;
+  let newGallery: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("postgres");
+    app = await startApp(config(OLD_PIPELINE), { engine: await FacePipeline.load(config(OLD_PIPELINE).inference) });
+    headers = bearer(((await gql(app.url, `mutation { createTenant(name: "move-race") { apiKey } }`, {}, { "x-admin-token": app.adminToken })).data as Record<string, any>)["createTenant"].apiKey);
+    oldGallery = (await as(`mutation { createGallery(name: "staff") { id } }`)).data!["createGallery"].id;
+    for (const [, enrolled] of people) {
+      const s = (await as(CREATE_SUBJECT)).data!["createSubject"].id as string;
+      await as(GRANT, { s });
+      expect((await as(ENROLL, { s, g: oldGallery, img: await image(enrolled) })).errors).toBeUndefined();
+      subjects.push(s);
+    }
+    await app.close();
+    app = await startApp(config(NEW_PIPELINE));
+    newGallery = (await as(MIGRATE, { g: oldGallery })).data!["migrateGallery"].id;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it("moves every subject exactly once while each re-enrolls twice at once (naming either gallery) and others identify", async () => {
+    const photos = await Promise.all(people.map(async ([, , a, b]) => [await image(a), await image(b)] as const));
+    const results = await Promise.all(
+      photos.flatMap(([a, b], i) => [as(ENROLL, { s: subjects[i], g: oldGallery, img: a }), as(ENROLL, { s: subjects[i], g: newGallery, img: b }), as(IDENTIFY, { g: oldGallery, img: a })]),
+    );
+    for (const r of results) expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    // Every subject: two templates, both in the new gallery with the new model; none left in the old one.
+    const held = await sql<{ subjectId: string; galleryId: string; modelId: string }>(`SELECT "subjectId", "galleryId", "modelId" FROM "Template" ORDER BY "subjectId"`);
+    expect(held).toHaveLength(8);
+    for (const t of held) expect(t).toMatchObject({ galleryId: newGallery, modelId: NEW_MODEL });
+    // Each old template destroyed once, and audited once.
+    const destroyed = await sql<{ subjectId: string; n: number }>(`SELECT "subjectId", count(*)::int AS n FROM "AuditEvent" WHERE "action" = 'DESTROY_TEMPLATE' AND "reason" = 'MIGRATED' GROUP BY "subjectId" ORDER BY "subjectId"`);
+    expect(destroyed).toEqual([...subjects].sort().map((subjectId) => ({ subjectId, n: 1 })));
+    // The index agrees with the table, and identification finds each person in the new gallery.
+    const index = (await as(`query($g: ID!) { galleryIndex(galleryId: $g) { purpose templates } }`, { g: newGallery })).data!["galleryIndex"];
+    expect(index).toEqual([{ purpose: "access_control", templates: 8 }]);
+    const after = (await as(IDENTIFY, { g: oldGallery, img: await image("kit_harington/kit_harington-3.jpg") })).data!["identifyFace"];
+    expect(after).toMatchObject({ match: true, modelId: NEW_MODEL, searchedTemplates: 8 });
+    expect(after.candidates[0].subjectId).toBe(subjects[2]);
+    expect((await as(`{ verifyAuditChain { valid } }`)).data!["verifyAuditChain"].valid).toBe(true);
+  });
+});

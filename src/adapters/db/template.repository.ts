@@ -98,8 +98,11 @@ export class PrismaTemplateRepository implements TemplateRepository {
     return this.db.template.count({ where: { tenantId, retainUntil: { lt: until }, subject: { legalHoldSince: null, restrictedSince: null } } });
   }
 
-  async delete(tenantId: string, ids: readonly string[]): Promise<number> {
-    return (await this.db.template.deleteMany({ where: { tenantId, id: { in: [...ids] } } })).count;
+  async delete(tenantId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    // RETURNING: a row another transaction deleted first (it waited for its commit) is not ours to report.
+    const rows = await this.db.$queryRaw<{ id: string }[]>`DELETE FROM "Template" WHERE "tenantId" = ${tenantId} AND "id" = ANY(${[...ids]}::text[]) RETURNING "id"`;
+    return rows.map((r) => r.id);
   }
 
   async deleteForSubject(tenantId: string, subjectId: string): Promise<number> {
