@@ -75,6 +75,8 @@ export interface CompareResult {
 }
 
 export const MAX_DETECTED_FACES = 100;
+/** Faces per request when each needs the face mesh (quality, dense landmarks). */
+export const MAX_MESHED_FACES = 16;
 
 export class AnalysisService {
   constructor(
@@ -100,8 +102,10 @@ export class AnalysisService {
   async detect(actor: Actor, input: DetectInput): Promise<DetectResult> {
     return this.ops.use(actor, { action: "DETECT_FACES", purpose: input.purpose, scope: "faces:analyze" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
-      if (!Number.isInteger(input.maxFaces) || input.maxFaces < 1 || input.maxFaces > MAX_DETECTED_FACES) {
-        throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${MAX_DETECTED_FACES}`);
+      // Boxes and five points come with detection; the mesh (quality, dense landmarks) costs an inference per face.
+      const limit = input.quality || input.denseLandmarks ? MAX_MESHED_FACES : MAX_DETECTED_FACES;
+      if (!Number.isInteger(input.maxFaces) || input.maxFaces < 1 || input.maxFaces > limit) {
+        throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${limit}${limit === MAX_MESHED_FACES ? " with quality or dense landmarks" : ""}`);
       }
       const rule = await this.policy.authorizePurpose(this.store, caller, "detect", purpose);
       const seen = await this.engine.process(await input.image(), {

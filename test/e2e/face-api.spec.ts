@@ -126,6 +126,10 @@ describe("detect, compare, every face of a photo, duplicate enrollments (Postgre
       expect(d).toMatchObject({ faceCount: 0, faces: [], imageWidth: 320, imageHeight: 240 });
       expect(errorOf(await as(DETECT, { p: "identity_proofing", img: UNREAD }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_IMAGE" });
       expect(errorOf(await as(DETECT, { p: "identity_proofing", img: b64(blank), max: 0 }))).toMatchObject({ code: "BAD_USER_INPUT" });
+      // The mesh costs an inference per face: fewer faces per request with quality or dense landmarks.
+      expect((await as(DETECT, { p: "identity_proofing", img: b64(blank), max: 100 })).errors).toBeUndefined();
+      expect(errorOf(await as(DETECT, { p: "identity_proofing", img: b64(blank), max: 17, q: true }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
+      expect(errorOf(await as(DETECT, { p: "identity_proofing", img: b64(blank), max: 17, dense: true }))).toMatchObject({ code: "BAD_USER_INPUT", reason: "INVALID_INPUT" });
     });
   });
 

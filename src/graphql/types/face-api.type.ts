@@ -47,7 +47,7 @@ export class FaceDetectionType {
 export class DetectFacesInput {
   @Field(() => String, { description: "A purpose whose policy permits the detect operation." }) purpose!: string;
   @Field(() => ImageInput) image!: ImageInput;
-  @Field(() => Int, { defaultValue: 20, description: "At most this many faces, the largest (1 to 100)." }) maxFaces!: number;
+  @Field(() => Int, { defaultValue: 16, description: "At most this many faces, the largest (1 to 100; 1 to 16 with quality or denseLandmarks, which cost an inference per face)." }) maxFaces!: number;
   @Field(() => Boolean, { defaultValue: false, description: "Also the 468-point mesh of each face." }) denseLandmarks!: boolean;
   @Field(() => Boolean, { defaultValue: false, description: "Also each face's quality verdict and head pose." }) quality!: boolean;
 }
