@@ -2,6 +2,7 @@
  * What the domain needs from the inference module: turn image bytes into one face's
  * embedding. Implemented by src/inference/face-pipeline.ts.
  */
+import { DomainError } from "./errors.js";
 
 export interface FaceBox {
   x: number;
@@ -24,6 +25,14 @@ export type FacePick =
   | "largest"
   /** The face nearest the image centre (how LFW labels its images). */
   | "center";
+
+/** Faces one request may have processed beyond detection (each costs an inference: mesh or embedding). */
+export const MAX_PROCESSED_FACES = 16;
+
+/** INVALID_INPUT unless `maxFaces` is a whole number from 1 to `limit`. */
+export function checkMaxFaces(maxFaces: number, limit = MAX_PROCESSED_FACES): void {
+  if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > limit) throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${limit}`);
+}
 
 /** Which faces one `process` call works on: one picked face, or every face ("all"). */
 export type FaceSelection = FacePick | "all";

@@ -53,8 +53,8 @@ export function streamRoutes(o: { services: Services; throttle: Throttle; maxIma
   };
 
   async function frame(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, timestamp: string | undefined): Promise<void> {
-    // Checked before the body is read: a frame for a session not open here is refused unread.
-    o.services.streams.stats(actor, streamId);
+    // A frame for a session not open here is refused unread.
+    o.services.streams.ensureOpen(actor, streamId);
     const at = timestamp === undefined ? null : Number(timestamp);
     if (at !== null && !Number.isFinite(at)) throw new DomainError("INVALID_INPUT", "x-frame-timestamp must be a number of milliseconds");
     const image = await readBytes(req, o.maxImageBytes);
@@ -68,14 +68,14 @@ export function streamRoutes(o: { services: Services; throttle: Throttle; maxIma
   }
 
   async function video(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, offset: string | undefined): Promise<void> {
-    o.services.streams.stats(actor, streamId);
+    o.services.streams.ensureOpen(actor, streamId);
     const at = offset === undefined ? 0 : Number(offset);
     if (!Number.isFinite(at)) throw new DomainError("INVALID_INPUT", "x-stream-offset must be a number of milliseconds");
     sendJson(res, 200, await o.services.streams.video(actor, streamId, bounded(req, o.maxVideoBytes), at));
   }
 
   function events(req: http.IncomingMessage, res: http.ServerResponse, actor: Actor, streamId: string, lastEventId: string | undefined): void {
-    o.services.streams.stats(actor, streamId); // STREAM_NOT_FOUND before the 200 goes out
+    o.services.streams.ensureOpen(actor, streamId); // before the 200 goes out
     const after = Number(lastEventId ?? 0);
     let unsubscribe: (() => void) | undefined;
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);

@@ -15,7 +15,7 @@
  */
 import { validatePurpose } from "../domain/consent.js";
 import { DomainError } from "../domain/errors.js";
-import { wipeCapture, type DetectedFace, type FaceAttributes, type FaceCapture, type FaceEngine, type ImagePoint, type ImageSource } from "../domain/face-engine.port.js";
+import { checkMaxFaces, MAX_PROCESSED_FACES, wipeCapture, type DetectedFace, type FaceAttributes, type FaceCapture, type FaceEngine, type ImagePoint, type ImageSource } from "../domain/face-engine.port.js";
 import { verifyAgainst } from "../domain/matching/decide.js";
 import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
@@ -74,9 +74,8 @@ export interface CompareResult {
   targetFaceCount: number;
 }
 
+/** Faces per detectFaces request when only boxes and five points are asked for. */
 export const MAX_DETECTED_FACES = 100;
-/** Faces per request when each needs the face mesh (quality, dense landmarks). */
-export const MAX_MESHED_FACES = 16;
 
 export class AnalysisService {
   constructor(
@@ -103,10 +102,7 @@ export class AnalysisService {
     return this.ops.use(actor, { action: "DETECT_FACES", purpose: input.purpose, scope: "faces:analyze" }, async ({ caller, ctx }) => {
       const purpose = validatePurpose(input.purpose);
       // Boxes and five points come with detection; the mesh (quality, dense landmarks) costs an inference per face.
-      const limit = input.quality || input.denseLandmarks ? MAX_MESHED_FACES : MAX_DETECTED_FACES;
-      if (!Number.isInteger(input.maxFaces) || input.maxFaces < 1 || input.maxFaces > limit) {
-        throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${limit}${limit === MAX_MESHED_FACES ? " with quality or dense landmarks" : ""}`);
-      }
+      checkMaxFaces(input.maxFaces, input.quality || input.denseLandmarks ? MAX_PROCESSED_FACES : MAX_DETECTED_FACES);
       const rule = await this.policy.authorizePurpose(this.store, caller, "detect", purpose);
       const seen = await this.engine.process(await input.image(), {
         faces: "all",

@@ -126,7 +126,7 @@ export class EnrollmentService {
           let duplicateReview = false;
           if (rule.capture.duplicateCheck) {
             if (!(await tx.galleries.lock(caller.tenantId, gallery.id))) throw new DomainError("CONCURRENTLY_DELETED", "the gallery was deleted while the face was being enrolled");
-            if (this.matchesAnother(gallery, purpose, forIndex, input.subjectId)) {
+            if (this.matchesAnother(gallery, purpose, forIndex, input.subjectId, rule.minMatchThreshold)) {
               if (rule.capture.duplicateCheck === "refuse") throw new DomainError("DUPLICATE_FACE", "the face matches a subject already enrolled in this gallery for this purpose");
               duplicateReview = true;
             }
@@ -183,11 +183,11 @@ export class EnrollmentService {
     });
   }
 
-  /** Whether the face matches another subject's template of the purpose in the gallery, at the gallery's 1:N threshold. */
-  private matchesAnother(gallery: Gallery, purpose: string, probe: Float32Array, subjectId: string): boolean {
+  /** Whether the face matches another subject's template of the purpose in the gallery, at the threshold identification would use. */
+  private matchesAnother(gallery: Gallery, purpose: string, probe: Float32Array, subjectId: string, floor: number | null): boolean {
     const size = this.events.size(gallery.id, purpose);
     if (size === 0) return false;
-    const { threshold } = this.thresholds.identify(gallery.modelId, gallery.targetFpir, size);
+    const { threshold } = this.thresholds.forGallery(gallery, size, floor);
     return this.events.search(gallery.id, purpose, probe, 5, threshold).some((hit) => hit.subjectId !== subjectId);
   }
 }

@@ -17,7 +17,7 @@ import { checksFor, enforceCapture } from "./capture-policy.js";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { checkPurposeFilter, validatePurpose } from "../domain/consent.js";
 import { DomainError, isDomainError } from "../domain/errors.js";
-import { wipeCapture, wipeProcessing, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
+import { checkMaxFaces, wipeCapture, wipeProcessing, type DetectedFace, type FaceEngine, type ImageSource } from "../domain/face-engine.port.js";
 import type { Gallery } from "../domain/gallery.js";
 import type { IdentificationCandidate, IdentificationDecision, IdentificationFilter, IdentificationSummary } from "../domain/identification.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
@@ -26,6 +26,7 @@ import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { TenantCaller } from "./access.js";
 import type { Actor } from "../domain/tenant.js";
 import type { OperationRunner } from "./operation.js";
+import type { AuditContext, AuditRecorder } from "./audit.service.js";
 import { findGalleryOrThrow } from "./gallery.service.js";
 import type { MatchingIndexService } from "./matching-index.service.js";
 import type { PolicyService } from "./policy.service.js";
@@ -103,7 +104,6 @@ export interface SearchPlan {
 }
 
 export const MAX_TOP_K = 100;
-export const MAX_FACES = 16;
 
 function checkTopK(topK: number): void {
   if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) throw new DomainError("INVALID_INPUT", `topK must be from 1 to ${MAX_TOP_K}`);
@@ -135,14 +135,9 @@ export class IdentificationService {
       const capture = await this.engine.capture(await input.image(), "largest", checksFor(plan.rule, "identify"), plan.models);
       try {
         enforceCapture(plan.rule, "identify", capture);
-        const result = await this.ops.transaction(async (tx, audit) => {
-          const candidates = await this.candidates(tx, caller, plan, capture.embeddings, input.topK);
-          await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
-          audit.record({ ...ctx, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
-          return { decisionId, match: candidates.length > 0, candidates, threshold: plan.threshold, reviewThreshold: plan.reviewThreshold, modelId: plan.modelId, face: capture.face, searchedTemplates: plan.searchedTemplates };
-        });
-        this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: result.match ? "match" : "no_match" });
-        return result;
+        const candidates = await this.ops.transaction((tx, audit) => this.decide(tx, audit, ctx, caller, plan, decisionId, capture.embeddings, input.topK));
+        this.counted(candidates);
+        return { decisionId, match: candidates.length > 0, candidates, threshold: plan.threshold, reviewThreshold: plan.reviewThreshold, modelId: plan.modelId, face: capture.face, searchedTemplates: plan.searchedTemplates };
       } finally {
         wipeCapture(capture);
       }
@@ -158,7 +153,7 @@ export class IdentificationService {
   async identifyFaces(actor: Actor, input: IdentifyFacesInput): Promise<IdentifyFacesResult> {
     return this.ops.use(actor, { action: "IDENTIFY_FACES", purpose: input.purpose, targetId: input.galleryId, scope: "faces:identify" }, async ({ caller, ctx }) => {
       checkTopK(input.topK);
-      if (!Number.isInteger(input.maxFaces) || input.maxFaces < 1 || input.maxFaces > MAX_FACES) throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${MAX_FACES}`);
+      checkMaxFaces(input.maxFaces);
       const plan = await this.plan(caller, input.galleryId, input.purpose);
       const seen = await this.engine.process(await input.image(), { faces: "all", maxFaces: input.maxFaces, checks: checksFor(plan.rule, "identify"), models: plan.models });
       try {
@@ -179,15 +174,13 @@ export class IdentificationService {
               continue;
             }
             const decisionId = this.ids.next("dec");
-            const candidates = await this.candidates(tx, caller, plan, face.embeddings, input.topK);
-            await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
-            audit.record({ ...ctx, decisionId, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+            const candidates = await this.decide(tx, audit, ctx, caller, plan, decisionId, face.embeddings, input.topK);
             out.push({ decisionId, face: face.face, match: candidates.length > 0, candidates, refusal: null, qualityScore: quality!.score });
           }
           if (out.every((f) => f.decisionId === null)) audit.record({ ...ctx, purpose: plan.purpose, outcome: "SUCCESS", reason: "NO_FACE_SEARCHED" });
           return out;
         });
-        for (const f of faces) if (f.decisionId) this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: f.match ? "match" : "no_match" });
+        for (const f of faces) if (f.decisionId) this.counted(f.candidates);
         return { faces, faceCount: seen.faceCount, threshold: plan.threshold, reviewThreshold: plan.reviewThreshold, modelId: plan.modelId, searchedTemplates: plan.searchedTemplates };
       } finally {
         wipeProcessing(seen);
@@ -206,14 +199,9 @@ export class IdentificationService {
       checkTopK(input.topK);
       const plan = await this.plan(caller, input.galleryId, input.purpose);
       for (const m of plan.models) if (!input.embeddings[m]) throw new DomainError("MODEL_MISMATCH", `the gallery is now searched with model ${m}; reopen the stream`);
-      const result = await this.ops.transaction(async (tx, audit) => {
-        const candidates = await this.candidates(tx, caller, plan, input.embeddings, input.topK);
-        await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
-        audit.record({ ...ctx, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
-        return { decisionId, match: candidates.length > 0, candidates, threshold: plan.threshold };
-      });
-      this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: result.match ? "match" : "no_match" });
-      return result;
+      const candidates = await this.ops.transaction((tx, audit) => this.decide(tx, audit, ctx, caller, plan, decisionId, input.embeddings, input.topK));
+      this.counted(candidates);
+      return { decisionId, match: candidates.length > 0, candidates, threshold: plan.threshold };
     });
   }
 
@@ -225,9 +213,8 @@ export class IdentificationService {
     const rule = await this.policy.authorizePurpose(this.store, caller, "identify", purpose);
     const searches = galleries.map((g) => {
       const size = this.index.size(g.id, purpose);
-      const base = this.thresholds.identify(g.modelId, g.targetFpir, size);
-      const threshold = Math.max(base.threshold, rule.minMatchThreshold ?? -1);
-      return { gallery: g, size, threshold, reviewThreshold: Math.max(threshold, base.review) };
+      const { threshold, review } = this.thresholds.forGallery(g, size, rule.minMatchThreshold);
+      return { gallery: g, size, threshold, reviewThreshold: review };
     });
     return {
       purpose,
@@ -240,6 +227,22 @@ export class IdentificationService {
       reviewThreshold: searches[0]!.reviewThreshold,
       searchedTemplates: searches.reduce((n, s) => n + s.size, 0),
     };
+  }
+
+  /**
+   * One decision inside its transaction: the probe's candidates, the decision recorded and
+   * its audit event (MATCH / NO_MATCH) written under `decisionId`.
+   */
+  private async decide(tx: Repositories, audit: AuditRecorder, ctx: AuditContext, caller: TenantCaller, plan: SearchPlan, decisionId: string, embeddings: Record<string, Float32Array>, topK: number): Promise<IdentificationCandidate[]> {
+    const candidates = await this.candidates(tx, caller, plan, embeddings, topK);
+    await tx.identifications.create(this.decision(decisionId, caller, plan, candidates));
+    audit.record({ ...ctx, decisionId, purpose: plan.purpose, outcome: "SUCCESS", reason: candidates.length > 0 ? "MATCH" : "NO_MATCH" });
+    return candidates;
+  }
+
+  /** Counts a committed decision for the operator's metrics. */
+  private counted(candidates: readonly IdentificationCandidate[]): void {
+    this.ops.telemetry.count("decisions", 1, { kind: "identify", outcome: candidates.length > 0 ? "match" : "no_match" });
   }
 
   /** The probe's candidates (best `topK` over the searched galleries), only subjects the policy permits. Inside the decision's transaction. */

@@ -39,6 +39,17 @@ export class MatchThresholds {
     return { threshold, review: Math.max(threshold, review), fpir };
   }
 
+  /**
+   * A gallery's 1:N threshold and high-risk floor at its size, raised to the purpose's
+   * `floor` (minMatchThreshold): what identification searches at, and what the duplicate
+   * check at enrollment counts as the same face.
+   */
+  forGallery(gallery: { modelId: string; targetFpir: number | null }, size: number, floor: number | null): { threshold: number; review: number } {
+    const base = this.identify(gallery.modelId, gallery.targetFpir, size);
+    const threshold = Math.max(base.threshold, floor ?? -1);
+    return { threshold, review: Math.max(threshold, base.review) };
+  }
+
   private impostors(modelId: string): readonly number[] {
     const scores = this.impostorsFor(modelId);
     if (!scores) throw new Error(`no calibration for model ${modelId}; run \`npm run calibrate\` or set VERIFY_THRESHOLD`);

@@ -15,7 +15,7 @@
  */
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
 import { DomainError } from "../domain/errors.js";
-import { wipeProcessing, type FaceEngine } from "../domain/face-engine.port.js";
+import { checkMaxFaces, wipeProcessing, type FaceEngine } from "../domain/face-engine.port.js";
 import { DEFAULT_TRACKER, StreamTracker, type TrackEvent } from "../domain/stream-tracker.js";
 import type { Actor } from "../domain/tenant.js";
 import { validatePurpose } from "../domain/consent.js";
@@ -122,7 +122,6 @@ interface Session {
 
 /** Events kept per session for late listeners and polling. */
 const KEPT_EVENTS = 1000;
-export const MAX_STREAM_FACES = 16;
 
 export class StreamService {
   private readonly sessions = new Map<string, Session>();
@@ -147,7 +146,7 @@ export class StreamService {
       const purpose = validatePurpose(input.purpose);
       if (!(input.sampleFps > 0 && input.sampleFps <= 60)) throw new DomainError("INVALID_INPUT", "sampleFps must be above 0 and at most 60");
       if (!(input.eventTtlSeconds >= 1 && input.eventTtlSeconds <= 86_400)) throw new DomainError("INVALID_INPUT", "eventTtlSeconds must be from 1 to 86400");
-      if (!Number.isInteger(input.maxFaces) || input.maxFaces < 1 || input.maxFaces > MAX_STREAM_FACES) throw new DomainError("INVALID_INPUT", `maxFaces must be from 1 to ${MAX_STREAM_FACES}`);
+      checkMaxFaces(input.maxFaces);
       const open = [...this.sessions.values()].filter((s) => s.tenantId === caller.tenantId).length;
       if (open >= this.limits.maxPerTenant) throw new DomainError("STREAM_LIMIT", `at most ${this.limits.maxPerTenant} streams may be open at once; close one first`);
       const plan = await this.identification.plan(caller, input.galleryId, purpose);
@@ -307,6 +306,11 @@ export class StreamService {
         return r;
       },
     };
+  }
+
+  /** STREAM_NOT_FOUND (or SCOPE_REQUIRED) unless the actor may use this open session: checked before a request body is read. */
+  ensureOpen(actor: Actor, streamId: string): void {
+    this.own(actor, streamId);
   }
 
   stats(actor: Actor, streamId: string): StreamStats {

@@ -13,11 +13,15 @@ const SOI = 0xd8;
 const EOI = 0xd9;
 
 export function ffmpegDecoder(binary = "ffmpeg"): VideoDecoder {
-  const available = spawnSync(binary, ["-version"], { stdio: "ignore" }).status === 0;
+  // Looked up on the first video, not at every start.
+  let found: boolean | undefined;
+  const available = () => (found ??= spawnSync(binary, ["-version"], { stdio: "ignore" }).status === 0);
   return {
-    available,
+    get available() {
+      return available();
+    },
     async *frames(source: AsyncIterable<Uint8Array>, fps: number): AsyncIterable<VideoFrame> {
-      if (!available) throw new DomainError("VIDEO_UNSUPPORTED", "video files need ffmpeg, which this server does not have; post frames instead");
+      if (!available()) throw new DomainError("VIDEO_UNSUPPORTED", "video files need ffmpeg, which this server does not have; post frames instead");
       const child = spawn(binary, ["-hide_banner", "-loglevel", "error", "-nostdin", "-i", "pipe:0", "-vf", `fps=${fps}`, "-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "3", "pipe:1"], {
         stdio: ["pipe", "pipe", "pipe"],
       });
