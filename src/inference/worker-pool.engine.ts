@@ -3,7 +3,9 @@
  * runs on the event loop: health checks, light queries and the database keep answering
  * while every core decodes and embeds. Each worker has its own pipeline; a bounded queue
  * sits in front, and a capture that finds it full is refused SERVICE_BUSY (retryable)
- * instead of piling up memory.
+ * instead of piling up memory. Waiting captures are served strictly first come, first served
+ * (`stricterFIFO`: piscina otherwise puts a task it could not hand out back at the tail,
+ * and under load some requests waited several times longer than the rest).
  */
 import os from "node:os";
 import { Piscina } from "piscina";
@@ -29,7 +31,7 @@ export class WorkerPoolEngine implements FaceEngine {
   /** Starts the workers and waits until each has loaded its models (a bad model stops the start). */
   static async start(config: FacePipelineConfig, opts: Partial<WorkerPoolOptions> = {}, workerFile = new URL("./face.worker.js", import.meta.url)): Promise<WorkerPoolEngine> {
     const workers = opts.workers ?? os.availableParallelism();
-    const pool = new Piscina({ filename: workerFile.href, minThreads: workers, maxThreads: workers, maxQueue: opts.maxQueue ?? 64, idleTimeout: Number.POSITIVE_INFINITY, workerData: { config } });
+    const pool = new Piscina({ filename: workerFile.href, minThreads: workers, maxThreads: workers, maxQueue: opts.maxQueue ?? 64, idleTimeout: Number.POSITIVE_INFINITY, stricterFIFO: true, workerData: { config } });
     try {
       const infos = await Promise.all(Array.from({ length: workers }, () => pool.run({ op: "info" } satisfies WorkerTask) as Promise<WorkerResult>));
       const first = infos.find((r) => !r.ok);
