@@ -118,9 +118,17 @@ export class FaceMeshStage implements LandmarkStage {
 
   /** The mesh points (x, y, z), all in image pixels; z grows away from the camera. */
   async mesh3d(img: RgbImage, face: Detection, passes = this.passes): Promise<Point3[]> {
-    let mesh = await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale));
-    for (let pass = 1; pass < passes; pass++) mesh = await this.meshIn(img, roiFromMesh(mesh));
+    let mesh = (await this.meshIn(img, roiFromDetection(face, this.opts.detectionScale))).points;
+    for (let pass = 1; pass < passes; pass++) mesh = (await this.meshIn(img, roiFromMesh(mesh))).points;
     return mesh;
+  }
+
+  /**
+   * The mesh of a region and the model's face presence there (MediaPipe's own "is the face
+   * still in the region" probability, 0–1), for finding a face the detector missed.
+   */
+  presence(img: RgbImage, roi: Roi): Promise<{ points: Point3[]; presence: number }> {
+    return this.meshIn(img, roi);
   }
 
   async run(img: RgbImage, face: Detection): Promise<Point[]> {
@@ -134,15 +142,17 @@ export class FaceMeshStage implements LandmarkStage {
     return five;
   }
 
-  private async meshIn(img: RgbImage, roi: Roi): Promise<Point3[]> {
+  private async meshIn(img: RgbImage, roi: Roi): Promise<{ points: Point3[]; presence: number }> {
     const s = SIZE / roi.side;
     const cos = Math.cos(roi.angle);
     const sin = Math.sin(roi.angle);
     const crop = warpAffine(img, roiTransform(roi, SIZE), SIZE, SIZE);
     const input = imageTensor(this.spec, crop);
     const attention = this.spec.family === "facemesh-attention";
-    const names = attention ? ["output_mesh_identity", ...ATTENTION_REFINEMENTS.map((r) => r.output)] : ["output_mesh"];
-    const [raw, ...refined] = await runOnnx(this.session.get(), this.spec.input.name, input.data, input.shape, names);
+    // The plain mesh's face flag has its sigmoid in the graph; the attention mesh's is a logit.
+    const names = attention ? ["conv_faceflag", "output_mesh_identity", ...ATTENTION_REFINEMENTS.map((r) => r.output)] : ["output_faceflag", "output_mesh"];
+    const [flag, raw, ...refined] = await runOnnx(this.session.get(), this.spec.input.name, input.data, input.shape, names);
+    const presence = attention ? 1 / (1 + Math.exp(-flag![0]!)) : flag![0]!;
     // Crop (x, y, z) → image: undo the scale, the rotation and the centring.
     const toImage = (x: number, y: number, z: number): Point3 => {
       const u = (x - SIZE / 2) / s;
@@ -158,6 +168,6 @@ export class FaceMeshStage implements LandmarkStage {
         indices.forEach((m, k) => (pts[m] = [xy[k * 2]!, xy[k * 2 + 1]!, zFrom ? addedZ : pts[m]![2]]));
       });
     }
-    return pts.map(([x, y, z]) => toImage(x, y, z));
+    return { points: pts.map(([x, y, z]) => toImage(x, y, z)), presence };
   }
 }

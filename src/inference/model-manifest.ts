@@ -91,6 +91,11 @@ export interface ModelSpec {
      * measures the choice).
      */
     qualityMeshPasses?: number;
+    /**
+     * When the detector finds no face, try the whole frame as the face with the checks'
+     * face mesh (whole-frame-fallback.stage.ts): lowest face presence, region sizes.
+     */
+    wholeFrame?: { minPresence: number; scales: number[] };
     /** YuNet: longer side of the detector input, and the border added around the image. */
     maxSide?: number;
     minSide?: number;

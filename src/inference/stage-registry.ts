@@ -1,6 +1,7 @@
 /**
  * The stage registry: from the manifest and the pipeline's config, every stage a pipeline
- * runs, by role (detector, landmark sources, recognizers, the checks' mesh, quality /
+ * runs, by role (detector — with the whole-frame second chance where its manifest entry
+ * asks for it —, landmark sources, recognizers, the checks' mesh, quality /
  * liveness / attribute models), built by the one stage factory and injected into
  * FacePipeline. Building creates no session; `loadStages` does, once per stage.
  */
@@ -12,6 +13,7 @@ import type { LandmarkStage } from "./detection.js";
 import type { RecognizerStage } from "./embed.stage.js";
 import { findModel, type ModelManifest } from "./model-manifest.js";
 import { createDetector, createEmbedder, createLandmarker } from "./stage-factory.js";
+import { WholeFrameFallbackStage } from "./whole-frame-fallback.stage.js";
 
 /** The face mesh the capture checks read. */
 export const CHECKS_MESH_MODEL = "human-facemesh";
@@ -30,9 +32,11 @@ export function buildStages(manifest: ModelManifest, config: FacePipelineConfig)
     const stage = createEmbedder(manifest, id, onnx);
     if (!recognizers.has(stage.embeddingId)) recognizers.set(stage.embeddingId, stage);
   }
+  const detector = createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize });
+  const wholeFrame = detector.spec.detect?.wholeFrame;
   return {
     decode: new ImageDecodeStage(config.decode),
-    detector: createDetector(manifest, config.detectorModel, { ...onnx, scoreThreshold: config.detectScoreThreshold, minFaceSize: config.minFaceSize }),
+    detector: wholeFrame ? new WholeFrameFallbackStage(detector, mesh, wholeFrame, config.minFaceSize) : detector,
     landmarks,
     recognizers,
     mesh,

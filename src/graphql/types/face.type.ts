@@ -98,7 +98,7 @@ export class HeadPoseType {
 const ATTRIBUTE_ACCURACY = {
   age: "BELOW TARGET: on 1,500 UTKFace faces the mean absolute error is 7.9 years for adults (target ≤ 7; 20–39: 5.1, 40–59: 6.4, 60+: 14.3, older faces are underestimated) and 2.2 for children up to 12; always listed in belowTarget; indicative only.",
   gender: "On 1,500 UTKFace faces 92.3 % right for adults (target ≥ 90 %), 65.4 % for children up to 12 (below target: listed in belowTarget when the estimated age is under 18).",
-  expression: "BELOW TARGET: 55.1 % right on FER2013 (target ≥ 60 %; human agreement about 65 %; fear 26 %, disgust 10 % recall); always listed in belowTarget; indicative only.",
+  expression: "BELOW TARGET: 54.4 % right on FER2013 (target ≥ 60 %; human agreement about 65 %; fear 26 %, disgust 9 % recall); always listed in belowTarget; indicative only.",
 };
 
 @ObjectType("FaceAnalysis", { description: "Estimated attributes of the face. Returned, never stored. Each estimate comes with its confidence; belowTarget lists the attributes that are not reliable for this face." })
