@@ -10,6 +10,8 @@
  *   - `--telemetry off|metrics|traces`: the server with OpenTelemetry off (OTEL_SDK_DISABLED),
  *     with metrics only (the default), or with every span exported over OTLP/HTTP (100 %
  *     sampling) to a sink on the loopback that accepts and drops them.
+ * Each row also prints the CPU time per call of the server (and its main thread alone), of
+ * PostgreSQL and of this load generator, which all share the machine's cores.
  * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify] [--telemetry traces]
  */
 import { readFile, readdir } from "node:fs/promises";
@@ -111,6 +113,7 @@ async function run(clients: number, secs: number, call: (i: number) => Promise<b
   let errors = 0;
   let n = 0;
   const cpu0 = await cpuSeconds();
+  const client0 = process.cpuUsage();
   const end = performance.now() + secs * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -123,8 +126,9 @@ async function run(clients: number, secs: number, call: (i: number) => Promise<b
     }),
   );
   const cpu1 = await cpuSeconds();
+  const client = process.cpuUsage(client0);
   const perCall = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, latencies.length);
-  return { perSecond: latencies.length / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, calls: latencies.length, serverCpuMs: perCall(cpu0.server, cpu1.server), mainCpuMs: perCall(cpu0.main, cpu1.main), postgresCpuMs: perCall(0, postgresDelta(cpu0.postgres, cpu1.postgres)) };
+  return { perSecond: latencies.length / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, calls: latencies.length, serverCpuMs: perCall(cpu0.server, cpu1.server), mainCpuMs: perCall(cpu0.main, cpu1.main), postgresCpuMs: perCall(0, postgresDelta(cpu0.postgres, cpu1.postgres)), clientCpuMs: perCall(0, (client.user + client.system) / 1e6) };
 }
 const verify = (s: Set_) => async (i: number) => {
   const p = s.pairs[i % s.pairs.length]!;
@@ -137,7 +141,7 @@ const identify = (s: Set_) => async (i: number) => {
   return !r.errors;
 };
 const fmt = (r: Awaited<ReturnType<typeof run>>) =>
-  `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}  cpu/call: server ${r.serverCpuMs.toFixed(1)} ms (main thread ${r.mainCpuMs.toFixed(1)}), postgres ${r.postgresCpuMs.toFixed(1)} ms`;
+  `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}  cpu/call: server ${r.serverCpuMs.toFixed(1)} ms (main thread ${r.mainCpuMs.toFixed(1)}), postgres ${r.postgresCpuMs.toFixed(1)} ms, this load generator ${r.clientCpuMs.toFixed(1)} ms`;
 
 console.log(`bench:load — server pid ${server.pid} on PostgreSQL, telemetry ${telemetry}, ${seconds} s per row, ${new Date().toISOString()}`);
 const best: Record<string, number> = {};
