@@ -6,7 +6,7 @@
  * high-risk floor of 1:N is the threshold for a ten times lower FPIR: candidates under it
  * need a person's review. VERIFY_THRESHOLD, when set, fixes the 1:1 threshold.
  */
-import { fmrForFpir, thresholdForRate } from "../domain/matching/threshold.js";
+import { fmrForFpir, ImpostorScores } from "../domain/matching/threshold.js";
 
 export interface RateDefaults {
   targetFmr: number;
@@ -16,6 +16,9 @@ export interface RateDefaults {
 }
 
 export class MatchThresholds {
+  /** Each calibrated model's impostor scores, sorted once. */
+  private readonly prepared = new Map<string, ImpostorScores>();
+
   constructor(
     /** Impostor scores of a model, or null when it has no calibration. */
     private readonly impostorsFor: (modelId: string) => readonly number[] | null,
@@ -24,18 +27,18 @@ export class MatchThresholds {
 
   verify(modelId: string, targetFmr: number | null): number {
     if (this.defaults.fixedVerifyThreshold !== undefined) return this.defaults.fixedVerifyThreshold;
-    return thresholdForRate(this.impostors(modelId), targetFmr ?? this.defaults.targetFmr);
+    return this.impostors(modelId).thresholdForRate(targetFmr ?? this.defaults.targetFmr);
   }
 
   identify(modelId: string, targetFpir: number | null, gallerySize: number): { threshold: number; review: number; fpir: number } {
     const fpir = targetFpir ?? this.defaults.targetFpir;
-    const impostors = this.impostorsFor(modelId);
+    const impostors = this.preparedFor(modelId);
     if (!impostors) {
       const fixed = this.verify(modelId, null);
       return { threshold: fixed, review: fixed, fpir };
     }
-    const threshold = thresholdForRate(impostors, fmrForFpir(fpir, gallerySize));
-    const review = thresholdForRate(impostors, fmrForFpir(fpir / 10, gallerySize));
+    const threshold = impostors.thresholdForRate(fmrForFpir(fpir, gallerySize));
+    const review = impostors.thresholdForRate(fmrForFpir(fpir / 10, gallerySize));
     return { threshold, review: Math.max(threshold, review), fpir };
   }
 
@@ -50,8 +53,19 @@ export class MatchThresholds {
     return { threshold, review: Math.max(threshold, base.review) };
   }
 
-  private impostors(modelId: string): readonly number[] {
-    const scores = this.impostorsFor(modelId);
+  private preparedFor(modelId: string): ImpostorScores | null {
+    let prepared = this.prepared.get(modelId);
+    if (!prepared) {
+      const scores = this.impostorsFor(modelId);
+      if (!scores) return null;
+      prepared = new ImpostorScores(scores);
+      this.prepared.set(modelId, prepared);
+    }
+    return prepared;
+  }
+
+  private impostors(modelId: string): ImpostorScores {
+    const scores = this.preparedFor(modelId);
     if (!scores) throw new Error(`no calibration for model ${modelId}; run \`npm run calibrate\` or set VERIFY_THRESHOLD`);
     return scores;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalQuantile } from "../../math/normal.js";
-import { acceptanceRate, fmrForFpir, thresholdForFalseMatchRate, thresholdForRate } from "./threshold.js";
+import { acceptanceRate, fmrForFpir, ImpostorScores, thresholdForFalseMatchRate, thresholdForRate } from "./threshold.js";
 import { verifyAgainst } from "./decide.js";
 
 describe("thresholdForFalseMatchRate", () => {
@@ -72,5 +72,26 @@ describe("thresholds from rates beyond the measured resolution", () => {
     expect(fmrForFpir(0.01, 1)).toBeCloseTo(0.01, 12);
     expect(fmrForFpir(0.01, 1_000_000)).toBeCloseTo(1.005e-8, 10);
     expect(1 - (1 - fmrForFpir(0.05, 1000)) ** 1000).toBeCloseTo(0.05, 10);
+  });
+});
+
+describe("ImpostorScores (sorted once per model)", () => {
+  it("gives exactly the thresholds computed from the raw scores, at every rate", () => {
+    // Shuffled, so that mean and spread must be summed in the scores' own order to agree.
+    const scores = Array.from({ length: 1100 }, (_, i) => 0.08 * normalQuantile(((i * 7919) % 1100 + 0.5) / 1100) + 0.02);
+    const prepared = new ImpostorScores(scores);
+    const reference = (rate: number) => {
+      const n = scores.length;
+      if (rate * n >= 5) return thresholdForFalseMatchRate(scores, rate);
+      const mean = scores.reduce((a, b) => a + b, 0) / n;
+      const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+      return Math.max(Math.ceil((mean + sd * normalQuantile(1 - rate)) * 1e4) / 1e4, thresholdForFalseMatchRate(scores, rate));
+    };
+    for (const rate of [0.5, 0.1, 0.01, 0.005, 0.001, 1e-4, fmrForFpir(0.01, 37), fmrForFpir(0.01, 1e6), 1e-9]) {
+      expect(prepared.thresholdForRate(rate)).toBe(reference(rate));
+      expect(thresholdForRate(scores, rate)).toBe(reference(rate));
+    }
+    expect(() => prepared.thresholdForRate(0)).toThrow(RangeError);
+    expect(() => new ImpostorScores([])).toThrow(RangeError);
   });
 });

@@ -10,8 +10,12 @@ import { normalQuantile } from "../../math/normal.js";
  */
 export function thresholdForFalseMatchRate(impostorScores: readonly number[], targetFmr: number): number {
   if (impostorScores.length === 0) throw new RangeError("no impostor scores to calibrate from");
+  return empiricalThreshold([...impostorScores].sort((a, b) => b - a), targetFmr);
+}
+
+/** thresholdForFalseMatchRate over scores already sorted highest first. */
+function empiricalThreshold(sorted: readonly number[], targetFmr: number): number {
   if (!(targetFmr > 0 && targetFmr < 1)) throw new RangeError(`target false-match rate must be in (0, 1), got ${targetFmr}`);
-  const sorted = [...impostorScores].sort((a, b) => b - a);
   const allowed = Math.floor(targetFmr * sorted.length);
   if (allowed >= sorted.length) return Math.floor(sorted[sorted.length - 1]! * 1e4) / 1e4;
   // Every impostor at or below sorted[allowed] must be rejected: go just above it
@@ -35,13 +39,34 @@ export function acceptanceRate(scores: readonly number[], threshold: number): nu
  * below a rate the data cannot show).
  */
 export function thresholdForRate(impostorScores: readonly number[], rate: number, minTail = 5): number {
-  if (!(rate > 0 && rate < 1)) throw new RangeError(`rate must be in (0, 1), got ${rate}`);
-  const n = impostorScores.length;
-  if (rate * n >= minTail) return thresholdForFalseMatchRate(impostorScores, rate);
-  const mean = impostorScores.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(impostorScores.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
-  const fitted = Math.ceil((mean + sd * normalQuantile(1 - rate)) * 1e4) / 1e4;
-  return Math.max(fitted, thresholdForFalseMatchRate(impostorScores, rate));
+  return new ImpostorScores(impostorScores).thresholdForRate(rate, minTail);
+}
+
+/**
+ * A model's impostor scores prepared once (sorted, mean, spread), so that a service asking
+ * for thresholds at many rates — every verification and identification — does not sort
+ * them again each time. Same results as `thresholdForRate`.
+ */
+export class ImpostorScores {
+  private readonly descending: readonly number[];
+  private readonly mean: number;
+  private readonly sd: number;
+
+  constructor(scores: readonly number[]) {
+    if (scores.length === 0) throw new RangeError("no impostor scores to calibrate from");
+    this.descending = [...scores].sort((a, b) => b - a);
+    const n = scores.length;
+    this.mean = scores.reduce((a, b) => a + b, 0) / n;
+    this.sd = Math.sqrt(scores.reduce((a, b) => a + (b - this.mean) ** 2, 0) / n);
+  }
+
+  thresholdForRate(rate: number, minTail = 5): number {
+    if (!(rate > 0 && rate < 1)) throw new RangeError(`rate must be in (0, 1), got ${rate}`);
+    const empirical = empiricalThreshold(this.descending, rate);
+    if (rate * this.descending.length >= minTail) return empirical;
+    const fitted = Math.ceil((this.mean + this.sd * normalQuantile(1 - rate)) * 1e4) / 1e4;
+    return Math.max(fitted, empirical);
+  }
 }
 
 /**
