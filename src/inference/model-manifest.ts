@@ -93,9 +93,10 @@ export interface ModelSpec {
     qualityMeshPasses?: number;
     /**
      * When the detector finds no face, try the whole frame as the face with the checks'
-     * face mesh (whole-frame-fallback.stage.ts): lowest face presence, region sizes.
+     * face mesh (whole-frame-fallback.stage.ts): lowest face presence, region sizes, and
+     * the width / height range of frames tried.
      */
-    wholeFrame?: { minPresence: number; scales: number[] };
+    wholeFrame?: { minPresence: number; scales: number[]; aspect: [number, number] };
     /** YuNet: longer side of the detector input, and the border added around the image. */
     maxSide?: number;
     minSide?: number;

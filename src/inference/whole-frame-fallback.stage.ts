@@ -5,7 +5,8 @@
  * face mesh is then run on the whole frame, centred, at a few region sizes, and its face
  * presence (MediaPipe's own "is there a face in this region" probability) decides. A face
  * found that way gets its box, its five points and its score from the mesh, re-run once on
- * the region the first mesh gives (as the mesh's tracking does); both runs must see a face. The threshold and region
+ * the region the first mesh gives (as the mesh's tracking does); both runs must see a face.
+ * Only frames shaped like a face crop (square or portrait) get the second chance. The threshold and region
  * sizes are the detector's manifest entry (`detect.wholeFrame`, measured in models/README).
  */
 import type { Point } from "../math/similarity-transform.js";
@@ -19,6 +20,11 @@ export interface WholeFrameSettings {
   minPresence: number;
   /** Region sides tried, as multiples of the frame's longer side, in order. */
   scales: readonly number[];
+  /**
+   * Frames tried: width / height within [min, max]. Face crops are square or portrait;
+   * camera frames are wide, and an empty one would otherwise cost three mesh runs.
+   */
+  aspect: readonly [number, number];
 }
 
 export class WholeFrameFallbackStage implements FaceDetectorStage {
@@ -40,7 +46,8 @@ export class WholeFrameFallbackStage implements FaceDetectorStage {
 
   async run(img: RgbImage): Promise<Detection[]> {
     const found = await this.inner.run(img);
-    if (found.length > 0) return found;
+    const aspect = img.width / img.height;
+    if (found.length > 0 || aspect < this.settings.aspect[0] || aspect > this.settings.aspect[1]) return found;
     const side = Math.max(img.width, img.height);
     for (const scale of this.settings.scales) {
       const first = await this.mesh.presence(img, { cx: img.width / 2, cy: img.height / 2, side: side * scale, angle: 0 });

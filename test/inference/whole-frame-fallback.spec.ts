@@ -2,7 +2,7 @@
  * The detector's second chance for tight crops (whole-frame-fallback.stage.ts): FER2013's
  * 48-pixel crops that YuNet misses are found with a face mesh run on the whole frame, with
  * five points in anatomical order inside the image; frames without a face (gradients,
- * noise, backgrounds cut from LFW photos) stay without one.
+ * noise, backgrounds cut from LFW photos) stay without one, and wide frames are not tried.
  */
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -10,7 +10,10 @@ import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FaceDetectorStage } from "../../src/inference/detection.js";
+import { FaceMeshStage } from "../../src/inference/face-mesh.stage.js";
 import { FacePipeline } from "../../src/inference/face-pipeline.js";
+import { createLandmarker } from "../../src/inference/stage-factory.js";
+import { CHECKS_MESH_MODEL } from "../../src/inference/stage-registry.js";
 import { faceFromMesh, WholeFrameFallbackStage } from "../../src/inference/whole-frame-fallback.stage.js";
 import { testConfig } from "../support/engine.js";
 import { noFaceImage, solidImage } from "../support/images.js";
@@ -79,6 +82,32 @@ describe("whole-frame second chance", () => {
       expect(await detector.run(img)).toEqual([]);
     }
     expect(tried).toBeGreaterThan(100);
+  });
+
+  it("gives the second chance only to frames shaped like a face crop, not to wide camera frames", async () => {
+    // FER2013 crops the second chance finds, widened to 80×48 by repeating their edges.
+    const fer = path.join(FACES, "..", "attributes", "fer2013");
+    const mesh = createLandmarker(pipeline.manifest, CHECKS_MESH_MODEL, "yunet-n", { intraOpNumThreads: 1 });
+    if (!(mesh instanceof FaceMeshStage)) throw new Error(`${CHECKS_MESH_MODEL} should be a face mesh`);
+    await mesh.load();
+    const everyShape = new WholeFrameFallbackStage(yunetAlone, mesh, { ...detector.settings, aspect: [0, Number.POSITIVE_INFINITY] }, 16);
+    let wide = 0;
+    let foundWhenAnyShape = 0;
+    for (const expression of readdirSync(fer).sort()) {
+      for (const f of readdirSync(path.join(fer, expression)).sort().slice(0, 40)) {
+        const bytes = await readFile(path.join(fer, expression, f));
+        const square = await decode(bytes);
+        if ((await yunetAlone.run(square)).length > 0 || (await detector.run(square)).length === 0) continue;
+        const img = await decode(await sharp(bytes).extend({ left: 16, right: 16, extendWith: "copy" }).png().toBuffer());
+        if ((await yunetAlone.run(img)).length > 0) continue;
+        wide++;
+        expect(await detector.run(img)).toEqual([]);
+        if ((await everyShape.run(img)).length > 0) foundWhenAnyShape++;
+      }
+    }
+    expect(wide).toBeGreaterThan(5);
+    // The gate is what keeps them out: without it the mesh would call many of them faces.
+    expect(foundWhenAnyShape).toBeGreaterThan(0);
   });
 
   it("keeps the detector's faces when it finds any (the group photo's three)", async () => {
