@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mirror, toGray, warpAffine, type RawImage } from "./warp-affine.js";
+import { mirror, roundNonNegative, toGray, warpAffine, type RawImage } from "./warp-affine.js";
 
 function gradient(w: number, h: number): RawImage {
   const data = new Uint8Array(w * h);
@@ -55,5 +55,23 @@ describe("mirror", () => {
     const img: RawImage = { width: 3, height: 2, channels: 2, data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) };
     expect(Array.from(mirror(img).data)).toEqual([5, 6, 3, 4, 1, 2, 11, 12, 9, 10, 7, 8]);
     expect(Array.from(mirror(mirror(img)).data)).toEqual(Array.from(img.data));
+  });
+});
+
+describe("roundNonNegative", () => {
+  it("is Math.round for every number ≥ 0: ties up, the largest double below one half, pixel sums", () => {
+    const edges = [0, Number.MIN_VALUE, 0.49999999999999994, 0.5, 1.4999999999999998, 1.5, 2.5, 254.49999999999997, 254.5, 255, 2 ** 30 + 0.5];
+    for (let k = 0; k <= 1024; k++) edges.push(k / 4, k / 2 + 1e-12, k / 2 - 1e-12, (k / 2) * (1 + Number.EPSILON), (k / 2) * (1 - Number.EPSILON));
+    for (const x of edges) if (x >= 0) expect(roundNonNegative(x), `${x}`).toBe(Math.round(x));
+    // Bilinear sums of bytes with weights that add to one, as warpAffine makes them.
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 100_000; i++) {
+      const fx = next();
+      const fy = next();
+      const p = [0, 0, 0, 0].map(() => Math.floor(next() * 256));
+      const x = (1 - fx) * (1 - fy) * p[0]! + fx * (1 - fy) * p[1]! + (1 - fx) * fy * p[2]! + fx * fy * p[3]!;
+      expect(roundNonNegative(x)).toBe(Math.round(x));
+    }
   });
 });
