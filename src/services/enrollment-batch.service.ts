@@ -83,12 +83,10 @@ export class EnrollmentBatchService {
   /** The batch's progress and a page of its items (scope faces:enroll; another tenant's batch is not found). */
   async get(actor: Actor, batchId: string, fromSeq: number, limit: number): Promise<BatchProgress & { items: BatchItem[] }> {
     const caller = requireScope(actor, "faces:enroll");
-    {
-      const batch = await this.store.batches.find(caller.tenantId, batchId);
-      if (!batch) throw new DomainError("BATCH_NOT_FOUND", "no such enrollment batch");
-      const [progress, items] = await Promise.all([this.store.batches.progress(caller.tenantId, batchId), this.store.batches.listItems(caller.tenantId, batchId, fromSeq, Math.min(Math.max(1, limit), MAX_BATCH_ITEMS))]);
-      return { batch, ...progress, items };
-    }
+    const batch = await this.store.batches.find(caller.tenantId, batchId);
+    if (!batch) throw new DomainError("BATCH_NOT_FOUND", "no such enrollment batch");
+    const [progress, items] = await Promise.all([this.store.batches.progress(caller.tenantId, batchId), this.store.batches.listItems(caller.tenantId, batchId, fromSeq, Math.min(Math.max(1, limit), MAX_BATCH_ITEMS))]);
+    return { batch, ...progress, items };
   }
 
   /**

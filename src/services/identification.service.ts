@@ -90,17 +90,47 @@ export interface IdentifyResultCore {
   threshold: number;
 }
 
-export interface SearchPlan {
-  purpose: string;
-  named: Gallery;
-  rule: PurposePolicy;
-  searches: { gallery: Gallery; size: number; threshold: number; reviewThreshold: number }[];
-  /** Every probe is embedded with each of these (the searched galleries' models). */
-  models: string[];
-  modelId: string;
+/** One gallery searched by an identification, at its size's thresholds. */
+export interface GallerySearch {
+  gallery: Gallery;
+  size: number;
   threshold: number;
   reviewThreshold: number;
-  searchedTemplates: number;
+}
+
+/**
+ * What one identification needs before the image is read: purpose, policy and the
+ * galleries searched (the named one first, or the new gallery of a move first); the rest
+ * is read off the first search.
+ */
+export class SearchPlan {
+  constructor(
+    readonly purpose: string,
+    readonly named: Gallery,
+    readonly rule: PurposePolicy,
+    readonly searches: readonly GallerySearch[],
+  ) {}
+
+  /** Every probe is embedded with each of these (the searched galleries' models). */
+  get models(): string[] {
+    return this.searches.map((s) => s.gallery.modelId);
+  }
+
+  get modelId(): string {
+    return this.searches[0]!.gallery.modelId;
+  }
+
+  get threshold(): number {
+    return this.searches[0]!.threshold;
+  }
+
+  get reviewThreshold(): number {
+    return this.searches[0]!.reviewThreshold;
+  }
+
+  get searchedTemplates(): number {
+    return this.searches.reduce((n, s) => n + s.size, 0);
+  }
 }
 
 export const MAX_TOP_K = 100;
@@ -216,17 +246,7 @@ export class IdentificationService {
       const { threshold, review } = this.thresholds.forGallery(g, size, rule.minMatchThreshold);
       return { gallery: g, size, threshold, reviewThreshold: review };
     });
-    return {
-      purpose,
-      named,
-      rule,
-      searches,
-      models: galleries.map((g) => g.modelId),
-      modelId: galleries[0]!.modelId,
-      threshold: searches[0]!.threshold,
-      reviewThreshold: searches[0]!.reviewThreshold,
-      searchedTemplates: searches.reduce((n, s) => n + s.size, 0),
-    };
+    return new SearchPlan(purpose, named, rule, searches);
   }
 
   /**

@@ -116,7 +116,8 @@ interface Session {
   totalFrameMs: number;
   events: StreamEvent[];
   listeners: Set<(e: StreamEvent | null) => void>;
-  busy: boolean;
+  /** The frame being processed (settles when it is done), or null. */
+  inFlight: Promise<void> | null;
   lastActivityMs: number;
 }
 
@@ -186,7 +187,7 @@ export class StreamService {
         totalFrameMs: 0,
         events: [],
         listeners: new Set(),
-        busy: false,
+        inFlight: null,
         lastActivityMs: openedAt.getTime(),
       };
       await this.ops.transaction(async (_tx, audit) => audit.record({ ...ctx, purpose, outcome: "SUCCESS", reason: `gallery ${plan.named.id}` }));
@@ -206,11 +207,12 @@ export class StreamService {
       s.stats.framesSampledOut++;
       return { processed: false, dropped: "SAMPLED_OUT", faces: 0, frameMs: 0, events: [] };
     }
-    if (s.busy) {
+    if (s.inFlight) {
       s.stats.framesDroppedBusy++;
       return { processed: false, dropped: "BUSY", faces: 0, frameMs: 0, events: [] };
     }
-    s.busy = true;
+    let settle!: () => void;
+    s.inFlight = new Promise<void>((resolve) => (settle = resolve));
     try {
       const seen = await this.engine.process(image, { faces: "all", maxFaces: s.maxFaces, checks: { quality: true }, models: s.models });
       try {
@@ -230,7 +232,8 @@ export class StreamService {
         wipeProcessing(seen);
       }
     } finally {
-      s.busy = false;
+      s.inFlight = null;
+      settle();
       const ms = performance.now() - arrived;
       s.stats.framesProcessed++;
       s.totalFrameMs += ms;
@@ -251,7 +254,7 @@ export class StreamService {
     for await (const f of this.decoder.frames(source, s.stats.sampleFps)) {
       try {
         result.frames++;
-        while (s.busy) await new Promise((r) => setTimeout(r, 5));
+        while (s.inFlight) await s.inFlight;
         const r = await this.frame(actor, streamId, f.image, offsetMs + f.atMs);
         if (r.processed) result.processed++;
         result.events.push(...r.events);
@@ -373,7 +376,7 @@ export class StreamService {
   private async closeIdle(): Promise<void> {
     const now = this.clock.now().getTime();
     for (const s of [...this.sessions.values()]) {
-      if (s.busy || s.listeners.size > 0 || now - s.lastActivityMs < this.limits.idleMs) continue;
+      if (s.inFlight || s.listeners.size > 0 || now - s.lastActivityMs < this.limits.idleMs) continue;
       const stats = this.end(s);
       await this.ops
         .transaction(async (_tx, audit) =>
