@@ -12,12 +12,20 @@
  *     sampling) to a sink on the loopback that accepts and drops them.
  * Each row also prints the CPU time per call of the server (and its main thread alone), of
  * PostgreSQL and of this load generator, which all share the machine's cores.
- * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify] [--telemetry traces]
+ * Before the server starts, the in-process reference (scripts/bench-verify-work.ts: the
+ * face work of one verify on one core) is measured on the same machine, and the 250×250
+ * verify rows say what share of its two-core rate the server reaches (`--reference off`
+ * skips it): this VM's speed differs by a third from day to day, so the ratio is only
+ * meaningful measured in the same run.
+ * Usage: npm run bench:load [-- --seconds 10 --clients 1,4,16,32 --soak-seconds 600 | --only audit | --only verify] [--telemetry traces] [--reference off]
  */
+import { execFile } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
+import { availableParallelism } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { sharedDir } from "./lib/shared-dir.js";
 import { listFacePhotos } from "./lib/shared-faces.js";
 import { percentile } from "./lib/stats.js";
@@ -38,6 +46,18 @@ const sink = telemetry === "traces" ? http.createServer((req, res) => req.on("da
 const sinkPort = sink ? await new Promise<number>((resolve) => sink.listen(0, "127.0.0.1", () => resolve((sink.address() as net.AddressInfo).port))) : 0;
 const telemetryEnv: Record<string, string> =
   telemetry === "off" ? { OTEL_SDK_DISABLED: "true" } : telemetry === "traces" ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, OTEL_TRACES_SAMPLER: "always_on" } : {};
+// The in-process reference, measured while the cores are still free.
+const reference =
+  args.get("reference") === "off"
+    ? null
+    : await new Promise<{ withChecksMs: number }>((resolve, reject) =>
+        execFile(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), "bench-verify-work.js"), "--json"], (e, stdout) => {
+          if (e) reject(e);
+          else resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as { withChecksMs: number });
+        }),
+      );
+const cores = availableParallelism();
+const referenceRate = reference ? (cores * 1000) / reference.withChecksMs : null;
 // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 const bench = await startBenchServer(telemetryEnv, (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter(Boolean));
 const server = bench.process;
@@ -144,6 +164,8 @@ const fmt = (r: Awaited<ReturnType<typeof run>>) =>
   `${r.perSecond.toFixed(1).padStart(6)}/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  errors ${r.errors}/${r.calls}  cpu/call: server ${r.serverCpuMs.toFixed(1)} ms (main thread ${r.mainCpuMs.toFixed(1)}), postgres ${r.postgresCpuMs.toFixed(1)} ms, this load generator ${r.clientCpuMs.toFixed(1)} ms`;
 
 console.log(`bench:load — server pid ${server.pid} on PostgreSQL, telemetry ${telemetry}, ${seconds} s per row, ${new Date().toISOString()}`);
+if (reference && referenceRate)
+  console.log(`in-process reference (bench-verify-work, one core, same machine, just before): ${reference.withChecksMs.toFixed(1)} ms per 250x250 probe → ${referenceRate.toFixed(1)}/s on ${cores} cores`);
 const best: Record<string, number> = {};
 // --only audit: just the audited-writes row (it varies run to run; repeat it cheaply);
 // --only verify: just verify on the 250×250 set (for profiling the server).
@@ -154,7 +176,8 @@ for (const [label, s] of only === "audit" ? [] : only === "verify" ? [["250x250"
     for (const c of levels) {
       const r = await run(c, seconds, make(s));
       best[`${op} ${label}`] = Math.max(best[`${op} ${label}`] ?? 0, r.perSecond);
-      console.log(`${op.padEnd(8)} ${label.padEnd(9)} ${String(c).padStart(2)} clients  ${fmt(r)}`);
+      const share = op === "verify" && label === "250x250" && referenceRate ? `  = ${((100 * r.perSecond) / referenceRate).toFixed(0)} % of in-process` : "";
+      console.log(`${op.padEnd(8)} ${label.padEnd(9)} ${String(c).padStart(2)} clients  ${fmt(r)}${share}`);
     }
   }
 }
