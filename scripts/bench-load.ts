@@ -209,7 +209,7 @@ if (only !== "verify") {
     return !g.errors && i >= 0;
   });
   const chain = (await as(`{ verifyAuditChain { valid length } }`)).data!["verifyAuditChain"];
-  console.log(`audited writes, 32 clients, one tenant: ${(r.perSecond * 2).toFixed(1)} events/s (${r.calls} createSubject+grantConsent pairs, p99 ${r.p99.toFixed(0)} ms, errors ${r.errors}); chain valid ${chain.valid}, ${chain.length} events`);
+  console.log(`audited writes, 32 clients, one tenant: ${(r.perSecond * 2).toFixed(1)} events/s (${r.calls} createSubject+grantConsent pairs, p99 ${r.p99.toFixed(0)} ms, errors ${r.errors}); chain valid ${chain.valid}, ${chain.length} events; cpu per pair: server ${r.serverCpuMs.toFixed(1)} ms (main thread ${r.mainCpuMs.toFixed(1)}), postgres ${r.postgresCpuMs.toFixed(1)} ms, this load generator ${r.clientCpuMs.toFixed(1)} ms`);
 }
 
 // Soak at a fraction of the measured maximum (open loop, 16 clients at most in flight).

@@ -176,6 +176,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     random: overrides.random ?? cryptoRandom,
     log,
     adminToken: admin.token,
+    apiKeyCacheSeconds: config.apiKeyCacheSeconds,
     telemetry: otelTelemetry,
     passwords: scryptHasher(),
     thresholds,

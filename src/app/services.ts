@@ -16,6 +16,7 @@ import type { DocumentSigner } from "../domain/signer.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
 import type { Logger } from "../observability/logger.js";
 import { ApiKeyService } from "../services/api-key.service.js";
+import { ApiKeyCache } from "../services/api-key-cache.js";
 import { PortalUserService } from "../services/portal-user.service.js";
 import { PrivacyNoticeService } from "../services/privacy-notice.service.js";
 import type { PasswordHasher } from "../domain/password-hasher.port.js";
@@ -78,6 +79,8 @@ export interface ServiceDeps {
   streams?: StreamLimits;
   /** Video files for streams (Debian's ffmpeg where installed); none by default. */
   video?: VideoDecoder;
+  /** How long an API key's record is kept between reads (src/services/api-key-cache.ts); 0 by default. */
+  apiKeyCacheSeconds?: number;
 }
 
 export type DependencyState = "up" | "down";
@@ -97,6 +100,7 @@ export interface Health {
 export function createServices(d: ServiceDeps) {
   const telemetry = d.telemetry ?? noTelemetry;
   const audit = new AuditService(d.store, d.clock, d.ids);
+  const apiKeyCache = new ApiKeyCache(d.apiKeyCacheSeconds ?? 0, d.clock);
   const relay = new OutboxRelay(d.store, d.jobs, d.indexSync, d.clock, d.log, d.relay ?? DEFAULT_RELAY);
   const ops = new OperationRunner({ store: d.store, audit, clock: d.clock, ids: d.ids, log: d.log, afterOutbox: () => relay.kick(), ...(d.retry ? { retry: d.retry } : {}), telemetry });
   const keys = new SubjectKeys(d.vault, d.crypto, telemetry);
@@ -143,8 +147,8 @@ export function createServices(d: ServiceDeps) {
     audit,
     relay,
     policy,
-    tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken),
-    apiKeys: new ApiKeyService(d.store, ops, d.clock, d.ids),
+    tenants: new TenantService(d.store, ops, d.clock, d.ids, d.adminToken, apiKeyCache),
+    apiKeys: new ApiKeyService(d.store, ops, d.clock, d.ids, apiKeyCache),
     portalUsers: new PortalUserService(d.store, ops, d.passwords, d.clock, d.ids),
     notices: new PrivacyNoticeService(d.store, ops, d.clock, d.ids),
     subjects: new SubjectService(d.store, ops, d.crypto, d.vault, d.clock, d.ids),

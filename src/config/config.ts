@@ -70,6 +70,8 @@ export interface Config {
     /** Failed admin-token or API-key attempts per client address and window before it is blocked. */
     authFailures: number;
   };
+  /** Seconds an API key's record is kept between reads (src/services/api-key-cache.ts): a key revoked through another instance stops working here within it; 0 reads it on every request. */
+  apiKeyCacheSeconds: number;
   /** Video and camera streams (src/services/stream.service.ts). */
   streams: { maxPerTenant: number; idleSeconds: number; frameBudgetMs: number; maxVideoBytes: number };
   /** The admin consent portal: its session cookies are marked Secure (PORTAL_SECURE_COOKIES, behind HTTPS). */
@@ -214,6 +216,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       windowSeconds: int("RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
       authFailures: int("AUTH_FAILURES_PER_ADDRESS", 10, 1, 10_000),
     },
+    apiKeyCacheSeconds: int("API_KEY_CACHE_SECONDS", 5, 0, 300),
     streams: {
       maxPerTenant: int("STREAM_MAX_PER_TENANT", 4, 1, 10_000),
       idleSeconds: int("STREAM_IDLE_SECONDS", 300, 5, 86_400),

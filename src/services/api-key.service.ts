@@ -12,6 +12,7 @@ import type { Store } from "../domain/repositories.port.js";
 import { isScope, type Actor, type ApiKeyRecord, type Scope } from "../domain/tenant.js";
 import { requireScope } from "./access.js";
 import type { OperationRunner } from "./operation.js";
+import type { ApiKeyCache } from "./api-key-cache.js";
 
 export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
@@ -36,6 +37,7 @@ export class ApiKeyService {
     private readonly ops: OperationRunner,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly keys: ApiKeyCache,
   ) {}
 
   async create(actor: Actor, name: string, scopes: readonly string[]): Promise<{ key: ApiKeyView; apiKey: string }> {
@@ -62,15 +64,17 @@ export class ApiKeyService {
   }
 
   async revoke(actor: Actor, keyId: string): Promise<ApiKeyView> {
-    return this.ops.use(actor, { action: "REVOKE_API_KEY", scope: "keys:manage", targetId: keyId }, ({ caller, ctx }) =>
-      this.ops.transaction(async (tx, audit) => {
+    return this.ops.use(actor, { action: "REVOKE_API_KEY", scope: "keys:manage", targetId: keyId }, async ({ caller, ctx }) => {
+      const revoked = await this.ops.transaction(async (tx, audit) => {
         const key = await this.findOrThrow(tx.apiKeys, caller.tenantId, keyId);
         const now = this.clock.now();
         if (key.revokedAt === null) await tx.apiKeys.revoke(caller.tenantId, keyId, now);
         audit.record({ ...ctx, outcome: "SUCCESS" });
         return view({ ...key, revokedAt: key.revokedAt ?? now });
-      }),
-    );
+      });
+      this.keys.forget(keyId);
+      return revoked;
+    });
   }
 
   /** A new key with the old one's name and scopes; the old one works for `graceSeconds` more, then not at all. */
@@ -79,7 +83,7 @@ export class ApiKeyService {
       if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
         throw new DomainError("INVALID_INPUT", `graceSeconds must be a whole number from 0 to ${MAX_GRACE_SECONDS}`);
       }
-      return this.ops.transaction(async (tx, audit) => {
+      const rotated = await this.ops.transaction(async (tx, audit) => {
         const old = await this.findOrThrow(tx.apiKeys, caller.tenantId, keyId);
         if (old.revokedAt !== null) throw new DomainError("REQUEST_STATE", "a revoked key cannot be rotated");
         const now = this.clock.now();
@@ -91,6 +95,8 @@ export class ApiKeyService {
         audit.record({ ...ctx, outcome: "SUCCESS", reason: `new key ${made.record.id}, grace ${graceSeconds} s` });
         return { key: view(made.record), apiKey: made.apiKey, previous: view({ ...old, expiresAt }) };
       });
+      this.keys.forget(keyId);
+      return rotated;
     });
   }
 

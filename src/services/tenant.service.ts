@@ -1,7 +1,8 @@
 /**
  * Tenants and API keys: the platform admin creates a tenant and its first key; every
- * request presents a key, which is checked here. Keys look like `key_<id>.<secret>`;
- * only the SHA-256 of the secret is stored, and the full key is shown once.
+ * request presents a key, which is checked here (its record read through ApiKeyCache).
+ * Keys look like `key_<id>.<secret>`; only the SHA-256 of the secret is stored, and the
+ * full key is shown once.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Clock, IdGenerator } from "../domain/clock.port.js";
@@ -11,6 +12,7 @@ import { SCOPES, apiKeyUsable, isScope, type Actor, type Scope, type Tenant } fr
 import { hashSecret, newApiKey } from "./api-key.service.js";
 import { requireAdmin } from "./access.js";
 import type { OperationRunner } from "./operation.js";
+import type { ApiKeyCache } from "./api-key-cache.js";
 
 export interface CreatedTenant {
   tenant: Tenant;
@@ -29,6 +31,7 @@ export class TenantService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly adminToken: string,
+    private readonly keys: ApiKeyCache,
   ) {}
 
   async createTenant(actor: Actor | null, name: string, scopes: readonly string[] = SCOPES): Promise<CreatedTenant> {
@@ -58,7 +61,7 @@ export class TenantService {
     const invalid = new DomainError("INVALID_API_KEY", "the API key is not valid");
     const dot = presented.lastIndexOf(".");
     if (dot <= 0) throw invalid;
-    const record = await this.store.apiKeys.findById(presented.slice(0, dot));
+    const record = await this.keys.find(presented.slice(0, dot), (id) => this.store.apiKeys.findById(id));
     if (!record || !apiKeyUsable(record, this.clock.now())) throw invalid;
     const given = Buffer.from(hashSecret(presented.slice(dot + 1)), "hex");
     const stored = Buffer.from(record.secretHash, "hex");

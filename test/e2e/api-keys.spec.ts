@@ -59,6 +59,14 @@ describe("API keys", () => {
     expect((await call(rotated.apiKey, `mutation { createSubject { id } }`)).errors).toBeUndefined();
   });
 
+  it("a key rotated without grace stops working at once, though it was just used", async () => {
+    const made = (await call(admin.apiKey, `mutation { createApiKey(name: "short", scopes: ["subjects:write"]) { apiKey key { id } } }`)).data!["createApiKey"];
+    expect((await call(made.apiKey, `mutation { createSubject { id } }`)).errors).toBeUndefined();
+    const rotated = (await call(admin.apiKey, `mutation($id: ID!) { rotateApiKey(id: $id, graceSeconds: 0) { apiKey } }`, { id: made.key.id })).data!["rotateApiKey"];
+    expect(errorOf(await call(made.apiKey, `mutation { createSubject { id } }`))).toMatchObject({ code: "UNAUTHENTICATED", reason: "INVALID_API_KEY" });
+    expect((await call(rotated.apiKey, `mutation { createSubject { id } }`)).errors).toBeUndefined();
+  });
+
   it("revokes at once, and another tenant's key is not found", async () => {
     const made = (await call(admin.apiKey, `mutation { createApiKey(name: "temp", scopes: ["subjects:write"]) { apiKey key { id } } }`)).data!["createApiKey"];
     expect(errorOf(await call(other.apiKey, `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: made.key.id }))).toMatchObject({ code: "NOT_FOUND", reason: "API_KEY_NOT_FOUND" });
