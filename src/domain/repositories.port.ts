@@ -46,6 +46,8 @@ export interface ApiKeyRepository {
 export interface SubjectRepository {
   create(subject: Subject): Promise<void>;
   find(tenantId: string, id: string): Promise<Subject | null>;
+  /** The subject and its consents (oldest first) in one call: what a policy decision reads. */
+  findWithConsents(tenantId: string, id: string): Promise<{ subject: Subject; consents: Consent[] } | null>;
   findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null>;
   /** Writes corrected identifying fields (GDPR Art. 16); fields not given stay. */
   rectify(tenantId: string, id: string, fields: { externalRef?: string; dateOfBirth?: Date }): Promise<void>;

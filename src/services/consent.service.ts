@@ -15,7 +15,7 @@ import type { Store } from "../domain/repositories.port.js";
 import type { Actor } from "../domain/tenant.js";
 import type { OperationRunner } from "./operation.js";
 import type { PolicyService } from "./policy.service.js";
-import { findSubjectOrThrow } from "./subject.service.js";
+import { findSubjectWithConsentsOrThrow } from "./subject.service.js";
 import { destroyTemplates } from "./template-disposal.js";
 import type { TemplateEvents } from "./matching-index.service.js";
 import { consentNoticeHash } from "../domain/privacy-notice.js";
@@ -75,9 +75,9 @@ export class ConsentService {
       if (problems.length > 0) throw new DomainError("INVALID_INPUT", problems.join("; "));
 
       const consent = await this.ops.transaction(async (tx, audit, outbox) => {
-        await findSubjectOrThrow(tx, caller.tenantId, input.subjectId);
+        const { consents } = await findSubjectWithConsentsOrThrow(tx, caller.tenantId, input.subjectId);
         await this.policy.purposeOf(tx, caller.tenantId, purpose);
-        const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, input.subjectId), purpose, now);
+        const current = activeConsentFor(consents, purpose, now);
         if (current) throw new DomainError("ALREADY_EXISTS", `the subject already has an active consent for ${purpose}; withdraw it first to record a new one`);
         const consent: Consent = {
           id: this.ids.next("con"),
@@ -109,9 +109,9 @@ export class ConsentService {
     const result = await this.ops.use(actor, { action: "WITHDRAW_CONSENT", subjectId, purpose, scope: "consents:write" }, async ({ caller, ctx }) => {
       validatePurpose(purpose);
       return this.ops.transaction(async (tx, audit, outbox) => {
-        const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
+        const { subject, consents } = await findSubjectWithConsentsOrThrow(tx, caller.tenantId, subjectId);
         const now = this.clock.now();
-        const current = activeConsentFor(await tx.consents.listForSubject(caller.tenantId, subjectId), purpose, now);
+        const current = activeConsentFor(consents, purpose, now);
         if (!current) throw new DomainError("CONSENT_NOT_FOUND", `the subject has no active consent for ${purpose}`);
         await tx.consents.markWithdrawn(caller.tenantId, current.id, now);
         outbox.cancel(lapseJobId(current.id));
@@ -138,9 +138,9 @@ export class ConsentService {
       const now = this.clock.now();
       const consent = await tx.consents.findById(tenantId, consentId);
       if (!consent) return [];
-      const subject = await tx.subjects.find(tenantId, consent.subjectId);
-      if (!subject) return [];
-      const all = await tx.consents.listForSubject(tenantId, consent.subjectId);
+      const found = await tx.subjects.findWithConsents(tenantId, consent.subjectId);
+      if (!found) return [];
+      const { subject, consents: all } = found;
       if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
       if (subject.legalHoldSince !== null || subject.restrictedSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
       const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);

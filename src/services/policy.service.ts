@@ -12,9 +12,10 @@ import type { PolicySet } from "../domain/policy/policy-set.js";
 import type { EffectivePolicy, Operation, PurposePolicy } from "../domain/policy/policy.js";
 import type { Repositories } from "../domain/repositories.port.js";
 import type { Subject } from "../domain/subject.js";
+import type { Consent } from "../domain/consent.js";
 import type { Logger } from "../observability/logger.js";
 import type { TenantCaller } from "./access.js";
-import { findSubjectOrThrow } from "./subject.service.js";
+import { findSubjectWithConsentsOrThrow } from "./subject.service.js";
 import { noTelemetry, type Telemetry } from "../domain/telemetry.port.js";
 
 /** A stable, non-reversible stand-in for a subject id in logs. */
@@ -74,23 +75,22 @@ export class PolicyService {
 
   /** Whether the operation is permitted for this subject (no throw, no log: 1:N filters candidates with it). */
   async permits(repos: Repositories, tenantId: string, actorLabel: string, policy: EffectivePolicy, subjectId: string, operation: Operation, purpose: string): Promise<boolean> {
-    const subject = await repos.subjects.find(tenantId, subjectId);
-    if (!subject) return false;
-    return (await this.decideFor(repos, tenantId, actorLabel, policy, subject, operation, purpose)).effect === "permit";
+    const found = await repos.subjects.findWithConsents(tenantId, subjectId);
+    if (!found) return false;
+    return this.decideFor(actorLabel, policy, found.subject, found.consents, operation, purpose).effect === "permit";
   }
 
   /** Permit → the purpose's rules; deny → throws with the first reason (all of them in `reasons`). */
   async authorize(repos: Repositories, caller: TenantCaller, subjectId: string, operation: Operation, purpose: string): Promise<PurposePolicy> {
     return this.telemetry.span("policy.decide", { "face_id.policy.operation": operation, "face_id.policy.purpose": purpose }, async () => {
       const policy = await this.policyOf(repos, caller.tenantId);
-      const subject = await findSubjectOrThrow(repos, caller.tenantId, subjectId);
-      const decision = await this.decideFor(repos, caller.tenantId, caller.label, policy, subject, operation, purpose);
+      const { subject, consents } = await findSubjectWithConsentsOrThrow(repos, caller.tenantId, subjectId);
+      const decision = this.decideFor(caller.label, policy, subject, consents, operation, purpose);
       return this.enforce(decision, caller, subjectId, operation, purpose);
     });
   }
 
-  private async decideFor(repos: Repositories, tenantId: string, actorLabel: string, policy: EffectivePolicy, subject: Subject, operation: Operation, purpose: string): Promise<PolicyDecision> {
-    const consents = await repos.consents.listForSubject(tenantId, subject.id);
+  private decideFor(actorLabel: string, policy: EffectivePolicy, subject: Subject, consents: Consent[], operation: Operation, purpose: string): PolicyDecision {
     return decide({
       actor: actorLabel,
       policy,

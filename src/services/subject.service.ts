@@ -29,6 +29,13 @@ export async function findSubjectOrThrow(repos: Repositories, tenantId: string, 
   return subject;
 }
 
+/** The subject and its consents (oldest first), or NOT_FOUND as findSubjectOrThrow. */
+export async function findSubjectWithConsentsOrThrow(repos: Repositories, tenantId: string, subjectId: string): Promise<{ subject: Subject; consents: Consent[] }> {
+  const found = await repos.subjects.findWithConsents(tenantId, subjectId);
+  if (!found) throw new DomainError("SUBJECT_NOT_FOUND", "no such subject");
+  return found;
+}
+
 export class SubjectService {
   constructor(
     private readonly store: Store,
@@ -87,8 +94,7 @@ export class SubjectService {
   async get(actor: Actor, subjectId: string): Promise<SubjectView> {
     return this.ops.use(actor, { action: "READ_SUBJECT", scope: "subjects:read", subjectId }, async ({ caller }) => {
       return this.ops.transaction(async (tx, audit) => {
-        const subject = await findSubjectOrThrow(tx, caller.tenantId, subjectId);
-        const consents = await tx.consents.listForSubject(caller.tenantId, subjectId);
+        const { subject, consents } = await findSubjectWithConsentsOrThrow(tx, caller.tenantId, subjectId);
         const templates = await tx.templates.listMetadata(caller.tenantId, subjectId);
         audit.record({ tenantId: caller.tenantId, actor: caller.label, action: "READ_SUBJECT", subjectId, outcome: "SUCCESS" });
         return { subject, consents, templates };

@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.js";
 import { keysetPage, within } from "./keyset.js";
 import type { SubjectRepository } from "../../domain/repositories.port.js";
 import type { Subject, SubjectFilter } from "../../domain/subject.js";
+import type { Consent, ConsentMethod } from "../../domain/consent.js";
 import type { Db } from "./prisma-db.js";
 
 export class PrismaSubjectRepository implements SubjectRepository {
@@ -18,6 +19,13 @@ export class PrismaSubjectRepository implements SubjectRepository {
 
   async rectify(tenantId: string, id: string, fields: { externalRef?: string; dateOfBirth?: Date }): Promise<void> {
     await this.db.subject.updateMany({ where: { tenantId, id }, data: fields });
+  }
+
+  async findWithConsents(tenantId: string, id: string): Promise<{ subject: Subject; consents: Consent[] } | null> {
+    const row = await this.db.subject.findFirst({ where: { id, tenantId }, include: { consents: { orderBy: [{ grantedAt: "asc" }, { id: "asc" }] } } });
+    if (!row) return null;
+    const { consents, ...subject } = row;
+    return { subject, consents: consents.map((c) => ({ ...c, method: c.method as ConsentMethod })) };
   }
 
   async findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null> {
