@@ -15,7 +15,7 @@ import type { IdentificationDecision, IdentificationFilter, IdentificationInvolv
 import type { StoredTemplate, TemplateFilter, TemplateMetadata, TemplateRef } from "./template.js";
 import type { ApiKeyRecord, Tenant } from "./tenant.js";
 import type { Page, PageRequest, SeqPageRequest } from "./pagination.js";
-import type { Subject, SubjectFilter } from "./subject.js";
+import type { Subject, SubjectFilter, SubjectWithConsents } from "./subject.js";
 import type { PortalSession, PortalUser } from "./portal-user.js";
 import type { PrivacyNotice } from "./privacy-notice.js";
 import type { VerificationDecision, VerificationFilter } from "./verification.js";
@@ -47,7 +47,7 @@ export interface SubjectRepository {
   create(subject: Subject): Promise<void>;
   find(tenantId: string, id: string): Promise<Subject | null>;
   /** The subject and its consents (oldest first) in one call: what a policy decision reads. */
-  findWithConsents(tenantId: string, id: string): Promise<{ subject: Subject; consents: Consent[] } | null>;
+  findWithConsents(tenantId: string, id: string): Promise<SubjectWithConsents | null>;
   findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null>;
   /** Writes corrected identifying fields (GDPR Art. 16); fields not given stay. */
   rectify(tenantId: string, id: string, fields: { externalRef?: string; dateOfBirth?: Date }): Promise<void>;

@@ -1,4 +1,5 @@
 /** Subjects: the people whose faces a tenant enrolls. */
+import type { Consent } from "./consent.js";
 
 export interface Subject {
   id: string;
@@ -49,4 +50,10 @@ export interface SubjectKey {
   wrappedKey: Uint8Array;
   kekVersion: number;
   createdAt: Date;
+}
+
+/** A subject with its consents, oldest first: what a policy decision reads. */
+export interface SubjectWithConsents {
+  subject: Subject;
+  consents: Consent[];
 }

@@ -138,10 +138,10 @@ export class ConsentService {
       const now = this.clock.now();
       const consent = await tx.consents.findById(tenantId, consentId);
       if (!consent) return [];
+      if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
       const found = await tx.subjects.findWithConsents(tenantId, consent.subjectId);
       if (!found) return [];
       const { subject, consents: all } = found;
-      if (consent.expiresAt === null || consent.expiresAt.getTime() > now.getTime()) return [];
       if (subject.legalHoldSince !== null || subject.restrictedSince !== null || activeConsentFor(all, consent.purpose, now)) return [];
       const refs = await tx.templates.listForPurpose(tenantId, consent.subjectId, consent.purpose);
       await destroyTemplates(tx, audit, outbox, refs, "system:consent-expiry", "CONSENT_ENDED");

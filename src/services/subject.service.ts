@@ -9,7 +9,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Repositories, Store } from "../domain/repositories.port.js";
 import type { Page, PageRequest } from "../domain/pagination.js";
 import { checkPurposeFilter, validatePurpose } from "../domain/consent.js";
-import { subjectFieldProblems, type Subject, type SubjectFilter } from "../domain/subject.js";
+import { subjectFieldProblems, type Subject, type SubjectFilter, type SubjectWithConsents } from "../domain/subject.js";
 import type { TemplateFilter, TemplateMetadata } from "../domain/template.js";
 import type { KeyVault } from "../domain/key-vault.port.js";
 import type { TemplateCrypto } from "../domain/template-crypto.port.js";
@@ -30,7 +30,7 @@ export async function findSubjectOrThrow(repos: Repositories, tenantId: string, 
 }
 
 /** The subject and its consents (oldest first), or NOT_FOUND as findSubjectOrThrow. */
-export async function findSubjectWithConsentsOrThrow(repos: Repositories, tenantId: string, subjectId: string): Promise<{ subject: Subject; consents: Consent[] }> {
+export async function findSubjectWithConsentsOrThrow(repos: Repositories, tenantId: string, subjectId: string): Promise<SubjectWithConsents> {
   const found = await repos.subjects.findWithConsents(tenantId, subjectId);
   if (!found) throw new DomainError("SUBJECT_NOT_FOUND", "no such subject");
   return found;

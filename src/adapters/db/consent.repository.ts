@@ -1,9 +1,10 @@
-import type { Consent, ConsentFilter, ConsentMethod, ConsentState } from "../../domain/consent.js";
+import type { Consent, ConsentFilter, ConsentState } from "../../domain/consent.js";
 import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { keysetPage } from "./keyset.js";
 import type { ConsentRepository } from "../../domain/repositories.port.js";
 import type { Db } from "./prisma-db.js";
+import { consentOrder, toConsent } from "./consent-rows.js";
 
 export class PrismaConsentRepository implements ConsentRepository {
   constructor(private readonly db: Db) {}
@@ -14,12 +15,11 @@ export class PrismaConsentRepository implements ConsentRepository {
 
   async findById(tenantId: string, id: string): Promise<Consent | null> {
     const row = await this.db.consent.findFirst({ where: { tenantId, id } });
-    return row ? { ...row, method: row.method as ConsentMethod } : null;
+    return row ? toConsent(row) : null;
   }
 
   async listForSubject(tenantId: string, subjectId: string): Promise<Consent[]> {
-    const rows = await this.db.consent.findMany({ where: { tenantId, subjectId }, orderBy: [{ grantedAt: "asc" }, { id: "asc" }] });
-    return rows.map((r) => ({ ...r, method: r.method as ConsentMethod }));
+    return (await this.db.consent.findMany({ where: { tenantId, subjectId }, orderBy: consentOrder })).map(toConsent);
   }
 
   async list(tenantId: string, filter: ConsentFilter, page: PageRequest, now: Date): Promise<Page<Consent>> {
@@ -39,7 +39,7 @@ export class PrismaConsentRepository implements ConsentRepository {
     if (filter.grantedFrom) conditions.push({ grantedAt: { gte: filter.grantedFrom } });
     if (filter.grantedBefore) conditions.push({ grantedAt: { lt: filter.grantedBefore } });
     const result = await keysetPage(page, "grantedAt", { AND: conditions }, (q) => this.db.consent.findMany(q as Prisma.ConsentFindManyArgs), (q) => this.db.consent.count(q as Prisma.ConsentCountArgs));
-    return { ...result, items: result.items.map((r) => ({ ...r, method: r.method as ConsentMethod })) };
+    return { ...result, items: result.items.map(toConsent) };
   }
 
   async markWithdrawn(tenantId: string, id: string, at: Date): Promise<void> {

@@ -2,9 +2,9 @@ import type { Page, PageRequest } from "../../domain/pagination.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { keysetPage, within } from "./keyset.js";
 import type { SubjectRepository } from "../../domain/repositories.port.js";
-import type { Subject, SubjectFilter } from "../../domain/subject.js";
-import type { Consent, ConsentMethod } from "../../domain/consent.js";
+import type { Subject, SubjectFilter, SubjectWithConsents } from "../../domain/subject.js";
 import type { Db } from "./prisma-db.js";
+import { consentOrder, toConsent } from "./consent-rows.js";
 
 export class PrismaSubjectRepository implements SubjectRepository {
   constructor(private readonly db: Db) {}
@@ -21,11 +21,11 @@ export class PrismaSubjectRepository implements SubjectRepository {
     await this.db.subject.updateMany({ where: { tenantId, id }, data: fields });
   }
 
-  async findWithConsents(tenantId: string, id: string): Promise<{ subject: Subject; consents: Consent[] } | null> {
-    const row = await this.db.subject.findFirst({ where: { id, tenantId }, include: { consents: { orderBy: [{ grantedAt: "asc" }, { id: "asc" }] } } });
+  async findWithConsents(tenantId: string, id: string): Promise<SubjectWithConsents | null> {
+    const row = await this.db.subject.findFirst({ where: { id, tenantId }, include: { consents: { orderBy: consentOrder } } });
     if (!row) return null;
     const { consents, ...subject } = row;
-    return { subject, consents: consents.map((c) => ({ ...c, method: c.method as ConsentMethod })) };
+    return { subject, consents: consents.map(toConsent) };
   }
 
   async findByExternalRef(tenantId: string, externalRef: string): Promise<Subject | null> {
